@@ -1,0 +1,1 @@
+"""Reverse mentoring Slack app: configuration, app assembly, domain services and the CLI."""

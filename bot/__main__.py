@@ -1,0 +1,122 @@
+"""``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``.
+
+Settings come from the environment and ``.env``; a missing or wrong one prints one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.app import start_app
+from bot.config import Settings, load_settings
+from bot.due import run_due
+from bot.errors import ConfigError
+from bot.scheduler import start_scheduler
+from bot.server import build_web_app
+from bot.slack import make_client
+from storage.db import Database
+from storage.migrate import upgrade
+
+logger = logging.getLogger("bot")
+EXIT_CONFIG = 2
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def serve(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    await upgrade(db.engine)
+    app, team_id = await start_app(settings, db)
+    scheduler = start_scheduler(db, make_client(settings))
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(app, settings.app_token)
+            await handler.connect_async()
+            logger.info("Connected to Slack over Socket Mode (workspace %s)", team_id)
+            await _wait_for_signal()
+            await handler.close_async()
+        else:
+            runner = web.AppRunner(build_web_app(app, db), access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+            logger.info("Listening on http://0.0.0.0:%d/slack/events (workspace %s)", settings.port, team_id)
+            await _wait_for_signal()
+            await runner.cleanup()
+    finally:
+        scheduler.shutdown(wait=False)
+        await db.dispose()
+
+
+async def migrate(settings: Settings) -> None:
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+    finally:
+        await db.dispose()
+    print("Database is up to date.")
+
+
+async def due(settings: Settings, now: datetime) -> None:
+    db = Database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+        await start_app(settings, db)  # checks the token, so a bad one is one clear line
+        report = await run_due(db, make_client(settings), now=now)
+    finally:
+        await db.dispose()
+    print(f"run-due at {now.isoformat()}: {report.resumed} resumed, {report.messages_sent} messages sent.")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO-8601 time such as 2027-01-05T09:00:00Z") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Reverse mentoring Slack app.")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("serve", help="serve Slack requests (the default)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    run_due_parser = sub.add_parser("run-due", help="run, once, all scheduled work due at an instant, then exit")
+    run_due_parser.add_argument("--now", type=_instant, default=None, help="ISO-8601 instant (default: now)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "migrate":
+            asyncio.run(migrate(load_settings(need_slack=False)))
+        elif args.command == "run-due":
+            asyncio.run(due(load_settings(serving=False), args.now or datetime.now(UTC)))
+        else:
+            asyncio.run(serve(load_settings()))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

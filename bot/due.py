@@ -1,0 +1,36 @@
+"""Scheduled work, computed from the database: whatever is due at ``now`` (used by the scheduler and run-due)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import participation
+from bot.slack import try_call
+from prompts.messages import auto_resumed_dm
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DueReport:
+    resumed: int
+    messages_sent: int
+
+
+async def run_due(db: Database, client: AsyncWebClient, *, now: datetime) -> DueReport:
+    """Resume people whose pause has ended and tell them. Each resume is claimed in the database first,
+    so two runners at the same instant cannot both send the welcome-back DM."""
+    resumed = await participation.resume_due(db, now=now)
+    sent = 0
+    for person in resumed:
+        reply = auto_resumed_dm(person.until)
+        if await try_call(client.chat_postMessage(channel=person.user_id, **reply.as_kwargs()), what="resume DM"):
+            sent += 1
+    if resumed:
+        logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
+    return DueReport(resumed=len(resumed), messages_sent=sent)

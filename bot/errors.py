@@ -1,0 +1,21 @@
+"""The app's own error tree.
+
+Handlers let these propagate to the single ``@app.error`` handler (``bot/app.py``), which logs the traceback and
+shows the person a short apology; the CLI turns :class:`ConfigError` into one line and exit code 2.
+"""
+
+
+class MentorError(Exception):
+    """Base class of every error this app raises on purpose."""
+
+
+class ConfigError(MentorError):
+    """A setting is missing or wrong; the message says what to set and where."""
+
+
+class NotEnrolledError(MentorError):
+    """The person asked for something that needs a profile, and has none."""
+
+
+class InvalidCommandError(MentorError):
+    """A ``/mentor`` argument could not be understood; the message is shown to the person."""

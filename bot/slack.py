@@ -1,0 +1,61 @@
+"""The Slack Web API client (base URL, retries) and a helper that catches Slack errors where they happen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def make_client(settings: Settings, *, with_token: bool = True) -> AsyncWebClient:
+    """A client that honours 429 Retry-After and retries network errors and 5xx a few times.
+
+    Bolt's own client goes without a token (``with_token=False``): each request gets one from authorization.
+    """
+    return AsyncWebClient(
+        token=settings.bot_token if with_token else None,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def slack_error(exc: BaseException) -> str:
+    """Slack's error code (``user_not_found``…) or a short description of a network failure."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"http_{exc.response.status_code}")
+    return type(exc).__name__
+
+
+async def try_call(call: Awaitable[T], *, what: str) -> T | None:
+    """Await a Web API call; on a Slack or network error log it and return None instead of raising."""
+    try:
+        return await call
+    except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+        logger.warning("Slack call %s failed: %s", what, slack_error(exc))
+        return None
+
+
+async def user_timezone(client: AsyncWebClient, user_id: str) -> tuple[str | None, int | None]:
+    """The person's time zone from their Slack profile, or (None, None) if Slack won't say."""
+    response = await try_call(client.users_info(user=user_id), what="users.info")
+    user: dict[str, Any] = (response.get("user") if response is not None else None) or {}
+    return user.get("tz"), user.get("tz_offset")

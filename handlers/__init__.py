@@ -1,0 +1,1 @@
+"""Slack surfaces: one package per kind of request, each with ``register(app)``."""

@@ -1,0 +1,56 @@
+"""The *Leave* and *Erase my data* confirmation buttons, and *Cancel*; each replaces the ephemeral question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import participation
+from bot.deps import deps
+from bot.errors import NotEnrolledError
+from bot.slack import try_call
+from handlers.common import publish_home
+from prompts import messages
+from prompts.blocks import Reply
+
+
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    return (body.get("team") or {}).get("id") or body["user"]["team_id"], body["user"]["id"]
+
+
+async def _answer(respond: AsyncRespond, reply: Reply) -> None:
+    await try_call(respond(replace_original=True, response_type="ephemeral", **reply.as_kwargs()), what="respond")
+
+
+async def handle_confirm_leave(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = _ids(body)
+    db = deps(context).db
+    try:
+        await participation.leave(db, team_id=team_id, user_id=user_id)
+    except NotEnrolledError:
+        await _answer(respond, messages.not_enrolled_reply())
+        return
+    await _answer(respond, messages.left_reply())
+    await publish_home(client, db, team_id=team_id, user_id=user_id)
+
+
+async def handle_confirm_delete(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = _ids(body)
+    db = deps(context).db
+    erased = await participation.erase(db, team_id=team_id, user_id=user_id)
+    await _answer(respond, messages.deleted_reply() if erased else messages.nothing_to_delete_reply())
+    await publish_home(client, db, team_id=team_id, user_id=user_id)
+
+
+async def handle_cancel(ack: AsyncAck, respond: AsyncRespond) -> None:
+    await ack()
+    await _answer(respond, messages.cancelled_reply())

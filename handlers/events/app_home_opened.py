@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import deps
+from handlers.common import publish_home
+
+
+async def handle_app_home_opened(event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    """Publish the Home tab (events are acked by Bolt before this runs)."""
+    if event.get("tab", "home") != "home" or not context.team_id:
+        return
+    await publish_home(client, deps(context).db, team_id=context.team_id, user_id=event["user"])

@@ -1,0 +1,48 @@
+"""The opt-in modal's submission: validate, save, close the modal, then the DM and Home refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import participation
+from bot.deps import deps
+from bot.profile import profile_from_state
+from bot.slack import try_call, user_timezone
+from handlers.common import publish_home
+from prompts.messages import profile_saved_dm
+from prompts.optin import program_id_from_metadata
+
+
+async def handle_optin_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    user_id: str = body["user"]["id"]
+    team_id: str = (body.get("team") or {}).get("id") or view["team_id"]
+    profile, errors = profile_from_state(view["state"]["values"], user_id=user_id)
+    if profile is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    db = deps(context).db
+    # Saved before the ack so that nothing typed is lost if anything later fails; a local write takes milliseconds.
+    enrolment, joined = await participation.save_profile(
+        db,
+        team_id=team_id,
+        user_id=user_id,
+        program_id=program_id_from_metadata(view.get("private_metadata", "")),
+        profile=profile,
+    )
+    await ack()
+    participant = enrolment.participant
+    assert participant is not None and participant.id is not None
+    tz, tz_offset = await user_timezone(client, user_id)
+    if tz is not None:
+        await participation.set_timezone(
+            db, team_id=team_id, participant_id=participant.id, timezone=tz, tz_offset=tz_offset
+        )
+    dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)
+    await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
+    await publish_home(client, db, team_id=team_id, user_id=user_id)

@@ -1,0 +1,1 @@
+"""Every user-facing string and Block Kit builder: pure functions, data in, blocks out."""

@@ -1,0 +1,213 @@
+"""Replies to ``/mentor`` and the DMs about a person's own profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prompts.blocks import Reply, actions, button, context, header, section
+from prompts.blocks import escape as esc
+from prompts.catalogue import topic_label
+from prompts.optin import FORMAT_LABELS, ROLE_LABELS
+
+DEFAULT_OBJECTIVES = (
+    "Spread digital skills and fresh perspectives upward, and business experience back, through regular "
+    "one-to-one conversations between colleagues of different generations and departments."
+)
+
+ACTION_EDIT_PROFILE = "edit_profile"
+ACTION_JOIN = "join_program"
+ACTION_CONFIRM_LEAVE = "confirm_leave"
+ACTION_CONFIRM_DELETE = "confirm_delete_data"
+ACTION_CANCEL = "cancel_confirmation"
+
+HELP_LINES = (
+    ("/mentor", "join the program, or see your status if you already have"),
+    ("/mentor join", "open the sign-up form"),
+    ("/mentor status", "your profile and where you stand"),
+    ("/mentor edit", "change your answers"),
+    ("/mentor pause [until YYYY-MM-DD]", "take a break from matching and check-ins"),
+    ("/mentor resume", "come back from a pause"),
+    ("/mentor leave", "stop taking part (your history is kept)"),
+    ("/mentor delete-my-data", "erase your answers and feedback"),
+    ("/mentor help", "this list"),
+)
+
+STATE_LABELS = {
+    "active": "taking part",
+    "paused": "paused",
+    "left": "left the program",
+}
+
+
+def help_reply(*, unknown: str | None = None, suggestion: str | None = None) -> Reply:
+    lines = "\n".join(f"`{cmd}`: {what}" for cmd, what in HELP_LINES)
+    blocks = []
+    intro = ""
+    if unknown is not None:
+        intro = f"I don't know `{esc(unknown[:40])}`."
+        if suggestion:
+            intro += f" Did you mean `/mentor {suggestion}`?"
+        blocks.append(section(intro))
+    blocks += [section("*Reverse mentoring: what you can do*\n" + lines)]
+    text = (intro + " " if intro else "") + "Type /mentor help to see what you can do."
+    return Reply(text, blocks)
+
+
+def error_reply(message: str) -> Reply:
+    return Reply(message, [section(f":warning: {message}")])
+
+
+def _topics(keys: list[str]) -> str:
+    return ", ".join(esc(topic_label(k)) for k in keys) if keys else "_none_"
+
+
+def profile_fields(answers: dict[str, Any], timezone: str | None) -> str:
+    lines = [
+        f"*Role:* {ROLE_LABELS.get(answers.get('role') or '', '—')}",
+        f"*Department:* {esc(answers.get('department') or '—')}",
+        f"*Experience:* {answers.get('years_experience', '—')} years",
+        f"*Can share:* {_topics(answers.get('shares') or [])}",
+        f"*Wants to learn:* {_topics(answers.get('learns') or [])}",
+        f"*Goals:* {esc(answers.get('goals') or '—')}",
+        f"*Meeting format:* {FORMAT_LABELS.get(answers.get('meeting_format') or '', '—')}",
+        f"*Manager:* <@{answers['manager_id']}>" if answers.get("manager_id") else "*Manager:* not given",
+        f"*Time zone:* {esc(timezone)} (from your Slack profile)"
+        if timezone
+        else "*Time zone:* from your Slack profile",
+    ]
+    return "\n".join(lines)
+
+
+def profile_saved_dm(*, program_name: str, answers: dict[str, Any], timezone: str | None, joined: bool) -> Reply:
+    """The DM after a successful opt-in or edit, with an *Edit profile* button."""
+    if joined:
+        title = f"Welcome to {program_name}! :tada:"
+        next_steps = (
+            "We'll match you with a partner when the next round starts and introduce you both here in Slack. "
+            "Until then you can change your answers at any time."
+        )
+    else:
+        title = "Your profile is updated."
+        next_steps = "Your new answers will be used for the next match."
+    blocks = [
+        header(title),
+        section(profile_fields(answers, timezone)),
+        context(next_steps),
+        actions(button("Edit profile", ACTION_EDIT_PROFILE, style="primary")),
+        context("`/mentor pause` to take a break · `/mentor leave` to stop · `/mentor help` for everything else"),
+    ]
+    return Reply(f"{title} Your profile is saved.", blocks)
+
+
+def status_reply(
+    *, program_name: str, state: str, paused_until: date | None, answers: dict[str, Any], timezone: str | None
+) -> Reply:
+    where = STATE_LABELS.get(state, state)
+    if state == "paused":
+        where += f" until {paused_until.isoformat()}" if paused_until else " until you `/mentor resume`"
+    headline = f"*{esc(program_name)}*: you are {where}."
+    pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
+    if state == "left":
+        pair_line = "Type `/mentor join` to come back."
+    blocks = [
+        section(headline),
+        section(profile_fields(answers, timezone)),
+        context(pair_line),
+        actions(button("Edit profile", ACTION_EDIT_PROFILE)),
+    ]
+    return Reply(f"{program_name}: you are {where}.", blocks)
+
+
+def not_enrolled_reply() -> Reply:
+    text = "You're not taking part in the reverse mentoring program right now."
+    return Reply(text, [section(text), actions(button("Join", ACTION_JOIN, style="primary"))])
+
+
+def paused_reply(until: date | None) -> Reply:
+    if until:
+        text = (
+            f"You're paused until {until.isoformat()}: no matching or check-ins until then. "
+            "We'll bring you back automatically that day."
+        )
+    else:
+        text = "You're paused: no matching or check-ins until you type `/mentor resume`."
+    return Reply(text)
+
+
+def resumed_reply() -> Reply:
+    return Reply("Welcome back! You're active again and will be included in the next match.")
+
+
+def auto_resumed_dm(until: date) -> Reply:
+    return Reply(
+        f"Your pause ended on {until.isoformat()}: you're back in the reverse mentoring program. "
+        "Type `/mentor pause` if you need more time."
+    )
+
+
+def already_active_reply() -> Reply:
+    return Reply("You're not paused, so there is nothing to resume.")
+
+
+def cannot_while_left_reply() -> Reply:
+    return Reply("You've left the program. Type `/mentor join` to come back.")
+
+
+def leave_confirm_reply() -> Reply:
+    text = (
+        "Leave the reverse mentoring program? You won't be matched or get check-ins any more. "
+        "Your history is kept, and you can rejoin any time with `/mentor join`."
+    )
+    return Reply(
+        text,
+        [
+            section(text),
+            actions(
+                button("Leave the program", ACTION_CONFIRM_LEAVE, style="danger"),
+                button("Stay", ACTION_CANCEL),
+            ),
+        ],
+    )
+
+
+def left_reply() -> Reply:
+    return Reply("You've left the program. Thank you for taking part! `/mentor join` brings you back.")
+
+
+def delete_confirm_reply() -> Reply:
+    text = (
+        "Erase your data? We delete your answers (department, experience, skills, topics, goals, manager, "
+        "time zone) and any feedback text you wrote, and unlink you from the program. Only anonymous counts "
+        "stay (for example, that one mentor took part). This cannot be undone."
+    )
+    return Reply(
+        text,
+        [
+            section(text),
+            actions(
+                button("Erase my data", ACTION_CONFIRM_DELETE, style="danger"),
+                button("Keep my data", ACTION_CANCEL),
+            ),
+        ],
+    )
+
+
+def deleted_reply() -> Reply:
+    return Reply("Your data is erased. You're no longer in the program; `/mentor join` starts afresh.")
+
+
+def nothing_to_delete_reply() -> Reply:
+    return Reply("We hold no answers from you, so there is nothing to erase.")
+
+
+def cancelled_reply() -> Reply:
+    return Reply("OK, nothing changed.")
+
+
+def form_failed_reply() -> Reply:
+    return Reply("Slack couldn't open the form just now. Please type the command again.")
+
+
+def apology_reply() -> Reply:
+    return Reply("Sorry, something went wrong on our side and it has been logged. Please try again in a moment.")

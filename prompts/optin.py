@@ -1,0 +1,212 @@
+"""The opt-in / edit-profile modal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from prompts.blocks import Block, context, option, plain, section
+from prompts.blocks import escape as esc
+from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
+
+CALLBACK_ID = "mentor_optin"
+
+ROLE = "role"
+DEPARTMENT = "department"
+YEARS = "years_experience"
+SHARES = "shares"
+SHARES_OTHER = "shares_other"
+LEARNS = "learns"
+LEARNS_OTHER = "learns_other"
+GOALS = "goals"
+FORMAT = "meeting_format"
+MANAGER = "manager"
+
+DEPARTMENT_MAX = 100
+OTHER_MAX = 300
+GOALS_MAX = 1000
+YEARS_MAX = 60
+
+ROLE_OPTIONS = (
+    ("mentor", "Reverse mentor", "I share digital skills and a fresh view"),
+    ("mentee", "Mentee", "I'm more experienced and want to learn"),
+    ("either", "Open to either", "Match me where I help most"),
+)
+FORMAT_OPTIONS = (("video", "Video call"), ("in_person", "In person"), ("either", "Either"))
+ROLE_LABELS = {value: label for value, label, _ in ROLE_OPTIONS}
+FORMAT_LABELS = dict(FORMAT_OPTIONS)
+
+
+def _topic_select(action_id: str, placeholder: str, selected: list[str]) -> Block:
+    groups = []
+    for side, label in SIDE_LABELS.items():
+        groups.append(
+            {
+                "label": plain(label),
+                "options": [option(t.label, t.key) for t in CATALOGUE if t.side == side],
+            }
+        )
+    element: Block = {
+        "type": "multi_static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "option_groups": groups,
+    }
+    initial = [option(TOPICS_BY_KEY[k].label, k) for k in selected if k in TOPICS_BY_KEY]
+    if initial:
+        element["initial_options"] = initial
+    return element
+
+
+def _input(block_id: str, label: str, element: Block, *, hint: str | None = None, optional: bool = False) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
+    if hint:
+        block["hint"] = plain(hint)
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def _text(
+    action_id: str, max_length: int, *, value: str | None, multiline: bool = False, placeholder: str = ""
+) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": action_id, "max_length": max_length}
+    if multiline:
+        element["multiline"] = True
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    if value:
+        element["initial_value"] = value
+    return element
+
+
+def optin_modal(*, program_id: int, program_name: str, objectives: str, answers: dict[str, Any] | None = None) -> Block:
+    """The modal; ``answers`` (a participant's saved answers) pre-fills it for editing."""
+    a = answers or {}
+    editing = answers is not None
+    shares = list(a.get("shares") or [])
+    learns = list(a.get("learns") or [])
+    role_value = a.get("role")
+    role_element: Block = {
+        "type": "radio_buttons",
+        "action_id": ROLE,
+        "options": [option(label, value, desc) for value, label, desc in ROLE_OPTIONS],
+    }
+    if role_value in ROLE_LABELS:
+        role_element["initial_option"] = next(
+            option(label, value, desc) for value, label, desc in ROLE_OPTIONS if value == role_value
+        )
+    years_element: Block = {
+        "type": "number_input",
+        "action_id": YEARS,
+        "is_decimal_allowed": False,
+        "min_value": "0",
+        "max_value": str(YEARS_MAX),
+        "placeholder": plain("e.g. 3"),
+    }
+    if a.get("years_experience") is not None:
+        years_element["initial_value"] = str(a["years_experience"])
+    format_value = a.get("meeting_format") or "either"
+    format_element: Block = {
+        "type": "static_select",
+        "action_id": FORMAT,
+        "options": [option(label, value) for value, label in FORMAT_OPTIONS],
+        "initial_option": option(FORMAT_LABELS[format_value], format_value),
+    }
+    manager_element: Block = {
+        "type": "users_select",
+        "action_id": MANAGER,
+        "placeholder": plain("Choose someone"),
+    }
+    if a.get("manager_id"):
+        manager_element["initial_user"] = a["manager_id"]
+
+    blocks: list[Block] = [
+        section(f"*{esc(program_name)}*\n{esc(objectives)}" if objectives else f"*{esc(program_name)}*"),
+        context(
+            "In reverse mentoring the junior colleague is the mentor: they share digital skills and a fresh view, "
+            "and the senior colleague shares experience back. Your answers are used to find you a good match."
+        ),
+        _input(ROLE, "How would you like to take part?", role_element),
+        _input(
+            DEPARTMENT,
+            "Department or team",
+            _text(DEPARTMENT, DEPARTMENT_MAX, value=a.get("department"), placeholder="e.g. Marketing"),
+            hint="We prefer to pair people from different departments.",
+        ),
+        _input(YEARS, "Years of work experience", years_element, hint="Your whole career, not only here."),
+        _input(
+            SHARES,
+            "Skills you can share",
+            _topic_select(SHARES, "Pick what you could teach", shares),
+            hint="Reverse mentors: pick at least one.",
+            optional=True,
+        ),
+        _input(
+            SHARES_OTHER,
+            "Anything else you can share?",
+            _text(
+                SHARES_OTHER,
+                OTHER_MAX,
+                value=", ".join(s for s in shares if s not in TOPICS_BY_KEY),
+                placeholder="Separate with commas, e.g. Figma, TikTok ads",
+            ),
+            optional=True,
+        ),
+        _input(
+            LEARNS,
+            "Topics you want to learn",
+            _topic_select(LEARNS, "Pick what you'd like to learn", learns),
+            hint="Mentees: pick at least one.",
+            optional=True,
+        ),
+        _input(
+            LEARNS_OTHER,
+            "Anything else you want to learn?",
+            _text(
+                LEARNS_OTHER,
+                OTHER_MAX,
+                value=", ".join(s for s in learns if s not in TOPICS_BY_KEY),
+                placeholder="Separate with commas",
+            ),
+            optional=True,
+        ),
+        _input(
+            GOALS,
+            "What do you hope to get out of the program?",
+            _text(
+                GOALS,
+                GOALS_MAX,
+                value=a.get("goals"),
+                multiline=True,
+                placeholder="e.g. Get comfortable with AI tools; understand how new hires see us",
+            ),
+            hint="Your partner sees this, so they know where to start.",
+        ),
+        _input(FORMAT, "Preferred meeting format", format_element),
+        _input(
+            MANAGER,
+            "Who is your manager?",
+            manager_element,
+            hint="Optional. We never pair you with your manager or anyone in your reporting line.",
+            optional=True,
+        ),
+        context("Your time zone comes from your Slack profile. You can edit, pause or leave at any time."),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": plain("Edit your profile" if editing else "Join reverse mentoring"),
+        "submit": plain("Save" if editing else "Join"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"program_id": program_id}),
+        "blocks": blocks,
+    }
+
+
+def program_id_from_metadata(private_metadata: str) -> int | None:
+    try:
+        value = json.loads(private_metadata or "{}").get("program_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None

@@ -1,0 +1,123 @@
+"""Database tables. Every row carries ``team_id`` so one database can serve many workspaces."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Role(StrEnum):
+    MENTOR = "mentor"  # the reverse mentor: shares digital skills and a fresh view
+    MENTEE = "mentee"  # the more experienced colleague who wants to learn
+    EITHER = "either"
+
+
+class MeetingFormat(StrEnum):
+    VIDEO = "video"
+    IN_PERSON = "in_person"
+    EITHER = "either"
+
+
+class ParticipantState(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+    DELETED = "deleted"  # personal data erased; the row only feeds anonymous counts
+
+
+class ProgramState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class Workspace(SQLModel, table=True):
+    team_id: str = Field(primary_key=True, max_length=32)
+    active: bool = True
+    installed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Program(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_program_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    name: str = Field(max_length=100)
+    objectives: str = Field(default="", sa_type=Text)
+    state: str = Field(default=ProgramState.OPEN, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("program_id", "user_id", name="uq_participant_program_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=64)
+    role: str = Field(max_length=16)
+    department: str | None = Field(default=None, max_length=100)
+    years_experience: int | None = None
+    shares: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    learns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    goals: str | None = Field(default=None, sa_type=Text)
+    meeting_format: str = Field(default=MeetingFormat.EITHER, max_length=16)
+    manager_id: str | None = Field(default=None, max_length=64)
+    timezone: str | None = Field(default=None, max_length=64)
+    tz_offset: int | None = None
+    state: str = Field(default=ParticipantState.ACTIVE, max_length=16, index=True)
+    paused_until: date | None = None
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    data_deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    def answers(self) -> dict[str, Any]:
+        """The opt-in answers, as the modal and summaries use them."""
+        return {
+            "role": self.role,
+            "department": self.department,
+            "years_experience": self.years_experience,
+            "shares": list(self.shares or []),
+            "learns": list(self.learns or []),
+            "goals": self.goals,
+            "meeting_format": self.meeting_format,
+            "manager_id": self.manager_id,
+        }
+
+
+class SlackEvent(SQLModel, table=True):
+    """Events API deliveries already handled, so Slack's retries (X-Slack-Retry-Num) are not processed twice."""
+
+    __tablename__ = "slack_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    team_id: str = Field(max_length=32)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,5 @@
+from prompts.catalogue import CATALOGUE
+
+
+def test_x():
+    assert CATALOGUE

@@ -1,0 +1,187 @@
+"""Building and signing Slack requests (slash commands, interactivity, events) the way Slack sends them."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from tests.slack_fake import FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"
+EVENTS_PATH = "/slack/events"
+
+
+def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+
+
+class SlackSender:
+    """Sends signed requests to the app under test; response URLs point at the fake Slack server."""
+
+    def __init__(self, base_url: str, *, team_id: str, fake: FakeSlack) -> None:
+        self.base_url = base_url
+        self.team_id = team_id
+        self.fake = fake
+        self.session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def post(
+        self, body: str, *, content_type: str, headers: dict[str, str] | None = None, signed: bool = True
+    ) -> tuple[int, str]:
+        all_headers = {"content-type": content_type, **(sign(body) if signed else {}), **(headers or {})}
+        async with self.session.post(self.base_url + EVENTS_PATH, data=body.encode(), headers=all_headers) as r:
+            return r.status, await r.text()
+
+    async def get(self, path: str) -> tuple[int, str]:
+        async with self.session.get(self.base_url + path) as response:
+            return response.status, await response.text()
+
+    # --- slash commands -------------------------------------------------------------------------------------
+    def command_body(self, text: str = "", *, user_id: str = "U100", hook: str = "cmd") -> str:
+        return urlencode(
+            {
+                "token": "verification-token",
+                "team_id": self.team_id,
+                "team_domain": "example",
+                "channel_id": "C2147483705",
+                "channel_name": "general",
+                "user_id": user_id,
+                "user_name": user_id.lower(),
+                "command": "/mentor",
+                "text": text,
+                "api_app_id": "A0001",
+                "is_enterprise_install": "false",
+                "response_url": self.fake.webhook_url(hook),
+                "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+            }
+        )
+
+    async def command(self, text: str = "", *, user_id: str = "U100", hook: str = "cmd") -> tuple[int, str]:
+        body = self.command_body(text, user_id=user_id, hook=hook)
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
+    # --- interactivity --------------------------------------------------------------------------------------
+    async def interactive(self, payload: dict[str, Any]) -> tuple[int, str]:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": self.team_id}
+
+    async def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], *, user_id: str = "U100"
+    ) -> tuple[int, str]:
+        """Submit ``view`` (as the app opened it) with ``state.values``, like Slack's view_submission payload."""
+        submitted = {
+            **view,
+            "id": "V" + uuid.uuid4().hex[:8].upper(),
+            "team_id": self.team_id,
+            "state": {"values": values},
+            "hash": "1.2",
+            "app_id": "A0001",
+            "bot_id": "B0001",
+        }
+        return await self.interactive(
+            {
+                "type": "view_submission",
+                "team": {"id": self.team_id, "domain": "example"},
+                "user": self._user(user_id),
+                "api_app_id": "A0001",
+                "token": "verification-token",
+                "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+                "view": submitted,
+                "response_urls": [],
+                "is_enterprise_install": False,
+                "enterprise": None,
+            }
+        )
+
+    async def click(
+        self,
+        action_id: str,
+        *,
+        user_id: str = "U100",
+        value: str | None = None,
+        hook: str = "action",
+        container: str = "message",
+    ) -> tuple[int, str]:
+        """Click a button, in an (ephemeral) message with a response_url or on the Home tab (container="view")."""
+        action = {
+            "action_id": action_id,
+            "block_id": "b1",
+            "text": {"type": "plain_text", "text": "Button"},
+            "type": "button",
+            "action_ts": f"{time.time():.6f}",
+        }
+        if value is not None:
+            action["value"] = value
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": self._user(user_id),
+            "api_app_id": "A0001",
+            "token": "verification-token",
+            "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+            "team": {"id": self.team_id, "domain": "example"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "actions": [action],
+            "state": {"values": {}},
+        }
+        if container == "view":
+            payload["container"] = {"type": "view", "view_id": "VHOME"}
+            payload["view"] = {"id": "VHOME", "type": "home", "team_id": self.team_id, "blocks": []}
+        else:
+            payload["container"] = {
+                "type": "message",
+                "message_ts": "1700000000.000100",
+                "channel_id": "D100",
+                "is_ephemeral": True,
+            }
+            payload["channel"] = {"id": "D100", "name": "directmessage"}
+            payload["response_url"] = self.fake.webhook_url(hook)
+        return await self.interactive(payload)
+
+    # --- events ---------------------------------------------------------------------------------------------
+    def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
+        return json.dumps(
+            {
+                "token": "verification-token",
+                "team_id": self.team_id,
+                "api_app_id": "A0001",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
+                "event_time": int(time.time()),
+                "authorizations": [
+                    {
+                        "enterprise_id": None,
+                        "team_id": self.team_id,
+                        "user_id": "UBOT",
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+                "is_ext_shared_channel": False,
+                "event_context": "4-xxx",
+            }
+        )
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
+    ) -> tuple[int, str]:
+        headers = {"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"} if retry_num else {}
+        return await self.post(
+            self.event_body(event, event_id=event_id), content_type="application/json", headers=headers
+        )
