@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.slack import try_call
 from prompts.messages import auto_resumed_dm
+from storage import repositories as repo
 from storage.db import Database
+
+EVENT_IDS_KEPT = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +26,12 @@ class DueReport:
 
 
 async def run_due(db: Database, client: AsyncWebClient, *, now: datetime) -> DueReport:
-    """Resume people whose pause has ended and tell them. Each resume is claimed in the database first,
-    so two runners at the same instant cannot both send the welcome-back DM."""
+    """Forget old event ids; resume people whose pause has ended and tell them.
+
+    Each resume is claimed in the database first, so two runners at the same instant cannot both send the DM.
+    """
+    async with db.session() as session:
+        await repo.prune_events(session, before=now - EVENT_IDS_KEPT)
     resumed = await participation.resume_due(db, now=now)
     sent = 0
     for person in resumed:

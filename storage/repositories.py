@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -223,3 +223,9 @@ async def participants_of_user(session: AsyncSession, *, team_id: str, user_id: 
     return (
         await session.exec(select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id))
     ).all()
+
+
+async def prune_events(session: AsyncSession, *, before: datetime) -> int:
+    """Forget handled event ids older than ``before`` (Slack stops retrying after minutes)."""
+    result = await session.exec(delete(SlackEvent).where(col(SlackEvent.received_at) < before))
+    return int(result.rowcount or 0)

@@ -129,3 +129,22 @@ async def test_forged_program_id_from_another_workspace_is_ignored(
     await slack.fake.wait_for("chat.postMessage")
     [person] = await participants(db, team_id)
     assert person.program_id != other_id
+
+
+async def test_rate_limited_dm_is_retried_after_retry_after(slack: SlackSender, db: Database, team_id: str) -> None:
+    view = await open_join_modal(slack)
+    slack.fake.fail("chat.postMessage", error="ratelimited", retry_after=1)
+    await slack.submit_view(view, optin_values())
+    calls = await slack.fake.wait_for("chat.postMessage", count=2, timeout=10)
+    assert [c.failed for c in slack.fake.calls if c.method == "chat.postMessage"] == [True, False]
+    assert calls[1]["channel"] == "U100"
+
+
+async def test_dm_refused_by_slack_is_logged_not_fatal(slack: SlackSender, db: Database, team_id: str) -> None:
+    view = await open_join_modal(slack)
+    slack.fake.fail("chat.postMessage", error="channel_not_found")
+    status, body = await slack.submit_view(view, optin_values())
+    assert status == 200 and body == ""
+    await slack.fake.wait_for("views.publish")  # the work after the failed DM still happened
+    [person] = await participants(db, team_id)
+    assert person.state == "active"

@@ -1,0 +1,201 @@
+"""What the ``/mentor`` replies and profile DMs say, and that user text in them is escaped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from prompts import messages
+from prompts.blocks import Reply
+
+from .blockkit import assert_valid_reply, buttons, walk_text
+from .samples import HOSTILE, PAUSED_UNTIL, PROGRAM, answers, escape_problems, hostile_answers
+
+
+def mrkdwn(reply: Reply) -> str:
+    return "\n".join(walk_text(reply.blocks, "mrkdwn"))
+
+
+def test_help_lists_every_subcommand() -> None:
+    reply = messages.help_reply()
+    assert_valid_reply(reply)
+    text = mrkdwn(reply)
+    for word in ("join", "status", "edit", "pause [until YYYY-MM-DD]", "resume", "leave", "delete-my-data", "help"):
+        assert f"`/mentor {word}`" in text
+    assert reply.text == "Type /mentor help to see what you can do."
+    assert len(reply.blocks) == 1
+
+
+def test_help_for_a_typo_suggests_the_command() -> None:
+    reply = messages.help_reply(unknown="stauts", suggestion="status")
+    assert_valid_reply(reply)
+    assert reply.blocks[0]["text"]["text"] == "I don't know `stauts`. Did you mean `/mentor status`?"
+    assert reply.text.startswith("I don't know `stauts`. Did you mean `/mentor status`?")
+    assert len(reply.blocks) == 2
+
+
+def test_help_for_unknown_word_without_suggestion() -> None:
+    reply = messages.help_reply(unknown="xyz")
+    assert reply.blocks[0]["text"]["text"] == "I don't know `xyz`."
+    assert "Did you mean" not in reply.text
+
+
+def test_help_escapes_and_shortens_the_unknown_word() -> None:
+    reply = messages.help_reply(unknown="<!channel>" + "x" * 100)
+    assert escape_problems([*walk_text(reply.blocks), reply.text]) == []
+    assert "&lt;!channel&gt;" in reply.blocks[0]["text"]["text"]
+    assert "x" * 31 not in reply.text
+
+
+def test_error_reply_shows_the_message() -> None:
+    reply = messages.error_reply("That date has passed.")
+    assert_valid_reply(reply)
+    assert reply.text == "That date has passed."
+    assert reply.blocks[0]["text"]["text"] == ":warning: That date has passed."
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_profile_saved_dm(joined: bool) -> None:
+    reply = messages.profile_saved_dm(program_name=PROGRAM, answers=answers(), timezone="Europe/Paris", joined=joined)
+    assert_valid_reply(reply)
+    title = f"Welcome to {PROGRAM}! :tada:" if joined else "Your profile is updated."
+    assert reply.blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
+    assert reply.text == f"{title} Your profile is saved."
+    [edit] = buttons(reply.blocks)
+    assert (edit["action_id"], edit["text"]["text"], edit["style"]) == (messages.ACTION_EDIT_PROFILE, "Edit profile", "primary")
+    assert ("next round" in mrkdwn(reply)) is joined
+
+
+def test_profile_fields_show_labels_not_keys() -> None:
+    text = messages.profile_fields(answers(), "Europe/Paris")
+    assert text.splitlines() == [
+        "*Role:* Mentee",
+        "*Department:* Finance",
+        "*Experience:* 25 years",
+        "*Can share:* Leadership, Excel macros",
+        "*Wants to learn:* AI tools at work, Social media &amp; personal branding, TikTok ads, Notion",
+        f"*Goals:* {answers()['goals']}",
+        "*Meeting format:* In person",
+        "*Manager:* <@U0MANAGER>",
+        "*Time zone:* Europe/Paris (from your Slack profile)",
+    ]
+
+
+def test_profile_fields_with_nothing_filled_in() -> None:
+    text = messages.profile_fields({"manager_id": None}, None)
+    assert "*Role:* —" in text
+    assert "*Can share:* _none_" in text
+    assert "*Wants to learn:* _none_" in text
+    assert "*Manager:* not given" in text
+    assert "*Time zone:* from your Slack profile" in text
+
+
+def test_user_text_is_escaped_in_profile_dm_and_status() -> None:
+    replies = [
+        messages.profile_saved_dm(program_name=PROGRAM, answers=hostile_answers(), timezone="<!here>", joined=True),
+        messages.status_reply(
+            program_name=PROGRAM, state="active", paused_until=None, answers=hostile_answers(), timezone="<!here>"
+        ),
+    ]
+    for reply in replies:
+        assert_valid_reply(reply)
+        texts = walk_text(reply.blocks, "mrkdwn")
+        assert escape_problems(texts) == []
+        joined = "\n".join(texts)
+        assert "*Department:* &lt;!channel&gt;" in joined
+        assert "&lt;https://evil.example|free stuff&gt;" in joined
+        assert "&lt;!channel&gt; tips" in joined
+        assert "*Manager:* <@U0MANAGER>" in joined, "the manager mention is ours, not user text"
+        assert escape_problems([reply.text]) == []
+
+
+def test_status_escapes_the_program_name() -> None:
+    reply = messages.status_reply(
+        program_name=HOSTILE, state="active", paused_until=None, answers=answers(), timezone=None
+    )
+    assert escape_problems(walk_text(reply.blocks, "mrkdwn")) == []
+
+
+@pytest.mark.parametrize(
+    ("state", "until", "where"),
+    [
+        ("active", None, "taking part"),
+        ("paused", PAUSED_UNTIL, "paused until 2027-01-31"),
+        ("paused", None, "paused until you `/mentor resume`"),
+        ("left", None, "left the program"),
+    ],
+)
+def test_status_reply(state: str, until: date | None, where: str) -> None:
+    reply = messages.status_reply(program_name=PROGRAM, state=state, paused_until=until, answers=answers(), timezone=None)
+    assert_valid_reply(reply)
+    assert reply.blocks[0]["text"]["text"] == f"*{PROGRAM}*: you are {where}."
+    assert reply.text == f"{PROGRAM}: you are {where}."
+    assert "*Department:* Finance" in reply.blocks[1]["text"]["text"]
+    footer = reply.blocks[2]["elements"][0]["text"]
+    assert ("`/mentor join`" in footer) is (state == "left")
+    assert [b["action_id"] for b in buttons(reply.blocks)] == [messages.ACTION_EDIT_PROFILE]
+
+
+def test_not_enrolled_offers_join() -> None:
+    reply = messages.not_enrolled_reply()
+    assert_valid_reply(reply)
+    [join] = buttons(reply.blocks)
+    assert (join["action_id"], join["style"]) == (messages.ACTION_JOIN, "primary")
+
+
+def test_paused_replies_name_the_date_or_how_to_come_back() -> None:
+    assert "until 2027-01-31" in messages.paused_reply(PAUSED_UNTIL).text
+    assert "automatically" in messages.paused_reply(PAUSED_UNTIL).text
+    assert "`/mentor resume`" in messages.paused_reply(None).text
+    assert "2027-01-31" in messages.auto_resumed_dm(PAUSED_UNTIL).text
+
+
+@pytest.mark.parametrize(
+    ("reply", "danger_action", "danger_text", "cancel_text"),
+    [
+        (messages.leave_confirm_reply(), messages.ACTION_CONFIRM_LEAVE, "Leave the program", "Stay"),
+        (messages.delete_confirm_reply(), messages.ACTION_CONFIRM_DELETE, "Erase my data", "Keep my data"),
+    ],
+)
+def test_confirmations_have_a_danger_and_a_cancel_button(
+    reply: Reply, danger_action: str, danger_text: str, cancel_text: str
+) -> None:
+    assert_valid_reply(reply)
+    danger, cancel = buttons(reply.blocks)
+    assert (danger["action_id"], danger["text"]["text"], danger["style"]) == (danger_action, danger_text, "danger")
+    assert (cancel["action_id"], cancel["text"]["text"]) == (messages.ACTION_CANCEL, cancel_text)
+    assert "style" not in cancel
+    assert reply.blocks[0]["text"]["text"] == reply.text
+
+
+def test_delete_confirmation_says_what_is_erased_and_that_it_is_final() -> None:
+    text = messages.delete_confirm_reply().text
+    for word in ("answers", "feedback", "manager", "cannot be undone"):
+        assert word in text
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        messages.resumed_reply,
+        messages.already_active_reply,
+        messages.cannot_while_left_reply,
+        messages.left_reply,
+        messages.deleted_reply,
+        messages.nothing_to_delete_reply,
+        messages.cancelled_reply,
+        messages.form_failed_reply,
+        messages.apology_reply,
+    ],
+)
+def test_text_only_replies(builder: object) -> None:
+    reply = builder()  # type: ignore[operator]
+    assert_valid_reply(reply)
+    assert reply.blocks == []
+    assert reply.as_kwargs() == {"text": reply.text}
+
+
+def test_replies_for_people_who_left_say_how_to_rejoin() -> None:
+    for reply in (messages.cannot_while_left_reply(), messages.left_reply(), messages.deleted_reply()):
+        assert "`/mentor join`" in reply.text

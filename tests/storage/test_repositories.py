@@ -1,0 +1,142 @@
+"""Repository functions against a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot import participation
+from bot.profile import Profile
+from storage import repositories as repo
+from storage.db import Database
+from storage.models import Participant, Program
+
+PROFILE = Profile(
+    role="mentor",
+    department="Marketing",
+    years_experience=3,
+    shares=["ai_tools", "Figma"],
+    learns=["leadership"],
+    goals="Teach AI tools",
+    meeting_format="video",
+    manager_id="U900",
+)
+
+
+async def test_default_program_is_created_once_even_concurrently(db: Database, team_id: str) -> None:
+    async def get() -> int | None:
+        async with db.session() as session:
+            return (await repo.get_or_create_default_program(session, team_id=team_id, objectives="o")).id
+
+    ids = await asyncio.gather(*(get() for _ in range(8)))
+    assert len(set(ids)) == 1
+    async with db.session() as session:
+        programs = (await session.exec(select(Program).where(Program.team_id == team_id))).all()
+    assert len(programs) == 1 and programs[0].state == "open"
+
+
+async def test_concurrent_submissions_never_duplicate_a_participant(db: Database, team_id: str) -> None:
+    results = await asyncio.gather(
+        *(
+            participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+            for _ in range(6)
+        )
+    )
+    assert sum(1 for _, joined in results if joined) == 1
+    async with db.session() as session:
+        rows = (await session.exec(select(Participant).where(Participant.team_id == team_id))).all()
+    assert len(rows) == 1
+    assert rows[0].shares == ["ai_tools", "Figma"]
+
+
+async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -> None:
+    other_team = team_id + "X"
+    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    mine = await participation.current(db, team_id=team_id, user_id="U1")
+    theirs = await participation.current(db, team_id=other_team, user_id="U1")
+    assert mine.participant is not None
+    assert theirs.participant is None
+    assert mine.program.id != theirs.program.id
+    # erasing in another workspace touches nothing here
+    assert await participation.erase(db, team_id=other_team, user_id="U1") is False
+    again = await participation.current(db, team_id=team_id, user_id="U1")
+    assert again.participant is not None and again.participant.department == "Marketing"
+
+
+async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> None:
+    enrolment, _ = await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    fresh = await participation.current(db, team_id=team_id, user_id="U1")
+    assert fresh.participant is not None
+    assert fresh.participant.joined_at.tzinfo is not None
+    assert abs((datetime.now(UTC) - fresh.participant.joined_at).total_seconds()) < 60
+
+
+async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id: str) -> None:
+    for user, tz in (("UA", "Pacific/Auckland"), ("UB", "America/Los_Angeles"), ("UC", None)):
+        enrolment, _ = await participation.save_profile(
+            db, team_id=team_id, user_id=user, program_id=None, profile=PROFILE
+        )
+        assert enrolment.participant is not None and enrolment.participant.id is not None
+        await participation.set_timezone(
+            db, team_id=team_id, participant_id=enrolment.participant.id, timezone=tz, tz_offset=None
+        )
+        await participation.pause(db, team_id=team_id, user_id=user, until=date(2027, 3, 1))
+    async with db.session() as session:
+        await repo.ensure_workspace(session, team_id=team_id)
+
+    # 2027-02-28 12:00 UTC is already March 1st in Auckland, still February elsewhere.
+    early = await participation.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC))
+    assert [(r.user_id, r.until) for r in early if r.team_id == team_id] == [("UA", date(2027, 3, 1))]
+    # Two runners at the same instant: each person is resumed by exactly one of them.
+    both = await asyncio.gather(
+        participation.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
+        participation.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
+    )
+    resumed = sorted(r.user_id for run in both for r in run if r.team_id == team_id)
+    assert resumed == ["UB", "UC"]  # 04:00 on March 1st in Los Angeles, noon in UTC
+    states = {u: (await participation.current(db, team_id=team_id, user_id=u)).participant for u in ("UA", "UB")}
+    assert all(p is not None and p.state == "active" and p.paused_until is None for p in states.values())
+
+
+async def test_resume_due_skips_inactive_workspaces(db: Database, team_id: str) -> None:
+    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    await participation.pause(db, team_id=team_id, user_id="U1", until=date(2027, 3, 1))
+    async with db.session() as session:
+        await repo.deactivate_workspace(session, team_id=team_id)
+    resumed = await participation.resume_due(db, now=datetime(2027, 6, 1, tzinfo=UTC))
+    assert [r for r in resumed if r.team_id == team_id] == []
+
+
+async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:
+    async with db.session() as session:
+        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is True
+    async with db.session() as session:
+        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is False
+
+
+@pytest.mark.parametrize("state", ["left", "deleted"])
+async def test_rejoining_reactivates_the_same_row(db: Database, team_id: str, state: str) -> None:
+    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    if state == "left":
+        await participation.leave(db, team_id=team_id, user_id="U1")
+    else:
+        await participation.erase(db, team_id=team_id, user_id="U1")
+    _, joined = await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    assert joined is True
+    async with db.session() as session:
+        rows = (await session.exec(select(Participant).where(Participant.team_id == team_id))).all()
+    assert sorted(r.state for r in rows) == (["active"] if state == "left" else ["active", "deleted"])
+
+
+async def test_old_event_ids_are_pruned(db: Database, team_id: str) -> None:
+    async with db.session() as session:
+        await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}")
+    async with db.session() as session:
+        await repo.prune_events(session, before=datetime.now(UTC) - timedelta(hours=1))
+        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is False
+    async with db.session() as session:
+        assert await repo.prune_events(session, before=datetime.now(UTC) + timedelta(seconds=1)) >= 1
+        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is True

@@ -1,0 +1,168 @@
+"""``python -m bot`` as a new user runs it: a real process, the fake Slack Web API, a SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot import participation
+from bot.config import normalize_database_url
+from bot.profile import Profile
+from storage import repositories as repo
+from storage.db import Database
+from tests.slack_fake import FakeSlack
+from tests.slack_requests import SIGNING_SECRET, SlackSender
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bot_env(fake: FakeSlack | None, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "MENTOR_", "PORT"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
+    if fake is not None:
+        env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url)
+    env.update(extra)
+    return env
+
+
+def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_without_credentials_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run_bot([], bot_env(None, tmp_path), tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_BOT_TOKEN" in lines[0] and ".env" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_rejected_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        result = run_bot([], bot_env(fake, tmp_path, SLACK_BOT_TOKEN="xoxb-invalid"), tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "invalid_auth" in errors[0] and "SLACK_BOT_TOKEN" in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=s\nPORT=notaport\n")
+    result = run_bot([], bot_env(None, tmp_path), tmp_path)
+    assert result.returncode == 2
+    assert "PORT" in result.stderr and "SLACK_BOT_TOKEN" not in result.stderr
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    result = run_bot(["migrate"], bot_env(None, tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bot.db").exists()
+    assert "up to date" in result.stdout
+
+
+async def test_serves_http_healthz_and_signed_commands(tmp_path: Path) -> None:
+    port = free_port()
+    with FakeSlack(team_id="TCLI") as fake:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env=bot_env(fake, tmp_path, PORT=str(port)),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            async with aiohttp.ClientSession() as session:
+                for _ in range(200):
+                    try:
+                        async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                            if response.status == 200:
+                                break
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.05)
+                else:
+                    pytest.fail("the bot did not start listening")
+            sender = SlackSender(f"http://127.0.0.1:{port}", team_id="TCLI", fake=fake)
+            try:
+                status, _ = await sender.command("help")
+            finally:
+                await sender.close()
+            assert status == 200
+            [reply] = await fake.wait_for("response_url")
+            assert "/mentor pause" in str(reply["blocks"])
+            assert fake.calls_to("auth.test")  # the token was checked at start-up
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+
+
+def test_socket_mode_when_app_token_is_set(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        env = bot_env(fake, tmp_path, SLACK_APP_TOKEN="xapp-1-test")
+        env.pop("SLACK_SIGNING_SECRET")  # not needed in Socket Mode
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        try:
+            asyncio.run(fake.wait_for("apps.connections.open", timeout=30))
+            [call] = [c for c in fake.calls if c.method == "apps.connections.open"][:1]
+            assert call.token == "xapp-1-test"
+        finally:
+            process.kill()
+            process.communicate(timeout=20)
+
+
+async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
+    url = normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}")
+    with FakeSlack(team_id="TDUE") as fake:
+        assert run_bot(["migrate"], bot_env(fake, tmp_path), tmp_path).returncode == 0
+        db = Database(url)
+        try:
+            profile = Profile("mentee", "Sales", 20, [], ["ai_tools"], "Learn AI", "either", None)
+            await participation.save_profile(db, team_id="TDUE", user_id="U7", program_id=None, profile=profile)
+            await participation.pause(db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10))
+            async with db.session() as session:
+                await repo.ensure_workspace(session, team_id="TDUE")
+        finally:
+            await db.dispose()
+
+        before = run_bot(["run-due", "--now", "2027-01-09T12:00:00Z"], bot_env(fake, tmp_path), tmp_path)
+        assert before.returncode == 0, before.stderr
+        assert "0 resumed" in before.stdout
+        due = run_bot(["run-due", "--now", "2027-01-10T09:00:00+01:00"], bot_env(fake, tmp_path), tmp_path)
+        assert due.returncode == 0, due.stderr
+        assert "1 resumed, 1 messages sent" in due.stdout
+        again = run_bot(["run-due", "--now", "2027-01-11T09:00:00Z"], bot_env(fake, tmp_path), tmp_path)
+        assert "0 resumed" in again.stdout
+        [dm] = fake.calls_to("chat.postMessage")
+        assert dm["channel"] == "U7" and "2027-01-10" in dm["text"]
+
+        bad = run_bot(["run-due", "--now", "yesterday"], bot_env(fake, tmp_path), tmp_path)
+        assert bad.returncode == 2 and "ISO-8601" in bad.stderr
+    db = Database(url)
+    try:
+        enrolment = await participation.current(db, team_id="TDUE", user_id="U7")
+    finally:
+        await db.dispose()
+    assert enrolment.participant is not None and enrolment.participant.state == "active"

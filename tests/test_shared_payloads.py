@@ -1,0 +1,45 @@
+"""Real Slack payloads from ``../shared/slack/payloads`` reach the right listener (skipped without shared/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+
+from tests.slack_requests import SlackSender
+
+PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "slack" / "payloads"
+pytestmark = pytest.mark.skipif(not PAYLOADS.exists(), reason=f"{PAYLOADS} is absent (shared/ comes with CI)")
+
+
+async def test_slash_command_payload_opens_the_modal(slack: SlackSender) -> None:
+    form = parse_qs((PAYLOADS / "slash_command_mentor.form.txt").read_text().strip(), keep_blank_values=True)
+    fields = {k: v[0] for k, v in form.items()}
+    fields["response_url"] = slack.fake.webhook_url("shared")  # never call the real Slack
+    status, _ = await slack.post(urlencode(fields), content_type="application/x-www-form-urlencoded")
+    assert status == 200
+    [call] = await slack.fake.wait_for("views.open")
+    assert call["trigger_id"] == fields["trigger_id"]
+
+
+@pytest.mark.parametrize("name", ["event_app_home_opened.json", "event_app_home_opened_first_time.json"])
+async def test_app_home_opened_payloads_publish_home(slack: SlackSender, name: str) -> None:
+    body = (PAYLOADS / name).read_text()
+    status, _ = await slack.post(body, content_type="application/json")
+    assert status == 200
+    [call] = await slack.fake.wait_for("views.publish")
+    assert call["user_id"] == json.loads(body)["event"]["user"]
+
+
+async def test_url_verification_payload(slack: SlackSender) -> None:
+    body = (PAYLOADS / "url_verification.json").read_text()
+    status, text = await slack.post(body, content_type="application/json")
+    assert status == 200 and json.loads(text)["challenge"] == json.loads(body)["challenge"]
+
+
+async def test_unhandled_button_payload_is_signed_but_unknown(slack: SlackSender) -> None:
+    body = (PAYLOADS / "block_actions_dm_button.form.txt").read_text().strip()
+    status, _ = await slack.post(body, content_type="application/x-www-form-urlencoded")
+    assert status == 404  # Bolt's answer for a valid request no listener handles
