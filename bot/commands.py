@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import InvalidCommandError
+from prompts.blocks import escape
 
 SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "help")
 ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "delete": "delete-my-data", "?": "help"}
@@ -41,7 +42,7 @@ def parse_pause_until(words: list[str], today: date) -> date | None:
         until = date.fromisoformat(words[0])
     except ValueError:
         raise BadPauseDateError(
-            f"“{words[0][:30]}” is not a date: use YYYY-MM-DD, for example `/mentor pause until 2027-01-31`."
+            f"“{escape(words[0][:30])}” is not a date: use YYYY-MM-DD, for example `/mentor pause until 2027-01-31`."
         ) from None
     if until <= today:
         raise BadPauseDateError("That date has passed: pick a day after today, or use `/mentor pause` with no date.")
@@ -55,8 +56,9 @@ def parse(text: str, *, today: date) -> Command:
     head = words[0].lower() if words else ""
     name = ALIASES.get(head, head)
     if name and name not in SUBCOMMANDS:
-        close = difflib.get_close_matches(name, SUBCOMMANDS, n=1, cutoff=0.6)
-        raise UnknownCommandError(head, close[0] if close else None)
+        words_known = [*SUBCOMMANDS, *(alias for alias in ALIASES if len(alias) > 2)]
+        close = difflib.get_close_matches(name, words_known, n=1, cutoff=0.6)
+        raise UnknownCommandError(head, ALIASES.get(close[0], close[0]) if close else None)
     if name == "pause":
         return Command("pause", parse_pause_until(words[1:], today))
     return Command(name)

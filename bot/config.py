@@ -39,7 +39,7 @@ def normalize_database_url(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise ConfigError(
-            f"DATABASE_URL {url!r} is not a URL: set it in .env to sqlite:///mentor.db or postgresql://user@host/db"
+            "DATABASE_URL is not a URL: set it in .env to sqlite:///mentor.db or postgresql://user@host/db"
         )
     base = scheme.split("+", 1)[0].lower()
     if base in ("postgres", "postgresql"):
@@ -84,8 +84,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
         app_token = env.get("SLACK_APP_TOKEN", "").strip()
         if app_token and not app_token.startswith("xapp-"):
             raise ConfigError(
-                "SLACK_APP_TOKEN should start with 'xapp-': create an app-level token with the connections:write "
-                f"scope in {APP_SETTINGS_HINT} → Basic Information → App-Level Tokens, or leave it unset for HTTP."
+                "SLACK_APP_TOKEN in .env should start with 'xapp-': create an app-level token with the "
+                f"connections:write scope in {APP_SETTINGS_HINT} → Basic Information → App-Level Tokens, "
+                "or leave it empty to serve HTTP."
             )
         if serving and not app_token:
             signing_secret = _require(

@@ -88,7 +88,7 @@ def profile_from_state(values: dict[str, Any], *, user_id: str) -> tuple[Profile
     elif len(department) > DEPARTMENT_MAX:
         errors[ids.DEPARTMENT] = f"Please keep this under {DEPARTMENT_MAX} characters."
     years_text = _text(values, ids.YEARS)
-    years = int(years_text) if years_text.isdigit() else -1
+    years = int(years_text) if years_text.isascii() and years_text.isdigit() else -1
     if not 0 <= years <= YEARS_MAX:
         errors[ids.YEARS] = f"Please enter a whole number of years between 0 and {YEARS_MAX}."
     shares = _merge_topics(_selected(values, ids.SHARES), _text(values, ids.SHARES_OTHER), ids.SHARES, errors)

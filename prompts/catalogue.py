@@ -80,7 +80,7 @@ CATALOGUE: tuple[Topic, ...] = (
         "fresh",
         (
             "Which numbers do you look at to know your work is going well?",
-            "Walk through a chart or dashboard you trust, and one you don't.",
+            "Which chart or dashboard do you trust, which one don't you, and why?",
         ),
     ),
     Topic(

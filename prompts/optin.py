@@ -23,7 +23,7 @@ FORMAT = "meeting_format"
 MANAGER = "manager"
 
 DEPARTMENT_MAX = 100
-OTHER_MAX = 300
+OTHER_MAX = 700  # ≥ 12 items × 50 characters joined with ", ", so an edit always fits
 GOALS_MAX = 1000
 YEARS_MAX = 60
 

@@ -81,13 +81,14 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
 async def test_serves_http_healthz_and_signed_commands(tmp_path: Path) -> None:
     port = free_port()
     with FakeSlack(team_id="TCLI") as fake:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
             env=bot_env(fake, tmp_path, PORT=str(port)),
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
         )
         try:
             async with aiohttp.ClientSession() as session:
@@ -112,7 +113,8 @@ async def test_serves_http_healthz_and_signed_commands(tmp_path: Path) -> None:
             assert fake.calls_to("auth.test")  # the token was checked at start-up
         finally:
             process.send_signal(signal.SIGTERM)
-            output, _ = process.communicate(timeout=20)
+            raw, _ = await asyncio.wait_for(process.communicate(), timeout=20)
+    output = raw.decode()
     assert process.returncode == 0, output
     assert "Traceback" not in output
 

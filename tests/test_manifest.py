@@ -35,7 +35,11 @@ def test_manifest_declares_what_the_app_needs(manifest: dict) -> None:
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "app_uninstalled", "tokens_revoked"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
 
 
 def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:

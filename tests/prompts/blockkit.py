@@ -296,7 +296,10 @@ def assert_valid_view(view: dict[str, Any]) -> None:
         for key in ("submit", "close"):
             if key in view:
                 checker.text(view[key], f"view.{key}", max_len=24, plain_only=True)
-        if any(b.get("type") == "input" for b in view.get("blocks", []) if isinstance(b, dict)) and "submit" not in view:
+        if (
+            any(b.get("type") == "input" for b in view.get("blocks", []) if isinstance(b, dict))
+            and "submit" not in view
+        ):
             checker.fail("view", "a modal with input blocks needs a submit button")
     for key in ("callback_id", "external_id"):
         if key in view and len(str(view[key])) > 255:
@@ -327,20 +330,15 @@ def walk_text(node: Any, kind: str | None = None) -> list[str]:
     """Every text object's ``text`` in the tree (only ``kind`` — "mrkdwn" or "plain_text" — if given)."""
     found: list[str] = []
     if isinstance(node, dict):
-        if node.get("type") in TEXT_TYPES and isinstance(node.get("text"), str):
-            if kind is None or node["type"] == kind:
-                found.append(node["text"])
+        is_text = node.get("type") in TEXT_TYPES and isinstance(node.get("text"), str)
+        if is_text and (kind is None or node["type"] == kind):
+            found.append(node["text"])
         for value in node.values():
             found += walk_text(value, kind)
     elif isinstance(node, list):
         for value in node:
             found += walk_text(value, kind)
     return found
-
-
-def find_blocks(view_or_blocks: dict[str, Any] | list[dict[str, Any]], **match: Any) -> list[dict[str, Any]]:
-    blocks = view_or_blocks["blocks"] if isinstance(view_or_blocks, dict) else view_or_blocks
-    return [b for b in blocks if all(b.get(k) == v for k, v in match.items())]
 
 
 def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

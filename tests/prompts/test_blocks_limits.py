@@ -84,7 +84,10 @@ BROKEN: dict[str, tuple[list[dict[str, Any]], int, str]] = {
                 type="multi_static_select",
                 options=None,
                 option_groups=[
-                    {"label": {"type": "plain_text", "text": "G"}, "options": [_option(str(i), str(i)) for i in range(101)]}
+                    {
+                        "label": {"type": "plain_text", "text": "G"},
+                        "options": [_option(str(i), str(i)) for i in range(101)],
+                    }
                 ],
             )
         ],
@@ -93,7 +96,13 @@ BROKEN: dict[str, tuple[list[dict[str, Any]], int, str]] = {
     ),
     "initial option not offered": ([_select(initial_option=_option("Two", "two"))], 50, "is not one of"),
     "label 2001": (
-        [{"type": "input", "label": {"type": "plain_text", "text": "x" * 2001}, "element": {"type": "users_select", "action_id": "u"}}],
+        [
+            {
+                "type": "input",
+                "label": {"type": "plain_text", "text": "x" * 2001},
+                "element": {"type": "users_select", "action_id": "u"},
+            }
+        ],
         VIEW_LIMIT,
         "2001 characters, limit 2000",
     ),
@@ -102,11 +111,18 @@ BROKEN: dict[str, tuple[list[dict[str, Any]], int, str]] = {
     "block_id 256": ([{"type": "divider", "block_id": "b" * 256}], 50, "block_id is 256"),
     "action_id 256": ([{"type": "actions", "elements": [_button(action_id="a" * 256)]}], 50, "action_id is 256"),
     "duplicate action_id": (
-        [{"type": "actions", "elements": [_button(action_id="same")]}, {"type": "actions", "elements": [_button(action_id="same")]}],
+        [
+            {"type": "actions", "elements": [_button(action_id="same")]},
+            {"type": "actions", "elements": [_button(action_id="same")]},
+        ],
         50,
         "'same' is not unique",
     ),
-    "duplicate block_id": ([{"type": "divider", "block_id": "x"}, {"type": "divider", "block_id": "x"}], 50, "not unique"),
+    "duplicate block_id": (
+        [{"type": "divider", "block_id": "x"}, {"type": "divider", "block_id": "x"}],
+        50,
+        "not unique",
+    ),
     "unknown text type": ([_section("hi", kind="markdown")], 50, "'markdown' is not plain_text or mrkdwn"),
     "unknown block type": ([{"type": "rich_text_everything"}], 50, "unexpected block type"),
 }
@@ -171,7 +187,11 @@ def test_helpers_truncate_long_text() -> None:
         {
             "type": "input",
             "label": bk.plain("Pick"),
-            "element": {"type": "static_select", "action_id": "pick", "options": [bk.option("o" * 200, "v", "d" * 200)]},
+            "element": {
+                "type": "static_select",
+                "action_id": "pick",
+                "options": [bk.option("o" * 200, "v", "d" * 200)],
+            },
         },
     ]
     assert_valid_blocks(blocks, MESSAGE_LIMIT)

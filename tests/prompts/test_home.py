@@ -72,7 +72,9 @@ def test_not_taking_part_offers_join_and_shows_no_profile(kwargs: dict[str, Any]
 )
 def test_enrolled_states(state: str, until: date | None, status: str) -> None:
     view = home(state, paused_until=until, answers=answers(), timezone="Europe/Paris")
-    statuses = [b["text"]["text"] for b in view["blocks"] if b.get("text", {}).get("text", "").startswith("*Your status:*")]
+    statuses = [
+        b["text"]["text"] for b in view["blocks"] if b.get("text", {}).get("text", "").startswith("*Your status:*")
+    ]
     assert statuses == [status]
     text = mrkdwn(view)
     assert "*Department:* Finance" in text

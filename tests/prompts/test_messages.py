@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -63,7 +64,11 @@ def test_profile_saved_dm(joined: bool) -> None:
     assert reply.blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
     assert reply.text == f"{title} Your profile is saved."
     [edit] = buttons(reply.blocks)
-    assert (edit["action_id"], edit["text"]["text"], edit["style"]) == (messages.ACTION_EDIT_PROFILE, "Edit profile", "primary")
+    assert (edit["action_id"], edit["text"]["text"], edit["style"]) == (
+        messages.ACTION_EDIT_PROFILE,
+        "Edit profile",
+        "primary",
+    )
     assert ("next round" in mrkdwn(reply)) is joined
 
 
@@ -127,7 +132,9 @@ def test_status_escapes_the_program_name() -> None:
     ],
 )
 def test_status_reply(state: str, until: date | None, where: str) -> None:
-    reply = messages.status_reply(program_name=PROGRAM, state=state, paused_until=until, answers=answers(), timezone=None)
+    reply = messages.status_reply(
+        program_name=PROGRAM, state=state, paused_until=until, answers=answers(), timezone=None
+    )
     assert_valid_reply(reply)
     assert reply.blocks[0]["text"]["text"] == f"*{PROGRAM}*: you are {where}."
     assert reply.text == f"{PROGRAM}: you are {where}."
@@ -189,8 +196,8 @@ def test_delete_confirmation_says_what_is_erased_and_that_it_is_final() -> None:
         messages.apology_reply,
     ],
 )
-def test_text_only_replies(builder: object) -> None:
-    reply = builder()  # type: ignore[operator]
+def test_text_only_replies(builder: Callable[[], Reply]) -> None:
+    reply = builder()
     assert_valid_reply(reply)
     assert reply.blocks == []
     assert reply.as_kwargs() == {"text": reply.text}

@@ -12,7 +12,7 @@ from prompts import optin as ids
 from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
 from prompts.optin import optin_modal, program_id_from_metadata
 
-from .blockkit import assert_valid_view, find_blocks, walk_text
+from .blockkit import assert_valid_view, walk_text
 from .samples import HOSTILE, OBJECTIVES, PROGRAM, answers, escape_problems, long_answers
 
 INPUT_IDS = [
@@ -181,7 +181,10 @@ def test_prefilled_modal_carries_every_saved_answer() -> None:
     assert element(view, ids.LEARNS_OTHER)["initial_value"] == "TikTok ads, Notion"
     assert element(view, ids.GOALS)["initial_value"] == answers()["goals"]
     fmt = element(view, ids.FORMAT)
-    assert fmt["initial_option"] == {"text": {"type": "plain_text", "text": "In person", "emoji": True}, "value": "in_person"}
+    assert fmt["initial_option"] == {
+        "text": {"type": "plain_text", "text": "In person", "emoji": True},
+        "value": "in_person",
+    }
     assert element(view, ids.MANAGER)["initial_user"] == "U0MANAGER"
 
 
@@ -257,12 +260,6 @@ def test_blank_modal_submitted_unchanged_asks_for_the_required_fields() -> None:
     assert set(errors) <= set(inputs(modal()))
 
 
-@pytest.mark.xfail(
-    reason="BUG: custom topics typed with ';' or ',' (no space) are re-joined with ', ' in the edit modal, so an "
-    "accepted 299-character answer comes back as a 310-character initial_value over max_length 300: the "
-    "edit modal cannot be saved unchanged (prompts/optin.py joins, bot/profile.py checks OTHER_MAX).",
-    strict=True,
-)
 def test_accepted_custom_topics_fit_the_edit_modal() -> None:
     typed = ";".join(f"Custom skill number {i:02d}.." for i in range(12))
     assert len(typed) <= ids.OTHER_MAX

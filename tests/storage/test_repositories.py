@@ -67,7 +67,7 @@ async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -
 
 
 async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> None:
-    enrolment, _ = await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
     fresh = await participation.current(db, team_id=team_id, user_id="U1")
     assert fresh.participant is not None
     assert fresh.participant.joined_at.tzinfo is not None

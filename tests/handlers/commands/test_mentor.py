@@ -131,7 +131,7 @@ async def test_leave_asks_then_keeps_history(slack: SlackSender, db: Database, t
 
     status, _ = await slack.click("confirm_leave", hook="leave")
     assert status == 200
-    answer = (await slack.fake.wait_for("response_url"))[-1]
+    answer = (await slack.fake.wait_for("response_url", count=2))[-1]
     assert answer["replace_original"] is True and "left" in answer["text"]
     p = await person(db, team_id)
     assert p is not None and p.state == "left" and p.left_at is not None

@@ -1,0 +1,526 @@
+"""Ack latency of the bot over HTTP, beside a bare Bolt app that only acks (the floor).
+
+Run from the repository root::
+
+    python bench/ack_latency.py [--requests N] [--database-url URL] [--check]
+
+It starts a fake Slack Web API in this process (``tests.slack_fake.FakeSlack``), the real bot (``python -m bot``)
+and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the opt-in modal's submission
+at 1, 10 and 50 requests in flight, sends N signed requests to each and times send → HTTP response (the ack).
+It prints a Markdown table (p50/p95/p99 in ms and throughput), the bot's p99 against the floor's, and PASS/FAIL
+against the targets: p99 under 100 ms at 50 concurrent, and within 2× the floor.
+
+* The database is a SQLite file in a temporary directory unless ``--database-url`` names another one; for
+  PostgreSQL (``postgresql://127.0.0.1:5432/test``) a throwaway database ``bench_<random>`` is created on that
+  server (the bot migrates it) and dropped at the end, so the named database itself is not touched.
+* Users of ``/mentor status`` are enrolled first (through the opt-in submission), so status reads a profile;
+  opt-in submissions cycle over more users, so they are both inserts and updates, saved before the ack as in
+  production. Every response must be HTTP 200 with an empty body (a plain ack); anything else counts as a failure.
+* The exit code is 0 (it is a report); with ``--check`` it is 1 when a target is missed or a request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # `python bench/ack_latency.py` puts bench/ on the path, not the root
+    sys.path.insert(0, str(REPO_ROOT))
+
+import aiohttp  # noqa: E402
+from slack_sdk.signature import SignatureVerifier  # noqa: E402
+
+from prompts.optin import optin_modal  # noqa: E402
+from tests.optin_state import optin_values  # noqa: E402
+from tests.slack_fake import FakeSlack  # noqa: E402
+
+TEAM_ID = "T0BENCH"
+BOT_TOKEN = "xoxb-bench"
+SIGNING_SECRET = "bench-signing-secret"
+CONCURRENCY = (1, 10, 50)
+STATUS_USERS = 50  # enrolled before measuring; /mentor status cycles over them
+OPTIN_USERS = 200  # opt-in submissions cycle over these (the first STATUS_USERS exist already: updates)
+WARMUP = 20  # requests per target and scenario before measuring
+P99_TARGET_MS = 100.0
+P99_TARGET_CONCURRENCY = 50
+FLOOR_FACTOR = 2.0
+REQUEST_TIMEOUT_S = 10.0  # one request
+CELL_TIMEOUT_S = 300.0  # one target x scenario x concurrency
+START_TIMEOUT_S = 30.0  # a server's /healthz to answer 200
+STOP_TIMEOUT_S = 10.0  # SIGTERM to exit, then SIGKILL
+DRAIN_TIMEOUT_S = 15.0  # the bot's follow-up work (after the ack) to finish between cells
+
+STATUS = "/mentor status"
+OPTIN = "opt-in submission"
+SCENARIOS = (STATUS, OPTIN)
+BOT = "bot"
+FLOOR = "floor"
+
+# The floor: a bare Bolt app with the same transport as the bot (aiohttp, /slack/events, signature checks),
+# whose listeners only ack. Written to a file in the temporary directory and run as `python floor.py ...`.
+FLOOR_APP = """\
+import sys
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+port, slack_api_url, signing_secret, token = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+# The token's auth.test (once, on the first request) goes to the fake Web API; the result is cached.
+app = AsyncApp(
+    client=AsyncWebClient(token=token, base_url=slack_api_url),
+    signing_secret=signing_secret,
+    request_verification_enabled=True,
+)
+
+
+@app.command("/mentor")
+async def mentor(ack):
+    await ack()
+
+
+@app.view("mentor_optin")
+async def optin(ack):
+    await ack()
+
+
+async def slack_events(request):
+    return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+
+async def healthz(_request):
+    return web.json_response({"ok": True})
+
+
+web_app = web.Application()
+web_app.add_routes([web.post("/slack/events", slack_events), web.get("/healthz", healthz)])
+web.run_app(web_app, host="127.0.0.1", port=int(port), access_log=None, print=None)
+"""
+
+
+# --- requests ------------------------------------------------------------------------------------------------
+
+
+def user_id(n: int) -> str:
+    return f"UB{n:05d}"
+
+
+def command_body(fake: FakeSlack, text: str, uid: str) -> str:
+    """A ``/mentor`` slash command as Slack posts it (as ``tests.slack_requests.SlackSender.command_body``)."""
+    return urlencode(
+        {
+            "token": "verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "bench",
+            "channel_id": "C2147483705",
+            "channel_name": "general",
+            "user_id": uid,
+            "user_name": uid.lower(),
+            "command": "/mentor",
+            "text": text,
+            "api_app_id": "A0001",
+            "is_enterprise_install": "false",
+            "response_url": fake.webhook_url("bench"),
+            "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+        }
+    )
+
+
+OPTIN_VIEW = optin_modal(program_id=1, program_name="Bench", objectives="")
+OPTIN_VALUES = optin_values()
+
+
+def optin_body(uid: str) -> str:
+    """The opt-in modal's view_submission (as ``tests.slack_requests.SlackSender.submit_view``)."""
+    view = {
+        **OPTIN_VIEW,
+        "id": "V" + uuid.uuid4().hex[:8].upper(),
+        "team_id": TEAM_ID,
+        "state": {"values": OPTIN_VALUES},
+        "hash": "1.2",
+        "app_id": "A0001",
+        "bot_id": "B0001",
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "bench"},
+        "user": {"id": uid, "username": uid.lower(), "name": uid.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A0001",
+        "token": "verification-token",
+        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+        "view": view,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def bodies(scenario: str, fake: FakeSlack) -> list[bytes]:
+    """Request bodies, built once (an opt-in body is ~17 kB of JSON); the n-th request sends ``[n % len]``."""
+    if scenario == STATUS:
+        return [command_body(fake, "status", user_id(n)).encode() for n in range(STATUS_USERS)]
+    return [optin_body(user_id(n)).encode() for n in range(OPTIN_USERS)]
+
+
+VERIFIER = SignatureVerifier(SIGNING_SECRET)
+
+
+def sign(body: bytes) -> dict[str, str]:
+    """Slack's signature headers with a fresh timestamp (as ``tests.slack_requests.sign``)."""
+    timestamp = str(int(time.time()))
+    signature = VERIFIER.generate_signature(timestamp=timestamp, body=body)
+    assert signature is not None  # None only without a signing secret
+    return {"x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
+
+
+# --- measuring -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    target: str
+    scenario: str
+    concurrency: int
+    latencies_ms: list[float] = field(default_factory=list)
+    failures: int = 0
+    failure_sample: str = ""
+    wall_s: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        """Linear interpolation between closest ranks; NaN when nothing succeeded."""
+        data = sorted(self.latencies_ms)
+        if not data:
+            return float("nan")
+        rank = (len(data) - 1) * p / 100
+        low = int(rank)
+        high = min(low + 1, len(data) - 1)
+        return data[low] + (data[high] - data[low]) * (rank - low)
+
+    @property
+    def rate(self) -> float:
+        done = len(self.latencies_ms) + self.failures
+        return done / self.wall_s if self.wall_s > 0 else float("nan")
+
+
+async def send(session: aiohttp.ClientSession, base_url: str, body: bytes) -> tuple[float, int, str]:
+    """Sign with a fresh timestamp, post, read the whole response: (ms, status, body)."""
+    headers = {"content-type": "application/x-www-form-urlencoded", **sign(body)}
+    started = time.perf_counter()
+    async with session.post(base_url + "/slack/events", data=body, headers=headers) as response:
+        text = await response.text()
+    return (time.perf_counter() - started) * 1000, response.status, text
+
+
+async def run_cell(
+    session: aiohttp.ClientSession, base_url: str, payloads: list[bytes], cell: Cell, requests: int
+) -> None:
+    """``requests`` requests with at most ``cell.concurrency`` in flight (one worker task per slot)."""
+    counter = itertools.count()
+
+    async def worker() -> None:
+        while (n := next(counter)) < requests:
+            try:
+                ms, status, text = await send(session, base_url, payloads[n % len(payloads)])
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                cell.failures += 1
+                cell.failure_sample = cell.failure_sample or repr(exc)
+                continue
+            if status == 200 and not text:
+                cell.latencies_ms.append(ms)
+            else:
+                cell.failures += 1
+                cell.failure_sample = cell.failure_sample or f"HTTP {status}: {text[:200]}"
+
+    started = time.perf_counter()
+    async with asyncio.timeout(CELL_TIMEOUT_S):
+        await asyncio.gather(*(worker() for _ in range(cell.concurrency)))
+    cell.wall_s = time.perf_counter() - started
+
+
+async def drain(fake: FakeSlack) -> None:
+    """Wait until the fake Web API has seen no call for a moment: the bot's after-ack work is done."""
+    deadline = time.monotonic() + DRAIN_TIMEOUT_S
+    seen = -1
+    while time.monotonic() < deadline:
+        count = len(fake.calls)
+        if count == seen:
+            break
+        seen = count
+        await asyncio.sleep(0.5)
+    fake.reset()  # keeps its memory bounded; users are kept
+
+
+# --- processes -----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def child_env(extra: dict[str, str]) -> dict[str, str]:
+    """This environment without the bot's own settings (a Socket Mode token would change the transport)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "MENTOR_"))}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PYTHONUNBUFFERED"] = "1"
+    return {**env, **extra}
+
+
+class Server:
+    """A server subprocess on loopback, its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int, workdir: Path) -> None:
+        self.name = name
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.log_path = workdir / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def log_tail(self, lines: int = 30) -> str:
+        self._log.flush()
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    async def wait_healthy(self, session: aiohttp.ClientSession) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with session.get(self.base_url + "/healthz") as response:
+                    if response.status == 200:
+                        return
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer /healthz within {START_TIMEOUT_S:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+        self._log.close()
+
+
+# --- database ------------------------------------------------------------------------------------------------
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme.split("+", 1)[0].lower() in ("postgres", "postgresql")
+
+
+def plain_postgres_url(url: str, database: str | None = None) -> str:
+    """``postgresql://…`` without a driver suffix, optionally naming another database."""
+    parts = urlsplit(url)
+    path = f"/{database}" if database is not None else parts.path
+    return urlunsplit(("postgresql", parts.netloc, path, parts.query, parts.fragment))
+
+
+async def postgres_admin(url: str, sql: str) -> str:
+    import asyncpg  # only needed for PostgreSQL runs
+
+    connection = await asyncpg.connect(plain_postgres_url(url), timeout=10)
+    try:
+        await connection.execute(sql)
+        return str(await connection.fetchval("SHOW server_version"))
+    finally:
+        await connection.close()
+
+
+# --- report --------------------------------------------------------------------------------------------------
+
+
+def fmt(value: float) -> str:
+    return "n/a" if value != value else f"{value:.1f}"  # NaN check
+
+
+def report(cells: dict[tuple[str, str, int], Cell], database_kind: str) -> bool:
+    """Print the table and the verdicts; True if every target is met and nothing failed."""
+    print("| target | scenario | concurrency | p50 ms | p95 ms | p99 ms | req/s |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for (target, scenario, concurrency), cell in cells.items():
+        print(
+            f"| {target} | {scenario} | {concurrency} | {fmt(cell.percentile(50))} | {fmt(cell.percentile(95))} "
+            f"| {fmt(cell.percentile(99))} | {fmt(cell.rate)} |"
+        )
+    failures = [c for c in cells.values() if c.failures]
+    for cell in failures:
+        print(
+            f"\n{cell.target} / {cell.scenario} / {cell.concurrency}: {cell.failures} failed requests, "
+            f"e.g. {cell.failure_sample}"
+        )
+    print()
+    print(
+        f"Targets: bot p99 < {P99_TARGET_MS:.0f} ms at {P99_TARGET_CONCURRENCY} concurrent "
+        f"(stated for SQLite; this run: {database_kind}), and bot p99 ≤ {FLOOR_FACTOR:.0f}× the floor's p99."
+    )
+    print()
+    ok = not failures
+    for scenario in SCENARIOS:
+        for concurrency in CONCURRENCY:
+            bot_p99 = cells[BOT, scenario, concurrency].percentile(99)
+            floor_p99 = cells[FLOOR, scenario, concurrency].percentile(99)
+            ratio = bot_p99 / floor_p99 if floor_p99 > 0 else float("nan")
+            checks = [f"{ratio:.2f}× floor {'≤' if ratio <= FLOOR_FACTOR else '>'} {FLOOR_FACTOR:.0f}×"]
+            passed = ratio <= FLOOR_FACTOR
+            if concurrency == P99_TARGET_CONCURRENCY:
+                under = bot_p99 < P99_TARGET_MS
+                checks.append(f"{fmt(bot_p99)} ms {'<' if under else '≥'} {P99_TARGET_MS:.0f} ms")
+                passed = passed and under
+            bad = cells[BOT, scenario, concurrency].failures + cells[FLOOR, scenario, concurrency].failures
+            if bad:
+                checks.append(f"{bad} failed requests")
+                passed = False
+            ok = ok and passed
+            print(
+                f"- {scenario} @ {concurrency}: bot p99 {fmt(bot_p99)} ms vs floor p99 {fmt(floor_p99)} ms "
+                f"({'; '.join(checks)}): {'PASS' if passed else 'FAIL'}"
+            )
+    return ok
+
+
+# --- main ----------------------------------------------------------------------------------------------------
+
+
+async def bench(args: argparse.Namespace, workdir: Path) -> bool:
+    requests: int = args.requests
+    throwaway: str | None = None
+    if args.database_url and is_postgres(args.database_url):
+        throwaway = f"bench_{uuid.uuid4().hex[:12]}"
+        version = await postgres_admin(args.database_url, f'CREATE DATABASE "{throwaway}"')
+        database_url = plain_postgres_url(args.database_url, throwaway)
+        database_kind = f"PostgreSQL {version} (throwaway database {throwaway})"
+    elif args.database_url:
+        database_url = args.database_url
+        database_kind = f"{urlsplit(database_url).scheme} ({database_url})"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.db'}"
+        database_kind = "SQLite (file in a temporary directory, WAL)"
+
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}")
+    print(f"CPUs: {os.cpu_count()}; database: {database_kind}")
+    print(f"{requests} requests per cell after {WARMUP} warm-up requests; latency = send → HTTP response (ack)")
+    print(flush=True)
+
+    servers: list[Server] = []
+    try:
+        with FakeSlack(team_id=TEAM_ID) as fake:
+            for n in range(max(STATUS_USERS, OPTIN_USERS)):
+                fake.add_user(user_id(n))
+            bot_port, floor_port = free_port(), free_port()
+            bot = Server(
+                BOT,
+                [sys.executable, "-m", "bot"],
+                child_env(
+                    {
+                        "SLACK_BOT_TOKEN": BOT_TOKEN,
+                        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                        "SLACK_API_URL": fake.url,
+                        "DATABASE_URL": database_url,
+                        "PORT": str(bot_port),
+                    }
+                ),
+                bot_port,
+                workdir,
+            )
+            servers.append(bot)
+            floor_file = workdir / "floor.py"
+            floor_file.write_text(FLOOR_APP)
+            floor = Server(
+                FLOOR,
+                [sys.executable, str(floor_file), str(floor_port), fake.url, SIGNING_SECRET, BOT_TOKEN],
+                child_env({}),
+                floor_port,
+                workdir,
+            )
+            servers.append(floor)
+
+            limit = max(CONCURRENCY)
+            connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit)
+            timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                await bot.wait_healthy(session)
+                await floor.wait_healthy(session)
+
+                # Enrol the people whose status is asked for, so /mentor status reads a profile.
+                optin_payloads = bodies(OPTIN, fake)
+                enrol = Cell(BOT, "enrolment", 10)
+                await run_cell(session, bot.base_url, optin_payloads[:STATUS_USERS], enrol, STATUS_USERS)
+                if enrol.failures:
+                    raise RuntimeError(f"enrolment failed: {enrol.failure_sample}\n{bot.log_tail()}")
+                await drain(fake)
+
+                cells: dict[tuple[str, str, int], Cell] = {}
+                for server in (bot, floor):
+                    for scenario in SCENARIOS:
+                        payloads = optin_payloads if scenario == OPTIN else bodies(STATUS, fake)
+                        await run_cell(session, server.base_url, payloads, Cell(server.name, scenario, 10), WARMUP)
+                        await drain(fake)
+                        for concurrency in CONCURRENCY:
+                            cell = Cell(server.name, scenario, concurrency)
+                            await run_cell(session, server.base_url, payloads, cell, requests)
+                            cells[server.name, scenario, concurrency] = cell
+                            await drain(fake)
+                            print(
+                                f"  measured {server.name} / {scenario} / {concurrency}: "
+                                f"p99 {fmt(cell.percentile(99))} ms",
+                                file=sys.stderr,
+                                flush=True,
+                            )
+                for server in (bot, floor):
+                    if server.process.poll() is not None:
+                        raise RuntimeError(f"{server.name} died during the run:\n{server.log_tail()}")
+                if fake.errors:
+                    print(f"warning: the fake Web API raised {len(fake.errors)} errors: {fake.errors[0]!r}")
+    finally:
+        for server in servers:
+            server.stop()
+        if throwaway is not None:
+            await postgres_admin(args.database_url, f'DROP DATABASE IF EXISTS "{throwaway}" WITH (FORCE)')
+
+    # Key order: bot then floor, each scenario, each concurrency (the order measured).
+    return report(cells, database_kind)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ack latency of the bot beside a bare Bolt app (the floor).")
+    parser.add_argument("--requests", type=int, default=300, help="requests per cell (default 300, at most 10000)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="database for the bot (default: SQLite in a temporary directory); for PostgreSQL a throwaway "
+        "database is created on that server and dropped afterwards",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed or a request failed")
+    args = parser.parse_args(argv)
+    if not 1 <= args.requests <= 10_000:
+        parser.error("--requests must be between 1 and 10000")
+    with tempfile.TemporaryDirectory(prefix="ack-latency-") as tmp:
+        ok = asyncio.run(bench(args, Path(tmp)))
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
