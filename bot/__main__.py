@@ -13,6 +13,9 @@ import sys
 from datetime import UTC, datetime
 
 from aiohttp import web
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import start_app
 from bot.config import Settings, load_settings
@@ -20,7 +23,7 @@ from bot.due import run_due
 from bot.errors import ConfigError
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app
-from bot.slack import make_client
+from bot.slack import make_client, slack_error
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -36,10 +39,42 @@ async def _wait_for_signal() -> None:
     await stop.wait()
 
 
-async def serve(settings: Settings) -> None:
+async def open_database(settings: Settings) -> Database:
+    """The database, migrated; ConfigError (one line, no password) if it cannot be reached or opened."""
     db = Database(settings.database_url)
-    await upgrade(db.engine)
+    try:
+        await upgrade(db.engine)
+    except (SQLAlchemyError, OSError) as exc:
+        await db.dispose()
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise ConfigError(f"Could not open the database {where} ({reason}): check DATABASE_URL in .env.") from None
+    return db
+
+
+async def check_app_token(settings: Settings) -> None:
+    """Socket Mode: make sure Slack accepts SLACK_APP_TOKEN before connecting (the SDK would retry forever)."""
+    try:
+        await make_client(settings, with_token=False).apps_connections_open(app_token=settings.app_token)
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"Slack rejected SLACK_APP_TOKEN ({slack_error(exc)}): create an app-level token with the "
+            "connections:write scope under Basic Information → App-Level Tokens and put it in .env."
+        ) from None
+
+
+async def serve(settings: Settings) -> None:
+    db = await open_database(settings)
+    try:
+        await _serve(settings, db)
+    finally:
+        await db.dispose()
+
+
+async def _serve(settings: Settings, db: Database) -> None:
     app, team_id = await start_app(settings, db)
+    if settings.socket_mode:
+        await check_app_token(settings)
     scheduler = start_scheduler(db, make_client(settings))
     try:
         if settings.socket_mode:
@@ -59,22 +94,17 @@ async def serve(settings: Settings) -> None:
             await runner.cleanup()
     finally:
         scheduler.shutdown(wait=False)
-        await db.dispose()
 
 
 async def migrate(settings: Settings) -> None:
-    db = Database(settings.database_url)
-    try:
-        await upgrade(db.engine)
-    finally:
-        await db.dispose()
+    db = await open_database(settings)
+    await db.dispose()
     print("Database is up to date.")
 
 
 async def due(settings: Settings, now: datetime) -> None:
-    db = Database(settings.database_url)
+    db = await open_database(settings)
     try:
-        await upgrade(db.engine)
         await start_app(settings, db)  # checks the token, so a bad one is one clear line
         report = await run_due(db, make_client(settings), now=now)
     finally:

@@ -48,6 +48,8 @@ def build_app(settings: Settings, db: Database, *, authorization: TokenAuthoriza
     async def inject_and_deduplicate(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> Any:
         context["deps"] = shared
         event_id = body.get("event_id")
+        # Recorded before the listener runs: a retry of an event whose handling failed is dropped too, which is
+        # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
         if body.get("type") == "event_callback" and event_id and context.team_id:
             async with db.session() as session:
                 first = await repo.record_event_once(session, team_id=context.team_id, event_id=event_id)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from bot.errors import InvalidCommandError
-from prompts.blocks import escape
+from bot.errors import InvalidCommandError, PauseDateError
 
 SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "help")
 ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "delete": "delete-my-data", "?": "help"}
-MAX_PAUSE_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -27,38 +25,29 @@ class UnknownCommandError(InvalidCommandError):
         self.suggestion = suggestion
 
 
-class BadPauseDateError(InvalidCommandError):
-    """``/mentor pause until …`` with a date that is not YYYY-MM-DD, in the past, or too far ahead."""
-
-
-def parse_pause_until(words: list[str], today: date) -> date | None:
+def parse_pause_until(words: list[str]) -> date | None:
+    """``[]``, ``["until", "2027-01-31"]`` or ``["2027-01-31"]``; whether the date is acceptable depends on the
+    person's time zone and is checked by :func:`bot.participation.pause`."""
     if words and words[0].lower() == "until":
         words = words[1:]
     if not words:
         return None
     if len(words) != 1:
-        raise BadPauseDateError("Use `/mentor pause until YYYY-MM-DD`, for example `/mentor pause until 2027-01-31`.")
+        raise PauseDateError("format", " ".join(words))
     try:
-        until = date.fromisoformat(words[0])
+        return date.fromisoformat(words[0])
     except ValueError:
-        raise BadPauseDateError(
-            f"“{escape(words[0][:30])}” is not a date: use YYYY-MM-DD, for example `/mentor pause until 2027-01-31`."
-        ) from None
-    if until <= today:
-        raise BadPauseDateError("That date has passed: pick a day after today, or use `/mentor pause` with no date.")
-    if until > today + timedelta(days=MAX_PAUSE_DAYS):
-        raise BadPauseDateError("You can pause for up to a year at a time: pick an earlier date.")
-    return until
+        raise PauseDateError("format", words[0]) from None
 
 
-def parse(text: str, *, today: date) -> Command:
+def parse(text: str) -> Command:
     words = text.split()
     head = words[0].lower() if words else ""
     name = ALIASES.get(head, head)
     if name and name not in SUBCOMMANDS:
-        words_known = [*SUBCOMMANDS, *(alias for alias in ALIASES if len(alias) > 2)]
-        close = difflib.get_close_matches(name, words_known, n=1, cutoff=0.6)
+        known = [*SUBCOMMANDS, *(alias for alias in ALIASES if len(alias) > 2)]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         raise UnknownCommandError(head, ALIASES.get(close[0], close[0]) if close else None)
     if name == "pause":
-        return Command("pause", parse_pause_until(words[1:], today))
+        return Command("pause", parse_pause_until(words[1:]))
     return Command(name)

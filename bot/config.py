@@ -23,7 +23,7 @@ class Settings:
     bot_token: str = ""
     signing_secret: str = ""
     app_token: str = ""
-    database_url: str = "sqlite+aiosqlite:///mentor.db"
+    database_url: str = field(default_factory=lambda: normalize_database_url(DEFAULT_DATABASE_URL))
     slack_api_url: str = DEFAULT_SLACK_API_URL
     admins: frozenset[str] = field(default_factory=frozenset)
     port: int = 3000

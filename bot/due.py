@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
+from bot.home import publish_home
 from bot.slack import try_call
 from prompts.messages import auto_resumed_dm
 from storage import repositories as repo
@@ -38,6 +39,7 @@ async def run_due(db: Database, client: AsyncWebClient, *, now: datetime) -> Due
         reply = auto_resumed_dm(person.until)
         if await try_call(client.chat_postMessage(channel=person.user_id, **reply.as_kwargs()), what="resume DM"):
             sent += 1
+        await publish_home(client, db, team_id=person.team_id, user_id=person.user_id)
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
     return DueReport(resumed=len(resumed), messages_sent=sent)

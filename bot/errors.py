@@ -19,3 +19,15 @@ class NotEnrolledError(MentorError):
 
 class InvalidCommandError(MentorError):
     """A ``/mentor`` argument could not be understood; the message is shown to the person."""
+
+
+class PauseDateError(InvalidCommandError):
+    """``/mentor pause until`` with a date that is not a date, already past, or too far ahead.
+
+    ``reason`` is one of ``"format"``, ``"past"``, ``"too_far"``; ``word`` is what the person typed.
+    """
+
+    def __init__(self, reason: str, word: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.word = word

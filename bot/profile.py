@@ -8,12 +8,11 @@ from typing import Any
 
 from prompts import optin as ids
 from prompts.catalogue import TOPICS_BY_KEY
-from prompts.optin import DEPARTMENT_MAX, GOALS_MAX, OTHER_MAX, YEARS_MAX
+from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, ERRORS, GOALS_MAX, MAX_TOPICS, OTHER_MAX, YEARS_MAX
+from storage.models import MeetingFormat, Role
 
-MAX_TOPICS = 12
-CUSTOM_TOPIC_MAX = 50
-ROLES = frozenset({"mentor", "mentee", "either"})
-FORMATS = frozenset({"video", "in_person", "either"})
+ROLES = frozenset(Role)
+FORMATS = frozenset(MeetingFormat)
 
 
 @dataclass(frozen=True)
@@ -56,23 +55,23 @@ def _merge_topics(picked: list[str], custom_text: str, block_id: str, errors: di
     topics: list[str] = []
     for key in picked:
         if key not in TOPICS_BY_KEY:
-            errors[block_id] = "Please pick topics from the list."
+            errors[block_id] = ERRORS["not_in_catalogue"]
         elif key not in topics:
             topics.append(key)
     custom_block = f"{block_id}_other"
     if len(custom_text) > OTHER_MAX:
-        errors[custom_block] = f"Please keep this under {OTHER_MAX} characters."
+        errors[custom_block] = ERRORS["too_long"].format(limit=OTHER_MAX)
         return topics
     known_labels = {TOPICS_BY_KEY[k].label.casefold(): k for k in TOPICS_BY_KEY}
     for name in split_custom(custom_text):
         if len(name) > CUSTOM_TOPIC_MAX:
-            errors[custom_block] = f"“{name[:20]}…” is too long: keep each item under {CUSTOM_TOPIC_MAX} characters."
+            errors[custom_block] = ERRORS["custom_too_long"].format(start=name[:20], limit=CUSTOM_TOPIC_MAX)
             continue
         key = known_labels.get(name.casefold(), name)
         if key.casefold() not in {t.casefold() for t in topics}:
             topics.append(key)
     if len(topics) > MAX_TOPICS:
-        errors[custom_block if custom_text else block_id] = f"Please choose at most {MAX_TOPICS} in all."
+        errors[custom_block if custom_text else block_id] = ERRORS["too_many"]
     return topics
 
 
@@ -81,35 +80,35 @@ def profile_from_state(values: dict[str, Any], *, user_id: str) -> tuple[Profile
     errors: dict[str, str] = {}
     role = _single(values, ids.ROLE)
     if role not in ROLES:
-        errors[ids.ROLE] = "Please choose how you'd like to take part."
+        errors[ids.ROLE] = ERRORS["role"]
     department = _text(values, ids.DEPARTMENT)
     if not department:
-        errors[ids.DEPARTMENT] = "Please tell us your department or team."
+        errors[ids.DEPARTMENT] = ERRORS["department_missing"]
     elif len(department) > DEPARTMENT_MAX:
-        errors[ids.DEPARTMENT] = f"Please keep this under {DEPARTMENT_MAX} characters."
+        errors[ids.DEPARTMENT] = ERRORS["too_long"].format(limit=DEPARTMENT_MAX)
     years_text = _text(values, ids.YEARS)
     years = int(years_text) if years_text.isascii() and years_text.isdigit() else -1
     if not 0 <= years <= YEARS_MAX:
-        errors[ids.YEARS] = f"Please enter a whole number of years between 0 and {YEARS_MAX}."
+        errors[ids.YEARS] = ERRORS["years"]
     shares = _merge_topics(_selected(values, ids.SHARES), _text(values, ids.SHARES_OTHER), ids.SHARES, errors)
     learns = _merge_topics(_selected(values, ids.LEARNS), _text(values, ids.LEARNS_OTHER), ids.LEARNS, errors)
-    if role == "mentor" and not shares and ids.SHARES not in errors:
-        errors[ids.SHARES] = "As a reverse mentor, pick at least one skill you can share."
-    if role == "mentee" and not learns and ids.LEARNS not in errors:
-        errors[ids.LEARNS] = "As a mentee, pick at least one topic you want to learn."
-    if role == "either" and not shares and not learns and ids.SHARES not in errors:
-        errors[ids.SHARES] = "Pick at least one skill to share or one topic to learn."
+    if role == Role.MENTOR and not shares and ids.SHARES not in errors:
+        errors[ids.SHARES] = ERRORS["mentor_needs_skill"]
+    if role == Role.MENTEE and not learns and ids.LEARNS not in errors:
+        errors[ids.LEARNS] = ERRORS["mentee_needs_topic"]
+    if role == Role.EITHER and not shares and not learns and ids.SHARES not in errors:
+        errors[ids.SHARES] = ERRORS["either_needs_one"]
     goals = _text(values, ids.GOALS)
     if not goals:
-        errors[ids.GOALS] = "Please tell us what you hope to get out of the program."
+        errors[ids.GOALS] = ERRORS["goals_missing"]
     elif len(goals) > GOALS_MAX:
-        errors[ids.GOALS] = f"Please keep this under {GOALS_MAX} characters."
-    meeting_format = _single(values, ids.FORMAT) or "either"
+        errors[ids.GOALS] = ERRORS["too_long"].format(limit=GOALS_MAX)
+    meeting_format = _single(values, ids.FORMAT) or MeetingFormat.EITHER.value
     if meeting_format not in FORMATS:
-        errors[ids.FORMAT] = "Please choose a meeting format."
+        errors[ids.FORMAT] = ERRORS["format"]
     manager_id = _element(values, ids.MANAGER).get("selected_user") or None
     if manager_id == user_id:
-        errors[ids.MANAGER] = "That's you! Choose your manager, or leave this empty."
+        errors[ids.MANAGER] = ERRORS["manager_is_self"]
     if errors:
         return None, errors
     return Profile(role, department, years, shares, learns, goals, meeting_format, manager_id), {}

@@ -170,15 +170,6 @@ TOPICS_BY_KEY: dict[str, Topic] = {topic.key: topic for topic in CATALOGUE}
 SIDE_LABELS = {"fresh": "Digital skills & fresh perspectives", "experience": "Business experience"}
 
 
-def find_topic(name: str) -> Topic | None:
-    """A catalogue entry by key or label, case-insensitively."""
-    wanted = name.strip().casefold()
-    for topic in CATALOGUE:
-        if wanted in (topic.key.casefold(), topic.label.casefold()):
-            return topic
-    return None
-
-
 def topic_label(key_or_custom: str) -> str:
     """The label of a catalogue key; anything else is a person's own wording, shown as typed."""
     topic = TOPICS_BY_KEY.get(key_or_custom)

@@ -25,12 +25,12 @@ def home_view(
     answers: dict[str, Any] | None = None,
     timezone: str | None = None,
 ) -> Block:
-    """``state`` is None for someone not enrolled (or whose data was erased)."""
+    """``state`` is None for someone with no profile (never joined, or erased their data)."""
     blocks: list[Block] = [header(program_name), section(ABOUT)]
     if objectives:
         blocks.append(section(f"*Objectives*\n{esc(objectives)}"))
     blocks.append(divider())
-    if state is None or state == "deleted" or answers is None:
+    if state is None or answers is None:
         blocks += [
             section("*You're not taking part yet.* It takes two minutes to join."),
             actions(button("Join", ACTION_JOIN, style="primary")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from prompts.blocks import Reply, actions, button, context, header, section
 from prompts.blocks import escape as esc
@@ -58,6 +58,22 @@ def error_reply(message: str) -> Reply:
     return Reply(message, [section(f":warning: {message}")])
 
 
+PAUSE_EXAMPLE = "`/mentor pause until 2027-01-31`"
+
+
+def pause_date_error_reply(reason: str, word: str = "") -> Reply:
+    """``reason`` from :class:`bot.errors.PauseDateError`: format, past or too_far."""
+    if reason == "past":
+        message = "That date has passed where you are: pick a day after today, or `/mentor pause` with no date."
+    elif reason == "too_far":
+        message = "You can pause for up to a year at a time: pick an earlier date."
+    elif word:
+        message = f"“{esc(word[:30])}” is not a date: use YYYY-MM-DD, for example {PAUSE_EXAMPLE}."
+    else:
+        message = f"Use `/mentor pause until YYYY-MM-DD`, for example {PAUSE_EXAMPLE}."
+    return error_reply(message)
+
+
 def _topics(keys: list[str]) -> str:
     return ", ".join(esc(topic_label(k)) for k in keys) if keys else "_none_"
 
@@ -110,13 +126,37 @@ def status_reply(
     pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
     if state == "left":
         pair_line = "Type `/mentor join` to come back."
+    again = state == "left"
     blocks = [
         section(headline),
         section(profile_fields(answers, timezone)),
         context(pair_line),
-        actions(button("Edit profile", ACTION_EDIT_PROFILE)),
+        actions(
+            button("Join again", ACTION_JOIN, style="primary") if again else button("Edit profile", ACTION_EDIT_PROFILE)
+        ),
     ]
     return Reply(f"{program_name}: you are {where}.", blocks)
+
+
+class ParticipantLike(Protocol):
+    state: str
+    paused_until: date | None
+    timezone: str | None
+
+    def answers(self) -> dict[str, Any]: ...
+
+
+def status_or_join_reply(program_name: str, participant: ParticipantLike | None) -> Reply:
+    """``/mentor status``: the person's status, or an invitation to join if they have no profile."""
+    if participant is None:
+        return not_enrolled_reply()
+    return status_reply(
+        program_name=program_name,
+        state=participant.state,
+        paused_until=participant.paused_until,
+        answers=participant.answers(),
+        timezone=participant.timezone,
+    )
 
 
 def not_enrolled_reply() -> Reply:
@@ -148,10 +188,6 @@ def auto_resumed_dm(until: date) -> Reply:
 
 def already_active_reply() -> Reply:
     return Reply("You're not paused, so there is nothing to resume.")
-
-
-def cannot_while_left_reply() -> Reply:
-    return Reply("You've left the program. Type `/mentor join` to come back.")
 
 
 def leave_confirm_reply() -> Reply:

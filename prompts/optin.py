@@ -27,6 +27,26 @@ OTHER_MAX = 700  # ≥ 12 items × 50 characters joined with ", ", so an edit al
 GOALS_MAX = 1000
 YEARS_MAX = 60
 
+MAX_TOPICS = 12
+CUSTOM_TOPIC_MAX = 50
+
+# Inline errors for the form, keyed by what went wrong; bot/profile.py decides which apply.
+ERRORS = {
+    "role": "Please choose how you'd like to take part.",
+    "department_missing": "Please tell us your department or team.",
+    "too_long": "Please keep this under {limit} characters.",
+    "years": f"Please enter a whole number of years between 0 and {YEARS_MAX}.",
+    "not_in_catalogue": "Please pick topics from the list.",
+    "custom_too_long": "“{start}…” is too long: keep each item under {limit} characters.",
+    "too_many": f"Please choose at most {MAX_TOPICS} in all.",
+    "mentor_needs_skill": "As a reverse mentor, pick at least one skill you can share.",
+    "mentee_needs_topic": "As a mentee, pick at least one topic you want to learn.",
+    "either_needs_one": "Pick at least one skill to share or one topic to learn.",
+    "goals_missing": "Please tell us what you hope to get out of the program.",
+    "format": "Please choose a meeting format.",
+    "manager_is_self": "That's you! Choose your manager, or leave this empty.",
+}
+
 ROLE_OPTIONS = (
     ("mentor", "Reverse mentor", "I share digital skills and a fresh view"),
     ("mentee", "Mentee", "I'm more experienced and want to learn"),
@@ -51,6 +71,7 @@ def _topic_select(action_id: str, placeholder: str, selected: list[str]) -> Bloc
         "action_id": action_id,
         "placeholder": plain(placeholder),
         "option_groups": groups,
+        "max_selected_items": MAX_TOPICS,
     }
     initial = [option(TOPICS_BY_KEY[k].label, k) for k in selected if k in TOPICS_BY_KEY]
     if initial:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import case, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,115 +25,107 @@ from storage.models import (
 DEFAULT_PROGRAM_NAME = "Reverse mentoring"
 
 
+def _insert(session: AsyncSession, model: type[Any]) -> Any:
+    """The dialect's INSERT construct, which knows ON CONFLICT."""
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+
+
 async def _insert_ignoring_conflict(
     session: AsyncSession, model: type[Any], values: dict[str, Any], conflict_on: Sequence[str]
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted (safe under concurrent requests)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_on))
+    statement = _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_on))
     result = await session.exec(statement)
     return bool(result.rowcount)
 
 
-async def ensure_workspace(session: AsyncSession, *, team_id: str) -> Workspace:
-    """The workspace row, created on first contact and reactivated if Slack talks to us again."""
-    await _insert_ignoring_conflict(session, Workspace, {"team_id": team_id, "installed_at": utcnow()}, ["team_id"])
-    workspace = (await session.exec(select(Workspace).where(Workspace.team_id == team_id))).one()
-    if not workspace.active:
-        workspace.active = True
-        workspace.deactivated_at = None
-        session.add(workspace)
-    return workspace
+async def ensure_workspace(session: AsyncSession, *, team_id: str) -> None:
+    """Record the workspace as installed and active (at start-up, once Slack has accepted its bot token)."""
+    inserted = await _insert_ignoring_conflict(
+        session, Workspace, {"team_id": team_id, "installed_at": utcnow()}, ["team_id"]
+    )
+    if not inserted:
+        await session.exec(
+            update(Workspace)
+            .where(col(Workspace.team_id) == team_id, col(Workspace.active).is_(False))
+            .values(active=True, deactivated_at=None)
+        )
 
 
 async def deactivate_workspace(session: AsyncSession, *, team_id: str) -> None:
-    await ensure_workspace(session, team_id=team_id)
+    await _insert_ignoring_conflict(session, Workspace, {"team_id": team_id, "installed_at": utcnow()}, ["team_id"])
     await session.exec(
         update(Workspace).where(col(Workspace.team_id) == team_id).values(active=False, deactivated_at=utcnow())
     )
 
 
-async def get_workspace(session: AsyncSession, *, team_id: str) -> Workspace | None:
-    return (await session.exec(select(Workspace).where(Workspace.team_id == team_id))).first()
+async def active_workspace_ids(session: AsyncSession) -> set[str]:
+    return set((await session.exec(select(Workspace.team_id).where(col(Workspace.active).is_(True)))).all())
 
 
-async def get_or_create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program:
-    """The workspace's open program; on first use a default one is created, open for sign-ups."""
-    program = (
-        await session.exec(
-            select(Program)
-            .where(Program.team_id == team_id, Program.state == ProgramState.OPEN)
-            .order_by(col(Program.id))
-        )
-    ).first()
-    if program is not None:
-        return program
-    await _insert_ignoring_conflict(
-        session,
-        Program,
-        {
-            "team_id": team_id,
-            "name": DEFAULT_PROGRAM_NAME,
-            "objectives": objectives,
-            "state": ProgramState.OPEN,
-            "created_at": utcnow(),
-        },
-        ["team_id", "name"],
-    )
-    return (
-        await session.exec(select(Program).where(Program.team_id == team_id, Program.name == DEFAULT_PROGRAM_NAME))
-    ).one()
+async def get_open_program(session: AsyncSession, *, team_id: str, program_id: int | None = None) -> Program | None:
+    """The workspace's program open for sign-ups (the given one if it is open, else the oldest open one)."""
+    query = select(Program).where(Program.team_id == team_id, Program.state == ProgramState.OPEN)
+    if program_id is not None:
+        wanted = (await session.exec(query.where(Program.id == program_id))).first()
+        if wanted is not None:
+            return wanted
+    return (await session.exec(query.order_by(col(Program.id)))).first()
+
+
+async def create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program:
+    """On a workspace's first use: a default program, open for sign-ups (created once, even concurrently)."""
+    values = {
+        "team_id": team_id,
+        "name": DEFAULT_PROGRAM_NAME,
+        "objectives": objectives,
+        "state": ProgramState.OPEN,
+        "created_at": utcnow(),
+    }
+    await _insert_ignoring_conflict(session, Program, values, ["team_id", "name"])
+    query = select(Program).where(Program.team_id == team_id, Program.name == DEFAULT_PROGRAM_NAME)
+    return (await session.exec(query)).one()
 
 
 async def get_participant(session: AsyncSession, *, team_id: str, program_id: int, user_id: str) -> Participant | None:
-    return (
-        await session.exec(
-            select(Participant).where(
-                Participant.team_id == team_id,
-                Participant.program_id == program_id,
-                Participant.user_id == user_id,
-            )
-        )
-    ).first()
+    query = select(Participant).where(
+        Participant.team_id == team_id, Participant.program_id == program_id, Participant.user_id == user_id
+    )
+    return (await session.exec(query)).first()
 
 
-async def save_profile(
+async def upsert_profile(
     session: AsyncSession, *, team_id: str, program_id: int, user_id: str, answers: dict[str, Any]
-) -> tuple[Participant, bool]:
-    """Create or update a participant from opt-in answers; returns it and whether it is new (or rejoining).
+) -> Participant:
+    """Create or update a participant from opt-in answers in one statement.
 
-    Saving a profile (re)activates the person: joining again after leaving keeps the same row and history.
+    Someone who had left becomes active again (same row, original ``joined_at``); a paused person stays paused.
     """
     now = utcnow()
-    inserted = await _insert_ignoring_conflict(
-        session,
-        Participant,
-        {
-            "team_id": team_id,
-            "program_id": program_id,
-            "user_id": user_id,
-            "state": ParticipantState.ACTIVE,
-            "joined_at": now,
-            "updated_at": now,
-            **answers,
-        },
-        ["program_id", "user_id"],
+    left = col(Participant.state) == ParticipantState.LEFT
+    statement = _insert(session, Participant).values(
+        team_id=team_id,
+        program_id=program_id,
+        user_id=user_id,
+        state=ParticipantState.ACTIVE,
+        joined_at=now,
+        updated_at=now,
+        **answers,
     )
+    statement = statement.on_conflict_do_update(
+        index_elements=["program_id", "user_id"],
+        set_={
+            **{key: statement.excluded[key] for key in answers},
+            "updated_at": statement.excluded.updated_at,
+            "state": case((left, literal(ParticipantState.ACTIVE.value)), else_=col(Participant.state)),
+            "left_at": case((left, None), else_=col(Participant.left_at)),
+        },
+        where=col(Participant.team_id) == team_id,
+    )
+    await session.exec(statement)
     participant = await get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
     assert participant is not None
-    rejoined = participant.state in (ParticipantState.LEFT, ParticipantState.DELETED)
-    if not inserted:
-        for key, value in answers.items():
-            setattr(participant, key, value)
-        if rejoined:
-            participant.state = ParticipantState.ACTIVE
-            participant.left_at = None
-            participant.joined_at = now
-        participant.updated_at = now
-        session.add(participant)
-        await session.flush()
-    return participant, inserted or rejoined
+    return participant
 
 
 async def set_timezone(
@@ -146,11 +139,7 @@ async def set_timezone(
 
 
 async def set_state(
-    session: AsyncSession,
-    *,
-    participant: Participant,
-    state: ParticipantState,
-    paused_until: date | None = None,
+    session: AsyncSession, *, participant: Participant, state: ParticipantState, paused_until: date | None = None
 ) -> Participant:
     participant.state = state
     participant.paused_until = paused_until if state == ParticipantState.PAUSED else None
@@ -160,6 +149,11 @@ async def set_state(
     session.add(participant)
     await session.flush()
     return participant
+
+
+async def participants_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Participant]:
+    query = select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
+    return (await session.exec(query)).all()
 
 
 async def erase_personal_data(session: AsyncSession, *, participant: Participant) -> None:
@@ -183,13 +177,11 @@ async def erase_personal_data(session: AsyncSession, *, participant: Participant
     await session.flush()
 
 
-async def paused_with_end_date(session: AsyncSession, *, team_id: str | None = None) -> Sequence[Participant]:
-    """Paused people who gave a resume date (all workspaces when ``team_id`` is None, for the scheduler)."""
+async def paused_with_end_date(session: AsyncSession) -> Sequence[Participant]:
+    """Paused people who gave a resume date, in every workspace (for the scheduler)."""
     query = select(Participant).where(
         Participant.state == ParticipantState.PAUSED, col(Participant.paused_until).is_not(None)
     )
-    if team_id is not None:
-        query = query.where(Participant.team_id == team_id)
     return (await session.exec(query.order_by(col(Participant.id)))).all()
 
 
@@ -208,21 +200,11 @@ async def claim_resume(session: AsyncSession, *, team_id: str, participant_id: i
     return bool(result.rowcount)
 
 
-async def active_workspace_ids(session: AsyncSession) -> set[str]:
-    return set((await session.exec(select(Workspace.team_id).where(Workspace.active == True))).all())  # noqa: E712
-
-
 async def record_event_once(session: AsyncSession, *, team_id: str, event_id: str) -> bool:
     """True the first time an Events API ``event_id`` is seen, False for Slack's retries of it."""
     return await _insert_ignoring_conflict(
         session, SlackEvent, {"event_id": event_id, "team_id": team_id, "received_at": utcnow()}, ["event_id"]
     )
-
-
-async def participants_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Participant]:
-    return (
-        await session.exec(select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id))
-    ).all()
 
 
 async def prune_events(session: AsyncSession, *, before: datetime) -> int:

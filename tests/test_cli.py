@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import aiohttp
@@ -143,7 +143,9 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         try:
             profile = Profile("mentee", "Sales", 20, [], ["ai_tools"], "Learn AI", "either", None)
             await participation.save_profile(db, team_id="TDUE", user_id="U7", program_id=None, profile=profile)
-            await participation.pause(db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10))
+            await participation.pause(
+                db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
+            )
             async with db.session() as session:
                 await repo.ensure_workspace(session, team_id="TDUE")
         finally:
@@ -159,6 +161,8 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         assert "0 resumed" in again.stdout
         [dm] = fake.calls_to("chat.postMessage")
         assert dm["channel"] == "U7" and "2027-01-10" in dm["text"]
+        [home] = fake.calls_to("views.publish")  # the Home tab no longer says "paused"
+        assert home["user_id"] == "U7" and "taking part" in str(home["view"])
 
         bad = run_bot(["run-due", "--now", "yesterday"], bot_env(fake, tmp_path), tmp_path)
         assert bad.returncode == 2 and "ISO-8601" in bad.stderr
@@ -168,3 +172,23 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
     finally:
         await db.dispose()
     assert enrolment.participant is not None and enrolment.participant.state == "active"
+
+
+@pytest.mark.parametrize("url", ["postgresql://someone:s3cret@127.0.0.1:1/db", "sqlite:////nonexistent/dir/x.db"])
+def test_unreachable_database_is_one_line_without_the_password(tmp_path: Path, url: str) -> None:
+    with FakeSlack() as fake:
+        result = run_bot([], bot_env(fake, tmp_path, DATABASE_URL=url), tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "DATABASE_URL" in errors[0]
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rejected_app_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        fake.fail("apps.connections.open", error="invalid_auth")
+        result = run_bot([], bot_env(fake, tmp_path, SLACK_APP_TOKEN="xapp-1-revoked"), tmp_path)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "SLACK_APP_TOKEN" in errors[0] and "invalid_auth" in errors[0]
+    assert "Traceback" not in result.stderr

@@ -11,14 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.deps import deps
 from bot.errors import NotEnrolledError
+from bot.home import publish_home
 from bot.slack import try_call
-from handlers.common import publish_home
+from handlers.common import team_and_user
 from prompts import messages
 from prompts.blocks import Reply
-
-
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    return (body.get("team") or {}).get("id") or body["user"]["team_id"], body["user"]["id"]
 
 
 async def _answer(respond: AsyncRespond, reply: Reply) -> None:
@@ -29,7 +26,7 @@ async def handle_confirm_leave(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = _ids(body)
+    team_id, user_id = team_and_user(body)
     db = deps(context).db
     try:
         await participation.leave(db, team_id=team_id, user_id=user_id)
@@ -44,7 +41,7 @@ async def handle_confirm_delete(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = _ids(body)
+    team_id, user_id = team_and_user(body)
     db = deps(context).db
     erased = await participation.erase(db, team_id=team_id, user_id=user_id)
     await _answer(respond, messages.deleted_reply() if erased else messages.nothing_to_delete_reply())

@@ -10,16 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
-from handlers.common import open_optin
+from handlers.common import open_optin, team_and_user
 
 
-async def handle_edit_profile(
+async def handle_open_form(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id = (body.get("team") or {}).get("id") or body["user"]["team_id"]
-    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=body["user"]["id"])
+    team_id, user_id = team_and_user(body)
+    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
     await open_optin(client, trigger_id=body["trigger_id"], enrolment=enrolment)
-
-
-handle_join = handle_edit_profile

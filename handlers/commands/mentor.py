@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,40 +12,34 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
-from bot.commands import BadPauseDateError, Command, UnknownCommandError, parse
+from bot.commands import Command, UnknownCommandError, parse
 from bot.deps import deps
-from bot.errors import NotEnrolledError
+from bot.errors import NotEnrolledError, PauseDateError
+from bot.home import publish_home
 from bot.slack import try_call
-from handlers.common import open_optin, publish_home
+from handlers.common import open_optin
 from prompts import messages
 from prompts.blocks import Reply
+from storage.db import Database
 
-Subcommand = Callable[["Request"], Awaitable[Reply | None]]
 
-
+@dataclass(frozen=True)
 class Request:
-    """One ``/mentor`` invocation: who, where, and the clients to answer with."""
+    """One ``/mentor`` invocation: what was asked, by whom, and how to answer."""
 
-    def __init__(self, command: Command, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient):
-        self.command = command
-        self.team_id: str = body["team_id"]
-        self.user_id: str = body["user_id"]
-        self.trigger_id: str = body.get("trigger_id", "")
-        self.db = deps(context).db
-        self.client = client
+    command: Command
+    team_id: str
+    user_id: str
+    trigger_id: str
+    db: Database
+    client: AsyncWebClient
 
 
-async def _join(req: Request) -> Reply | None:
+async def _form(req: Request) -> Reply | None:
+    """``/mentor`` (status once enrolled), ``join`` and ``edit``: the opt-in modal, pre-filled if possible."""
     enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
     if enrolment.enrolled and req.command.name == "":
-        return await _status(req)
-    if not await open_optin(req.client, trigger_id=req.trigger_id, enrolment=enrolment):
-        return messages.form_failed_reply()
-    return None
-
-
-async def _edit(req: Request) -> Reply | None:
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
+        return messages.status_or_join_reply(enrolment.program.name, enrolment.participant)
     if not await open_optin(req.client, trigger_id=req.trigger_id, enrolment=enrolment):
         return messages.form_failed_reply()
     return None
@@ -52,56 +47,41 @@ async def _edit(req: Request) -> Reply | None:
 
 async def _status(req: Request) -> Reply:
     enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    p = enrolment.participant
-    if p is None or p.state == "deleted":
-        return messages.not_enrolled_reply()
-    return messages.status_reply(
-        program_name=enrolment.program.name,
-        state=p.state,
-        paused_until=p.paused_until,
-        answers=p.answers(),
-        timezone=p.timezone,
-    )
+    return messages.status_or_join_reply(enrolment.program.name, enrolment.participant)
 
 
 async def _pause(req: Request) -> Reply:
-    await participation.pause(req.db, team_id=req.team_id, user_id=req.user_id, until=req.command.pause_until)
+    until = req.command.pause_until
+    await participation.pause(req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC))
     await publish_home(req.client, req.db, team_id=req.team_id, user_id=req.user_id)
-    return messages.paused_reply(req.command.pause_until)
+    return messages.paused_reply(until)
 
 
 async def _resume(req: Request) -> Reply:
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    if enrolment.participant is not None and enrolment.participant.state == "active":
+    if not await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id):
         return messages.already_active_reply()
-    await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id)
     await publish_home(req.client, req.db, team_id=req.team_id, user_id=req.user_id)
     return messages.resumed_reply()
 
 
 async def _leave(req: Request) -> Reply:
     enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    if not enrolment.enrolled:
-        raise NotEnrolledError(req.user_id)
-    return messages.leave_confirm_reply()
+    return messages.leave_confirm_reply() if enrolment.enrolled else messages.not_enrolled_reply()
 
 
 async def _delete(req: Request) -> Reply:
     enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    p = enrolment.participant
-    if p is None or p.state == "deleted":
-        return messages.nothing_to_delete_reply()
-    return messages.delete_confirm_reply()
+    return messages.delete_confirm_reply() if enrolment.participant else messages.nothing_to_delete_reply()
 
 
 async def _help(req: Request) -> Reply:
     return messages.help_reply()
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "": _join,
-    "join": _join,
-    "edit": _edit,
+SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
+    "": _form,
+    "join": _form,
+    "edit": _form,
     "status": _status,
     "pause": _pause,
     "resume": _resume,
@@ -116,12 +96,15 @@ async def handle_mentor(
 ) -> None:
     await ack()
     try:
-        command = parse(body.get("text", ""), today=datetime.now(UTC).date())
-        reply = await SUBCOMMANDS[command.name](Request(command, body, context, client))
+        command = parse(body.get("text", ""))
+        request = Request(
+            command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context).db, client
+        )
+        reply = await SUBCOMMANDS[command.name](request)
     except UnknownCommandError as exc:
         reply = messages.help_reply(unknown=exc.word, suggestion=exc.suggestion)
-    except BadPauseDateError as exc:
-        reply = messages.error_reply(str(exc))
+    except PauseDateError as exc:
+        reply = messages.pause_date_error_reply(exc.reason, exc.word)
     except NotEnrolledError:
         reply = messages.not_enrolled_reply()
     if reply is not None:

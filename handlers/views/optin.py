@@ -1,4 +1,4 @@
-"""The opt-in modal's submission: validate, save, close the modal, then the DM and Home refresh."""
+"""The opt-in modal's submission: validate, save, close the modal; then the time zone, the DM and the Home tab."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
+from bot.home import publish_home
 from bot.profile import profile_from_state
 from bot.slack import try_call, user_timezone
-from handlers.common import publish_home
+from handlers.common import team_and_user
 from prompts.messages import profile_saved_dm
 from prompts.optin import program_id_from_metadata
 
@@ -20,20 +21,16 @@ from prompts.optin import program_id_from_metadata
 async def handle_optin_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    user_id: str = body["user"]["id"]
-    team_id: str = (body.get("team") or {}).get("id") or view["team_id"]
+    team_id, user_id = team_and_user(body)
     profile, errors = profile_from_state(view["state"]["values"], user_id=user_id)
     if profile is None:
         await ack(response_action="errors", errors=errors)
         return
     db = deps(context).db
-    # Saved before the ack so that nothing typed is lost if anything later fails; a local write takes milliseconds.
+    # Saved before the ack (one short write) so that nothing typed is lost if anything after it fails.
+    program_id = program_id_from_metadata(view.get("private_metadata", ""))
     enrolment, joined = await participation.save_profile(
-        db,
-        team_id=team_id,
-        user_id=user_id,
-        program_id=program_id_from_metadata(view.get("private_metadata", "")),
-        profile=profile,
+        db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
     )
     await ack()
     participant = enrolment.participant

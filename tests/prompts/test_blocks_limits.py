@@ -14,6 +14,7 @@ from prompts import messages
 from prompts.blocks import Reply
 from prompts.home import home_view
 from prompts.optin import optin_modal
+from storage.models import Participant
 
 from .blockkit import MESSAGE_LIMIT, VIEW_LIMIT, assert_valid_blocks, assert_valid_reply, assert_valid_view
 from .samples import OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, hostile_answers, long_answers
@@ -251,7 +252,10 @@ def _all_replies() -> dict[str, Reply]:
         "resumed": messages.resumed_reply(),
         "auto resumed": messages.auto_resumed_dm(today),
         "already active": messages.already_active_reply(),
-        "cannot while left": messages.cannot_while_left_reply(),
+        "pause date past": messages.pause_date_error_reply("past"),
+        "pause date too far": messages.pause_date_error_reply("too_far"),
+        "pause date format": messages.pause_date_error_reply("format", "<!channel>" * 10),
+        "pause date words": messages.pause_date_error_reply("format"),
         "leave confirm": messages.leave_confirm_reply(),
         "left": messages.left_reply(),
         "delete confirm": messages.delete_confirm_reply(),
@@ -270,6 +274,10 @@ def _all_replies() -> dict[str, Reply]:
             replies[f"status {name} {state} {until}"] = messages.status_reply(
                 program_name=PROGRAM, state=state, paused_until=until, answers=a, timezone=None
             )
+    replies["status or join, no profile"] = messages.status_or_join_reply(PROGRAM, None)
+    replies["status or join, long profile"] = messages.status_or_join_reply(
+        PROGRAM, Participant(team_id="T1", program_id=1, user_id="U1", state="paused", **long_answers())
+    )
     replies["saved long program name"] = messages.profile_saved_dm(
         program_name="P" * 400, answers=answers(), timezone=None, joined=True
     )
@@ -299,7 +307,8 @@ def test_every_reply_builder_is_covered() -> None:
         "resumed_reply",
         "auto_resumed_dm",
         "already_active_reply",
-        "cannot_while_left_reply",
+        "pause_date_error_reply",
+        "status_or_join_reply",
         "leave_confirm_reply",
         "left_reply",
         "delete_confirm_reply",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY, Topic, find_topic, topic_label
+from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY, Topic, topic_label
 
 # The list (and /work/shared/reverse-mentoring.md): (phrase that must be in a label, side).
 REQUIRED = [
@@ -75,29 +75,6 @@ def test_both_sides_present_and_labelled() -> None:
         assert sum(t.side == side for t in CATALOGUE) >= 3
     assert all(0 < len(label) <= 75 for label in SIDE_LABELS.values()), "option group label limit"
     assert len(CATALOGUE) <= 100, "one select holds at most 100 options"
-
-
-@pytest.mark.parametrize(
-    ("name", "key"),
-    [
-        ("ai_tools", "ai_tools"),
-        ("AI_TOOLS", "ai_tools"),
-        ("AI tools at work", "ai_tools"),
-        ("ai TOOLS at WORK", "ai_tools"),
-        ("  Data literacy \n", "data_literacy"),
-        ("Recruitment & employer branding", "recruitment"),
-        ("LEADERSHIP", "leadership"),
-    ],
-)
-def test_find_topic_by_key_or_label_case_insensitively(name: str, key: str) -> None:
-    topic = find_topic(name)
-    assert topic is not None
-    assert topic.key == key
-
-
-@pytest.mark.parametrize("name", ["", "   ", "AI", "ai tools", "Figma", "leadership skills"])
-def test_find_topic_misses(name: str) -> None:
-    assert find_topic(name) is None
 
 
 def test_topic_label() -> None:

@@ -46,10 +46,9 @@ def test_no_objectives_no_objectives_section() -> None:
     [
         {"state": None},
         {"state": None, "answers": None},
-        {"state": "deleted", "answers": answers()},
         {"state": "active", "answers": None},
     ],
-    ids=["not enrolled", "no answers", "deleted", "state without answers"],
+    ids=["not enrolled", "no answers", "state without answers"],
 )
 def test_not_taking_part_offers_join_and_shows_no_profile(kwargs: dict[str, Any]) -> None:
     view = home(**kwargs)

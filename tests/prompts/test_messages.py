@@ -141,7 +141,8 @@ def test_status_reply(state: str, until: date | None, where: str) -> None:
     assert "*Department:* Finance" in reply.blocks[1]["text"]["text"]
     footer = reply.blocks[2]["elements"][0]["text"]
     assert ("`/mentor join`" in footer) is (state == "left")
-    assert [b["action_id"] for b in buttons(reply.blocks)] == [messages.ACTION_EDIT_PROFILE]
+    expected = messages.ACTION_JOIN if state == "left" else messages.ACTION_EDIT_PROFILE
+    assert [b["action_id"] for b in buttons(reply.blocks)] == [expected]
 
 
 def test_not_enrolled_offers_join() -> None:
@@ -187,7 +188,6 @@ def test_delete_confirmation_says_what_is_erased_and_that_it_is_final() -> None:
     [
         messages.resumed_reply,
         messages.already_active_reply,
-        messages.cannot_while_left_reply,
         messages.left_reply,
         messages.deleted_reply,
         messages.nothing_to_delete_reply,
@@ -204,5 +204,17 @@ def test_text_only_replies(builder: Callable[[], Reply]) -> None:
 
 
 def test_replies_for_people_who_left_say_how_to_rejoin() -> None:
-    for reply in (messages.cannot_while_left_reply(), messages.left_reply(), messages.deleted_reply()):
+    for reply in (messages.left_reply(), messages.deleted_reply()):
         assert "`/mentor join`" in reply.text
+
+
+def test_status_or_join_reply_offers_join_without_a_profile_and_status_with_one() -> None:
+    from storage.models import Participant
+
+    assert "join_program" in str(messages.status_or_join_reply("P", None).blocks)
+    left = Participant(team_id="T", program_id=1, user_id="U", role="mentor", state="left", department="Ops")
+    reply = messages.status_or_join_reply("P", left)
+    assert "left the program" in reply.text
+    assert "join_program" in str(reply.blocks) and "edit_profile" not in str(reply.blocks)
+    paused = Participant(team_id="T", program_id=1, user_id="U", role="mentee", state="paused", department="Ops")
+    assert "edit_profile" in str(messages.status_or_join_reply("P", paused).blocks)

@@ -195,3 +195,60 @@ async def test_slow_slack_does_not_delay_the_ack(slack: SlackSender) -> None:
     assert status == 200
     assert time.monotonic() - started < 1.0
     await slack.fake.wait_for("views.open", timeout=10)
+
+
+async def test_edit_opens_the_form_prefilled(slack: SlackSender) -> None:
+    await join(slack, department="Logistics")
+    status, body = await slack.command("edit")
+    assert status == 200 and body == ""
+    view = (await slack.fake.wait_for("views.open"))[0]["view"]
+    assert view["title"]["text"] == "Edit your profile" and view["submit"]["text"] == "Save"
+    by_id = {b.get("block_id"): b for b in view["blocks"]}
+    assert by_id["department"]["element"]["initial_value"] == "Logistics"
+    assert [o["value"] for o in by_id["shares"]["element"]["initial_options"]] == ["ai_tools", "social_media"]
+
+
+async def test_edit_before_joining_opens_the_blank_form(slack: SlackSender) -> None:
+    await slack.command("edit")
+    view = (await slack.fake.wait_for("views.open"))[0]["view"]
+    assert view["title"]["text"] == "Join reverse mentoring"
+    assert all("initial_value" not in (b.get("element") or {}) for b in view["blocks"])
+
+
+async def test_leave_without_profile_offers_to_join(slack: SlackSender, db: Database, team_id: str) -> None:
+    reply = await reply_to(slack, "leave")
+    assert "not taking part" in reply["text"]
+    assert "confirm_leave" not in json.dumps(reply.get("blocks"))
+    # a forged confirmation changes nothing either
+    await slack.click("confirm_leave", hook="forged")
+    answer = (await slack.fake.wait_for("response_url", count=2))[-1]
+    assert "not taking part" in answer["text"]
+    assert await person(db, team_id) is None
+
+
+async def test_pause_date_is_checked_in_the_persons_time_zone(slack: SlackSender, db: Database, team_id: str) -> None:
+    from datetime import UTC, datetime
+
+    from bot.participation import local_date
+
+    slack.fake.add_user("U300", tz="Pacific/Kiritimati", tz_offset=14 * 3600)
+    await join(slack, user_id="U300")
+    today_there = local_date(datetime.now(UTC), "Pacific/Kiritimati", None)
+    reply = await reply_to(slack, f"pause until {today_there.isoformat()}", user_id="U300")
+    assert "passed where you are" in reply["text"]
+    reply = await reply_to(slack, f"pause until {(today_there + timedelta(days=1)).isoformat()}", user_id="U300")
+    assert "paused until" in reply["text"]
+    p = await person(db, team_id, "U300")
+    assert p is not None and p.paused_until == today_there + timedelta(days=1)
+
+
+async def test_edit_while_paused_stays_paused(slack: SlackSender, db: Database, team_id: str) -> None:
+    await join(slack)
+    await reply_to(slack, "pause")
+    await slack.command("edit")
+    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    await slack.submit_view(view, optin_values(department="Finance"))
+    dm = (await slack.fake.wait_for("chat.postMessage"))[-1]
+    assert "updated" in dm["text"]
+    p = await person(db, team_id)
+    assert p is not None and p.state == "paused" and p.department == "Finance"

@@ -6,6 +6,8 @@ import json
 
 from sqlmodel import select
 
+from bot.app import start_app
+from bot.config import Settings
 from storage.db import Database
 from storage.models import SlackEvent, Workspace
 from tests.slack_requests import SlackSender
@@ -62,17 +64,23 @@ async def _wait_inactive(db: Database, team_id: str) -> Workspace:
     raise AssertionError("workspace was not marked inactive")
 
 
-async def test_app_uninstalled_marks_workspace_inactive(slack: SlackSender, db: Database, team_id: str) -> None:
+async def test_app_uninstalled_marks_workspace_inactive(
+    slack: SlackSender, db: Database, team_id: str, settings: Settings
+) -> None:
     status, _ = await slack.event({"type": "app_uninstalled", "event_ts": "1.2"})
     assert status == 200
     workspace = await _wait_inactive(db, team_id)
     assert workspace.deactivated_at is not None
 
-    # Slack talking to us again (a reinstall) reactivates it.
+    # A late request does not bring it back…
     await slack.command("status")
     await slack.fake.wait_for("response_url")
-    workspace2 = await _workspace(db, team_id)
-    assert workspace2 is not None and workspace2.active
+    still = await _workspace(db, team_id)
+    assert still is not None and not still.active
+    # …a start-up with a token Slack accepts (a reinstall) does.
+    await start_app(settings, db)
+    again = await _workspace(db, team_id)
+    assert again is not None and again.active and again.deactivated_at is None
 
 
 async def test_bot_tokens_revoked_marks_inactive_but_user_tokens_do_not(
@@ -85,3 +93,11 @@ async def test_bot_tokens_revoked_marks_inactive_but_user_tokens_do_not(
     assert workspace is not None and workspace.active
     await slack.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}, "event_ts": "1.3"})
     await _wait_inactive(db, team_id)
+
+
+async def test_join_button_on_home_opens_the_form(slack: SlackSender) -> None:
+    status, _ = await slack.click("join_program", container="view")
+    assert status == 200
+    [call] = await slack.fake.wait_for("views.open")
+    assert call["view"]["callback_id"] == "mentor_optin"
+    assert call["view"]["title"]["text"] == "Join reverse mentoring"
