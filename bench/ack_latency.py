@@ -64,7 +64,7 @@ REQUEST_TIMEOUT_S = 10.0  # one request
 CELL_TIMEOUT_S = 300.0  # one target x scenario x concurrency
 START_TIMEOUT_S = 30.0  # a server's /healthz to answer 200
 STOP_TIMEOUT_S = 10.0  # SIGTERM to exit, then SIGKILL
-DRAIN_TIMEOUT_S = 15.0  # the bot's follow-up work (after the ack) to finish between cells
+DRAIN_TIMEOUT_S = 120.0  # the bot's follow-up work (after the ack) to finish between cells
 
 STATUS = "/mentor status"
 OPTIN = "opt-in submission"
@@ -203,6 +203,8 @@ class Cell:
     failures: int = 0
     failure_sample: str = ""
     wall_s: float = 0.0
+    drain_s: float = 0.0  # from the last response to the end of the bot's after-ack work
+    cpu_s: float = float("nan")  # CPU time of the server process: the requests, their acks and after-ack work
 
     def percentile(self, p: float) -> float:
         """Linear interpolation between closest ranks; NaN when nothing succeeded."""
@@ -213,6 +215,11 @@ class Cell:
         low = int(rank)
         high = min(low + 1, len(data) - 1)
         return data[low] + (data[high] - data[low]) * (rank - low)
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        done = len(self.latencies_ms) + self.failures
+        return self.cpu_s * 1000 / done if done else float("nan")
 
     @property
     def rate(self) -> float:
@@ -255,17 +262,30 @@ async def run_cell(
     cell.wall_s = time.perf_counter() - started
 
 
-async def drain(fake: FakeSlack) -> None:
-    """Wait until the fake Web API has seen no call for a moment: the bot's after-ack work is done."""
-    deadline = time.monotonic() + DRAIN_TIMEOUT_S
-    seen = -1
-    while time.monotonic() < deadline:
-        count = len(fake.calls)
-        if count == seen:
-            break
-        seen = count
-        await asyncio.sleep(0.5)
-    fake.reset()  # keeps its memory bounded; users are kept
+# What the bot sends the fake Web API once per request after the ack: the last step of each handler.
+FOLLOW_UP = {STATUS: "response_url", OPTIN: "views.publish"}
+
+
+async def drain(fake: FakeSlack, target: str, scenario: str, requests: int) -> float:
+    """Wait for the bot's after-ack work of the requests just sent, so it does not weigh on the next cell.
+
+    The bot ends each request with one call to the fake (``FOLLOW_UP``); the floor makes none. Then the fake's
+    record is cleared, which keeps its memory bounded (users are kept). Returns the seconds waited.
+    """
+    started = time.perf_counter()
+    method = FOLLOW_UP[scenario]
+    expected = requests if target == BOT else 0
+    try:
+        done = await fake.wait_for(method, expected, timeout=DRAIN_TIMEOUT_S)
+    except AssertionError:
+        done = fake.calls_to(method)
+        print(f"warning: {len(done)} of {expected} {method} calls after {DRAIN_TIMEOUT_S:.0f} s", file=sys.stderr)
+    if target == BOT and scenario == STATUS and any("not taking part" in str(c.get("text")) for c in done):
+        raise RuntimeError("/mentor status answered 'not enrolled': the benchmark would measure the wrong path")
+    waited = time.perf_counter() - started
+    await asyncio.sleep(0.2)  # the rest of the last requests' work (a log line, a commit)
+    fake.reset()
+    return waited
 
 
 # --- processes -----------------------------------------------------------------------------------------------
@@ -313,12 +333,21 @@ class Server:
             await asyncio.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer /healthz within {START_TIMEOUT_S:.0f} s:\n{self.log_tail()}")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (Linux /proc), NaN elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
+                print(f"warning: {self.name} ignored SIGTERM for {STOP_TIMEOUT_S:.0f} s; killed", file=sys.stderr)
                 self.process.kill()
                 self.process.wait(timeout=STOP_TIMEOUT_S)
         self._log.close()
@@ -371,6 +400,8 @@ def report(cells: dict[tuple[str, str, int], Cell], database_kind: str) -> bool:
             f"\n{cell.target} / {cell.scenario} / {cell.concurrency}: {cell.failures} failed requests, "
             f"e.g. {cell.failure_sample}"
         )
+        if "unhandled request" in cell.failure_sample:
+            print("(Bolt answers 404 'unhandled request' when a listener has not called ack() within 3 s.)")
     print()
     print(
         f"Targets: bot p99 < {P99_TARGET_MS:.0f} ms at {P99_TARGET_CONCURRENCY} concurrent "
@@ -398,7 +429,29 @@ def report(cells: dict[tuple[str, str, int], Cell], database_kind: str) -> bool:
                 f"- {scenario} @ {concurrency}: bot p99 {fmt(bot_p99)} ms vs floor p99 {fmt(floor_p99)} ms "
                 f"({'; '.join(checks)}): {'PASS' if passed else 'FAIL'}"
             )
+    print()
+    print("The bot's work after the ack (reply, DM, Home tab) was still running this long after the last ack:")
+    for scenario in SCENARIOS:
+        lags = ", ".join(f"{c} in flight {cells[BOT, scenario, c].drain_s:.1f} s" for c in CONCURRENCY)
+        print(f"- {scenario}: {lags}")
+    print()
+    print("Server CPU per request (ack and after-ack work; not the client, the fake Web API or the database):")
+    for scenario in SCENARIOS:
+        for target in (BOT, FLOOR):
+            per = ", ".join(f"{fmt(cells[target, scenario, c].cpu_ms_per_request)} ms" for c in CONCURRENCY)
+            print(f"- {target} / {scenario} at {'/'.join(map(str, CONCURRENCY))} in flight: {per}")
     return ok
+
+
+def git_commit() -> str:
+    """The commit measured (read-only ``git rev-parse``), or "unknown"."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
 
 
 # --- main ----------------------------------------------------------------------------------------------------
@@ -420,7 +473,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
         database_kind = "SQLite (file in a temporary directory, WAL)"
 
     print(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}")
-    print(f"CPUs: {os.cpu_count()}; database: {database_kind}")
+    print(f"CPUs: {os.cpu_count()}; database: {database_kind}; code: {git_commit()}")
     print(f"{requests} requests per cell after {WARMUP} warm-up requests; latency = send → HTTP response (ack)")
     print(flush=True)
 
@@ -470,22 +523,25 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
                 await run_cell(session, bot.base_url, optin_payloads[:STATUS_USERS], enrol, STATUS_USERS)
                 if enrol.failures:
                     raise RuntimeError(f"enrolment failed: {enrol.failure_sample}\n{bot.log_tail()}")
-                await drain(fake)
+                await drain(fake, BOT, OPTIN, STATUS_USERS)
 
                 cells: dict[tuple[str, str, int], Cell] = {}
                 for server in (bot, floor):
                     for scenario in SCENARIOS:
                         payloads = optin_payloads if scenario == OPTIN else bodies(STATUS, fake)
                         await run_cell(session, server.base_url, payloads, Cell(server.name, scenario, 10), WARMUP)
-                        await drain(fake)
+                        await drain(fake, server.name, scenario, WARMUP)
                         for concurrency in CONCURRENCY:
                             cell = Cell(server.name, scenario, concurrency)
+                            cpu_before = server.cpu_seconds()
                             await run_cell(session, server.base_url, payloads, cell, requests)
                             cells[server.name, scenario, concurrency] = cell
-                            await drain(fake)
+                            cell.drain_s = await drain(fake, server.name, scenario, requests)
+                            cell.cpu_s = server.cpu_seconds() - cpu_before
                             print(
                                 f"  measured {server.name} / {scenario} / {concurrency}: "
-                                f"p99 {fmt(cell.percentile(99))} ms",
+                                f"p99 {fmt(cell.percentile(99))} ms, after-ack work done {cell.drain_s:.1f} s later, "
+                                f"{fmt(cell.cpu_ms_per_request)} ms CPU per request",
                                 file=sys.stderr,
                                 flush=True,
                             )

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import start_app
+from bot.app import close_app, start_app
 from bot.config import Settings, load_settings
 from bot.due import run_due
 from bot.errors import ConfigError
@@ -73,10 +73,11 @@ async def serve(settings: Settings) -> None:
 
 async def _serve(settings: Settings, db: Database) -> None:
     app, team_id = await start_app(settings, db)
-    if settings.socket_mode:
-        await check_app_token(settings)
-    scheduler = start_scheduler(db, make_client(settings))
+    scheduler = None
     try:
+        if settings.socket_mode:
+            await check_app_token(settings)
+        scheduler = start_scheduler(db, make_client(settings, session=app.client.session))
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -93,7 +94,9 @@ async def _serve(settings: Settings, db: Database) -> None:
             await _wait_for_signal()
             await runner.cleanup()
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await close_app(app)
 
 
 async def migrate(settings: Settings) -> None:
@@ -105,8 +108,11 @@ async def migrate(settings: Settings) -> None:
 async def due(settings: Settings, now: datetime) -> None:
     db = await open_database(settings)
     try:
-        await start_app(settings, db)  # checks the token, so a bad one is one clear line
-        report = await run_due(db, make_client(settings), now=now)
+        app, _ = await start_app(settings, db)  # checks the token, so a bad one is one clear line
+        try:
+            report = await run_due(db, make_client(settings, session=app.client.session), now=now)
+        finally:
+            await close_app(app)
     finally:
         await db.dispose()
     print(f"run-due at {now.isoformat()}: {report.resumed} resumed, {report.messages_sent} messages sent.")

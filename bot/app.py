@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
@@ -27,17 +28,34 @@ async def start_app(settings: Settings, db: Database) -> tuple[AsyncApp, str | N
 
     A token Slack accepts means the app is installed there, so that workspace is (re)activated.
     """
+    http = aiohttp.ClientSession()  # shared by every Web API call; closed by close_app()
     authorization = TokenAuthorization(settings.bot_token)
-    team_id = await authorization.verify(make_client(settings), settings)
-    if team_id:
-        async with db.session() as session:
-            await repo.ensure_workspace(session, team_id=team_id)
-    return build_app(settings, db, authorization=authorization), team_id
+    try:
+        team_id = await authorization.verify(make_client(settings, session=http), settings)
+        if team_id:
+            async with db.session() as session:
+                await repo.ensure_workspace(session, team_id=team_id)
+    except BaseException:
+        await http.close()
+        raise
+    return build_app(settings, db, authorization=authorization, http=http), team_id
 
 
-def build_app(settings: Settings, db: Database, *, authorization: TokenAuthorization | None = None) -> AsyncApp:
+async def close_app(app: AsyncApp) -> None:
+    """Close the HTTP connections shared by the app's Web API clients."""
+    if app.client.session is not None:
+        await app.client.session.close()
+
+
+def build_app(
+    settings: Settings,
+    db: Database,
+    *,
+    authorization: TokenAuthorization | None = None,
+    http: aiohttp.ClientSession | None = None,
+) -> AsyncApp:
     app = AsyncApp(
-        client=make_client(settings, with_token=False),
+        client=make_client(settings, with_token=False, session=http),
         authorize=authorization or TokenAuthorization(settings.bot_token),  # type: ignore[arg-type]
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=not settings.socket_mode,

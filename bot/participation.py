@@ -75,6 +75,19 @@ async def set_timezone(
         )
 
 
+async def update_timezone(
+    db: Database, *, enrolment: Enrolment, timezone: str | None, tz_offset: int | None
+) -> Enrolment:
+    """Store the time zone Slack reports, when known and changed; returns the enrolment as it now is."""
+    p = enrolment.participant
+    assert p is not None and p.id is not None
+    if timezone is None or (p.timezone, p.tz_offset) == (timezone, tz_offset):
+        return enrolment
+    await set_timezone(db, team_id=p.team_id, participant_id=p.id, timezone=timezone, tz_offset=tz_offset)
+    p.timezone, p.tz_offset = timezone, tz_offset
+    return enrolment
+
+
 async def _change_state(
     db: Database, *, team_id: str, user_id: str, state: ParticipantState, until: date | None = None
 ) -> Participant:

@@ -21,13 +21,17 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def make_client(settings: Settings, *, with_token: bool = True) -> AsyncWebClient:
+def make_client(
+    settings: Settings, *, with_token: bool = True, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A client that honours 429 Retry-After and retries network errors and 5xx a few times.
 
     Bolt's own client goes without a token (``with_token=False``): each request gets one from authorization.
+    Pass a shared ``session`` to reuse connections (otherwise every call opens a new one).
     """
     return AsyncWebClient(
         token=settings.bot_token if with_token else None,
+        session=session,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[

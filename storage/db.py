@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +22,7 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> AsyncEngine:
     """An engine for an already normalized async URL (see ``bot.config.normalize_database_url``)."""
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -51,6 +53,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        # SQLite has one writer at a time; queueing writers here (first come, first served) is much fairer and
+        # faster than SQLite's busy-timeout retries. SQLite serves one process; PostgreSQL needs no such lock.
+        self._write_lock = asyncio.Lock() if is_sqlite(url) else None
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), class_=AsyncSession, expire_on_commit=False
@@ -59,7 +64,7 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session that may write, in one transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        async with self._write_lock or contextlib.nullcontext(), self._sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager

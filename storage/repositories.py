@@ -122,9 +122,8 @@ async def upsert_profile(
         },
         where=col(Participant.team_id) == team_id,
     )
-    await session.exec(statement)
-    participant = await get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
-    assert participant is not None
+    result = await session.exec(statement.returning(Participant).execution_options(populate_existing=True))
+    participant: Participant = result.scalars().one()
     return participant
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.app import start_app
+from bot.app import close_app, start_app
 from bot.config import Settings, normalize_database_url
 from bot.server import build_web_app
 from storage.db import Database
@@ -130,3 +130,4 @@ async def slack(settings: Settings, db: Database, fake_slack: FakeSlack, team_id
     finally:
         await sender.close()
         await runner.cleanup()
+        await close_app(app)

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
-from bot.home import publish_home
+from bot.home import publish_enrolment
 from bot.profile import profile_from_state
 from bot.slack import try_call, user_timezone
 from handlers.common import team_and_user
@@ -33,13 +33,8 @@ async def handle_optin_submission(
         db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
     )
     await ack()
-    participant = enrolment.participant
-    assert participant is not None and participant.id is not None
     tz, tz_offset = await user_timezone(client, user_id)
-    if tz is not None:
-        await participation.set_timezone(
-            db, team_id=team_id, participant_id=participant.id, timezone=tz, tz_offset=tz_offset
-        )
+    enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)
     await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
-    await publish_home(client, db, team_id=team_id, user_id=user_id)
+    await publish_enrolment(client, user_id=user_id, enrolment=enrolment)
