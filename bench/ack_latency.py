@@ -2,20 +2,40 @@
 
 Run from the repository root::
 
-    python bench/ack_latency.py [--requests N] [--database-url URL] [--check]
+    python bench/ack_latency.py [--mode burst|sustained] [--requests N] [--database-url URL] [--check]
 
 It starts a fake Slack Web API in this process (``tests.slack_fake.FakeSlack``), the real bot (``python -m bot``)
 and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the opt-in modal's submission
-at 1, 10 and 50 requests in flight, sends N signed requests to each and times send → HTTP response (the ack).
-It prints a Markdown table (p50/p95/p99 in ms and throughput), the bot's p99 against the floor's, and PASS/FAIL
-against the targets: p99 under 100 ms at 50 concurrent, and within 2× the floor.
+at 1, 10 and 50 concurrent requests, sends signed requests to each and times send → HTTP response (the ack).
+It prints a Markdown table (p50/p95/p99 in ms), the bot's p99 against the floor's, and PASS/FAIL against the
+targets: p99 under 100 ms at 50 concurrent, and within 2× the floor.
+
+Two modes read "C concurrent requests" differently:
+
+* ``burst`` (the default; the primary measurement): rounds in which exactly C requests are sent at the same moment
+  (``asyncio.gather`` of C pre-signed requests over connections already open, so TCP connect is not timed), each
+  request timed from its own send to its response. After each round the bench waits for that round's after-ack
+  work to finish (one ``response_url`` post per ``/mentor status``, one ``views.publish`` per opt-in) and starts
+  the next round on an idle server, until at least N samples are collected (N/C rounds). Each cell starts with
+  one warm-up round of C requests, not counted (it also opens the C connections). This is what users meet when
+  C requests arrive together: the acks of C requests, plus whatever of the first requests' after-ack work the
+  server runs before the last ack. Also printed per cell: how long after the round's last ack the after-ack
+  work finished (p50 over rounds), and the number of TCP connections opened during the measured rounds (expected
+  none).
+* ``sustained``: a closed loop that keeps C requests in flight continuously (N requests per cell, a new one sent
+  as soon as one is answered). A saturation test: latency there ≈ queue length / throughput, so it is dominated
+  by each request's total server CPU, including the work done after the ack. It prints throughput (req/s).
+
+Common to both:
 
 * The database is a SQLite file in a temporary directory unless ``--database-url`` names another one; for
   PostgreSQL (``postgresql://127.0.0.1:5432/test``) a throwaway database ``bench_<random>`` is created on that
   server (the bot migrates it) and dropped at the end, so the named database itself is not touched.
 * Users of ``/mentor status`` are enrolled first (through the opt-in submission), so status reads a profile;
   opt-in submissions cycle over more users, so they are both inserts and updates, saved before the ack as in
-  production. Every response must be HTTP 200 with an empty body (a plain ack); anything else counts as a failure.
+  production. A burst never holds two requests of the same user. Every response must be HTTP 200 with an empty
+  body (a plain ack); anything else counts as a failure.
+* Server CPU per request (from ``/proc``) is printed for both targets.
 * The exit code is 0 (it is a report); with ``--check`` it is 1 when a target is missed or a request failed.
 """
 
@@ -37,6 +57,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +85,18 @@ REQUEST_TIMEOUT_S = 10.0  # one request
 CELL_TIMEOUT_S = 300.0  # one target x scenario x concurrency
 START_TIMEOUT_S = 30.0  # a server's /healthz to answer 200
 STOP_TIMEOUT_S = 10.0  # SIGTERM to exit, then SIGKILL
-DRAIN_TIMEOUT_S = 120.0  # the bot's follow-up work (after the ack) to finish between cells
+DRAIN_TIMEOUT_S = 120.0  # the bot's follow-up work (after the ack) to finish between cells or rounds
+POLL_S = 0.002  # burst mode: how often the fake's record is looked at while waiting for a round's follow-ups
+SETTLE_S = 0.02  # burst mode: after a round's last follow-up call, for the rest of its work (a log line)
+
+BURST = "burst"
+SUSTAINED = "sustained"
+MODES = (BURST, SUSTAINED)
+MODE_LINES = {
+    BURST: "burst: rounds of exactly C requests sent at once over warm connections, each round's after-ack work "
+    "finished before the next",
+    SUSTAINED: "sustained: closed loop keeping C requests in flight continuously (a saturation test)",
+}
 
 STATUS = "/mentor status"
 OPTIN = "opt-in submission"
@@ -194,6 +226,17 @@ def sign(body: bytes) -> dict[str, str]:
 # --- measuring -----------------------------------------------------------------------------------------------
 
 
+def percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks; NaN for no values."""
+    data = sorted(values)
+    if not data:
+        return float("nan")
+    rank = (len(data) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(data) - 1)
+    return data[low] + (data[high] - data[low]) * (rank - low)
+
+
 @dataclass
 class Cell:
     target: str
@@ -203,18 +246,25 @@ class Cell:
     failures: int = 0
     failure_sample: str = ""
     wall_s: float = 0.0
-    drain_s: float = 0.0  # from the last response to the end of the bot's after-ack work
+    drain_s: float = 0.0  # sustained: from the cell's last response to the end of the bot's after-ack work
     cpu_s: float = float("nan")  # CPU time of the server process: the requests, their acks and after-ack work
+    rounds: int = 0  # burst: measured rounds
+    lags_ms: list[float] = field(default_factory=list)  # burst: per round, last ack → last follow-up call
+    connects: int = 0  # burst: TCP connections opened during the measured rounds
 
     def percentile(self, p: float) -> float:
         """Linear interpolation between closest ranks; NaN when nothing succeeded."""
-        data = sorted(self.latencies_ms)
-        if not data:
-            return float("nan")
-        rank = (len(data) - 1) * p / 100
-        low = int(rank)
-        high = min(low + 1, len(data) - 1)
-        return data[low] + (data[high] - data[low]) * (rank - low)
+        return percentile(self.latencies_ms, p)
+
+    def record(self, ms: float, status: int, text: str) -> None:
+        if status == 200 and not text:
+            self.latencies_ms.append(ms)
+        else:
+            self.fail(f"HTTP {status}: {text[:200]}")
+
+    def fail(self, sample: str) -> None:
+        self.failures += 1
+        self.failure_sample = self.failure_sample or sample
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -227,13 +277,24 @@ class Cell:
         return done / self.wall_s if self.wall_s > 0 else float("nan")
 
 
-async def send(session: aiohttp.ClientSession, base_url: str, body: bytes) -> tuple[float, int, str]:
-    """Sign with a fresh timestamp, post, read the whole response: (ms, status, body)."""
-    headers = {"content-type": "application/x-www-form-urlencoded", **sign(body)}
+def signed_headers(body: bytes) -> dict[str, str]:
+    return {"content-type": "application/x-www-form-urlencoded", **sign(body)}
+
+
+async def post(
+    session: aiohttp.ClientSession, base_url: str, body: bytes, headers: dict[str, str]
+) -> tuple[float, float, int, str]:
+    """Post an already signed body and read the whole response: (sent, answered) ``perf_counter``, status, body."""
     started = time.perf_counter()
     async with session.post(base_url + "/slack/events", data=body, headers=headers) as response:
         text = await response.text()
-    return (time.perf_counter() - started) * 1000, response.status, text
+    return started, time.perf_counter(), response.status, text
+
+
+async def send(session: aiohttp.ClientSession, base_url: str, body: bytes) -> tuple[float, int, str]:
+    """Sign with a fresh timestamp, post, read the whole response: (ms, status, body)."""
+    started, answered, status, text = await post(session, base_url, body, signed_headers(body))
+    return (answered - started) * 1000, status, text
 
 
 async def run_cell(
@@ -247,14 +308,9 @@ async def run_cell(
             try:
                 ms, status, text = await send(session, base_url, payloads[n % len(payloads)])
             except (aiohttp.ClientError, TimeoutError) as exc:
-                cell.failures += 1
-                cell.failure_sample = cell.failure_sample or repr(exc)
+                cell.fail(repr(exc))
                 continue
-            if status == 200 and not text:
-                cell.latencies_ms.append(ms)
-            else:
-                cell.failures += 1
-                cell.failure_sample = cell.failure_sample or f"HTTP {status}: {text[:200]}"
+            cell.record(ms, status, text)
 
     started = time.perf_counter()
     async with asyncio.timeout(CELL_TIMEOUT_S):
@@ -280,12 +336,118 @@ async def drain(fake: FakeSlack, target: str, scenario: str, requests: int) -> f
     except AssertionError:
         done = fake.calls_to(method)
         print(f"warning: {len(done)} of {expected} {method} calls after {DRAIN_TIMEOUT_S:.0f} s", file=sys.stderr)
-    if target == BOT and scenario == STATUS and any("not taking part" in str(c.get("text")) for c in done):
-        raise RuntimeError("/mentor status answered 'not enrolled': the benchmark would measure the wrong path")
+    check_status_replies(done, target, scenario)
     waited = time.perf_counter() - started
     await asyncio.sleep(0.2)  # the rest of the last requests' work (a log line, a commit)
-    fake.reset()
+    reset_fake(fake)
     return waited
+
+
+class Connections:
+    """Counts the TCP connections the client session opens (an aiohttp trace)."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_connection_create_end.append(self._opened)
+
+    async def _opened(self, _session: aiohttp.ClientSession, _context: Any, _params: Any) -> None:
+        self.opened += 1
+
+
+FAKE_ERRORS: list[BaseException] = []  # errors the fake raised, kept across its resets
+
+
+def reset_fake(fake: FakeSlack) -> None:
+    FAKE_ERRORS.extend(fake.errors)
+    fake.reset()
+
+
+def check_status_replies(calls: list[dict[str, Any]], target: str, scenario: str) -> None:
+    if target == BOT and scenario == STATUS and any("not taking part" in str(c.get("text")) for c in calls):
+        raise RuntimeError("/mentor status answered 'not enrolled': the benchmark would measure the wrong path")
+
+
+async def follow_ups_done(fake: FakeSlack, method: str, expected: int) -> float:
+    """Wait for ``expected`` calls to ``method``, polling every ``POLL_S``: the ``perf_counter`` when seen."""
+    deadline = time.perf_counter() + DRAIN_TIMEOUT_S
+    while (seen := len(fake.calls_to(method))) < expected:
+        if time.perf_counter() >= deadline:
+            print(f"warning: {seen} of {expected} {method} calls after {DRAIN_TIMEOUT_S:.0f} s", file=sys.stderr)
+            break
+        await asyncio.sleep(POLL_S)
+    return time.perf_counter()
+
+
+async def burst_round(
+    session: aiohttp.ClientSession,
+    base_url: str,
+    bodies_: list[bytes],
+    fake: FakeSlack,
+    target: str,
+    scenario: str,
+    cell: Cell | None,
+) -> float:
+    """Send ``bodies_`` all at once, wait for their after-ack work; record into ``cell`` unless it is None.
+
+    Returns the milliseconds from the round's last ack to the last follow-up call (NaN for the floor, which
+    makes none, or when no request succeeded).
+    """
+    signed = [(body, signed_headers(body)) for body in bodies_]  # signed first, so the sends leave together
+
+    async def one(body: bytes, headers: dict[str, str]) -> tuple[float, float, int, str] | BaseException:
+        try:
+            return await post(session, base_url, body, headers)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return exc
+
+    results = await asyncio.gather(*(one(body, headers) for body, headers in signed))
+    last_ack = max((r[1] for r in results if not isinstance(r, BaseException)), default=float("nan"))
+    if cell is not None:
+        for result in results:
+            if isinstance(result, BaseException):
+                cell.fail(repr(result))
+            else:
+                started, answered, status, text = result
+                cell.record((answered - started) * 1000, status, text)
+    method = FOLLOW_UP[scenario]
+    expected = len(bodies_) if target == BOT else 0
+    done = await follow_ups_done(fake, method, expected)
+    check_status_replies(fake.calls_to(method), target, scenario)
+    await asyncio.sleep(SETTLE_S)
+    reset_fake(fake)
+    return (done - last_ack) * 1000 if expected else float("nan")
+
+
+async def run_burst_cell(
+    session: aiohttp.ClientSession,
+    server: Server,
+    payloads: list[bytes],
+    fake: FakeSlack,
+    scenario: str,
+    cell: Cell,
+    samples: int,
+    connections: Connections,
+) -> None:
+    """One warm-up round, then rounds of ``cell.concurrency`` requests until ``samples`` succeeded.
+
+    Gives up early when as many requests failed as samples were asked for.
+    """
+    counter = itertools.count()
+
+    def next_bodies() -> list[bytes]:
+        return [payloads[next(counter) % len(payloads)] for _ in range(cell.concurrency)]
+
+    await burst_round(session, server.base_url, next_bodies(), fake, server.name, scenario, None)
+    opened_before = connections.opened
+    started = time.perf_counter()
+    while len(cell.latencies_ms) < samples and cell.failures < samples:
+        lag = await burst_round(session, server.base_url, next_bodies(), fake, server.name, scenario, cell)
+        cell.rounds += 1
+        if lag == lag:  # not NaN
+            cell.lags_ms.append(lag)
+    cell.wall_s = time.perf_counter() - started
+    cell.connects = connections.opened - opened_before
 
 
 # --- processes -----------------------------------------------------------------------------------------------
@@ -385,14 +547,28 @@ def fmt(value: float) -> str:
     return "n/a" if value != value else f"{value:.1f}"  # NaN check
 
 
-def report(cells: dict[tuple[str, str, int], Cell], database_kind: str) -> bool:
+def lag_text(cell: Cell) -> str:
+    """Burst mode: p50 of the rounds' after-ack lags, for the table."""
+    return "none" if cell.target == FLOOR else fmt(percentile(cell.lags_ms, 50))
+
+
+def report(cells: dict[tuple[str, str, int], Cell], database_kind: str, mode: str) -> bool:
     """Print the table and the verdicts; True if every target is met and nothing failed."""
-    print("| target | scenario | concurrency | p50 ms | p95 ms | p99 ms | req/s |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    burst = mode == BURST
+    if burst:
+        print(
+            "| target | scenario | concurrency | p50 ms | p95 ms | p99 ms | samples (rounds) "
+            "| after-ack work done, ms after the round's last ack (p50) |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+    else:
+        print("| target | scenario | concurrency | p50 ms | p95 ms | p99 ms | req/s |")
+        print("|---|---|---:|---:|---:|---:|---:|")
     for (target, scenario, concurrency), cell in cells.items():
+        last = f"{len(cell.latencies_ms)} ({cell.rounds}) | {lag_text(cell)}" if burst else fmt(cell.rate)
         print(
             f"| {target} | {scenario} | {concurrency} | {fmt(cell.percentile(50))} | {fmt(cell.percentile(95))} "
-            f"| {fmt(cell.percentile(99))} | {fmt(cell.rate)} |"
+            f"| {fmt(cell.percentile(99))} | {last} |"
         )
     failures = [c for c in cells.values() if c.failures]
     for cell in failures:
@@ -430,16 +606,38 @@ def report(cells: dict[tuple[str, str, int], Cell], database_kind: str) -> bool:
                 f"({'; '.join(checks)}): {'PASS' if passed else 'FAIL'}"
             )
     print()
-    print("The bot's work after the ack (reply, DM, Home tab) was still running this long after the last ack:")
-    for scenario in SCENARIOS:
-        lags = ", ".join(f"{c} in flight {cells[BOT, scenario, c].drain_s:.1f} s" for c in CONCURRENCY)
-        print(f"- {scenario}: {lags}")
+    if burst:
+        print(
+            "The bot's work after the ack (reply, DM, Home tab) finished this long after each round's last ack "
+            "(p50 / max over rounds):"
+        )
+        for scenario in SCENARIOS:
+            lags = ", ".join(
+                f"{c} at once {fmt(percentile(cells[BOT, scenario, c].lags_ms, 50))} / "
+                f"{fmt(max(cells[BOT, scenario, c].lags_ms, default=float('nan')))} ms"
+                for c in CONCURRENCY
+            )
+            print(f"- {scenario}: {lags}")
+        opened = {key: cell.connects for key, cell in cells.items() if cell.connects}
+        print()
+        if opened:
+            print("TCP connections opened during measured rounds (their connect time was measured):")
+            for (target, scenario, concurrency), count in opened.items():
+                print(f"- {target} / {scenario} / {concurrency}: {count}")
+        else:
+            print("TCP connections opened during measured rounds: none (every request went over a warm connection).")
+    else:
+        print("The bot's work after the ack (reply, DM, Home tab) was still running this long after the last ack:")
+        for scenario in SCENARIOS:
+            lags = ", ".join(f"{c} in flight {cells[BOT, scenario, c].drain_s:.1f} s" for c in CONCURRENCY)
+            print(f"- {scenario}: {lags}")
     print()
     print("Server CPU per request (ack and after-ack work; not the client, the fake Web API or the database):")
+    how = "at once" if burst else "in flight"
     for scenario in SCENARIOS:
         for target in (BOT, FLOOR):
             per = ", ".join(f"{fmt(cells[target, scenario, c].cpu_ms_per_request)} ms" for c in CONCURRENCY)
-            print(f"- {target} / {scenario} at {'/'.join(map(str, CONCURRENCY))} in flight: {per}")
+            print(f"- {target} / {scenario} at {'/'.join(map(str, CONCURRENCY))} {how}: {per}")
     return ok
 
 
@@ -459,6 +657,7 @@ def git_commit() -> str:
 
 async def bench(args: argparse.Namespace, workdir: Path) -> bool:
     requests: int = args.requests
+    mode: str = args.mode
     throwaway: str | None = None
     if args.database_url and is_postgres(args.database_url):
         throwaway = f"bench_{uuid.uuid4().hex[:12]}"
@@ -474,7 +673,14 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
 
     print(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}")
     print(f"CPUs: {os.cpu_count()}; database: {database_kind}; code: {git_commit()}")
-    print(f"{requests} requests per cell after {WARMUP} warm-up requests; latency = send → HTTP response (ack)")
+    print(f"Mode: {MODE_LINES[mode]}")
+    if mode == BURST:
+        print(
+            f"At least {requests} samples per cell (⌈{requests}/C⌉ rounds of C), after {WARMUP} warm-up requests "
+            "per target and scenario and one warm-up round per cell; latency = send → HTTP response (ack)"
+        )
+    else:
+        print(f"{requests} requests per cell after {WARMUP} warm-up requests; latency = send → HTTP response (ack)")
     print(flush=True)
 
     servers: list[Server] = []
@@ -511,9 +717,13 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
             servers.append(floor)
 
             limit = max(CONCURRENCY)
-            connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit)
+            # Idle connections are kept (both servers' aiohttp keep them 75 s), so bursts reuse warm ones.
+            connector = aiohttp.TCPConnector(limit=2 * limit, limit_per_host=limit, keepalive_timeout=600)
             timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            connections = Connections()
+            async with aiohttp.ClientSession(
+                connector=connector, timeout=timeout, trace_configs=[connections.trace]
+            ) as session:
                 await bot.wait_healthy(session)
                 await floor.wait_healthy(session)
 
@@ -534,13 +744,20 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
                         for concurrency in CONCURRENCY:
                             cell = Cell(server.name, scenario, concurrency)
                             cpu_before = server.cpu_seconds()
-                            await run_cell(session, server.base_url, payloads, cell, requests)
-                            cells[server.name, scenario, concurrency] = cell
-                            cell.drain_s = await drain(fake, server.name, scenario, requests)
+                            if mode == BURST:
+                                await run_burst_cell(
+                                    session, server, payloads, fake, scenario, cell, requests, connections
+                                )
+                                after = f"after-ack work done {lag_text(cell)} ms after a round's last ack (p50)"
+                            else:
+                                await run_cell(session, server.base_url, payloads, cell, requests)
+                                cell.drain_s = await drain(fake, server.name, scenario, requests)
+                                after = f"after-ack work done {cell.drain_s:.1f} s later"
                             cell.cpu_s = server.cpu_seconds() - cpu_before
+                            cells[server.name, scenario, concurrency] = cell
                             print(
                                 f"  measured {server.name} / {scenario} / {concurrency}: "
-                                f"p99 {fmt(cell.percentile(99))} ms, after-ack work done {cell.drain_s:.1f} s later, "
+                                f"p99 {fmt(cell.percentile(99))} ms, {after}, "
                                 f"{fmt(cell.cpu_ms_per_request)} ms CPU per request",
                                 file=sys.stderr,
                                 flush=True,
@@ -548,8 +765,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
                 for server in (bot, floor):
                     if server.process.poll() is not None:
                         raise RuntimeError(f"{server.name} died during the run:\n{server.log_tail()}")
-                if fake.errors:
-                    print(f"warning: the fake Web API raised {len(fake.errors)} errors: {fake.errors[0]!r}")
+                errors = FAKE_ERRORS + fake.errors
+                if errors:
+                    print(f"warning: the fake Web API raised {len(errors)} errors: {errors[0]!r}")
     finally:
         for server in servers:
             server.stop()
@@ -557,12 +775,24 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
             await postgres_admin(args.database_url, f'DROP DATABASE IF EXISTS "{throwaway}" WITH (FORCE)')
 
     # Key order: bot then floor, each scenario, each concurrency (the order measured).
-    return report(cells, database_kind)
+    return report(cells, database_kind, mode)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ack latency of the bot beside a bare Bolt app (the floor).")
-    parser.add_argument("--requests", type=int, default=300, help="requests per cell (default 300, at most 10000)")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=BURST,
+        help="burst (default): rounds of exactly C requests sent at once, each round's after-ack work finished "
+        "before the next; sustained: a closed loop keeping C requests in flight (a saturation test)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=300,
+        help="samples per cell in burst mode, requests per cell in sustained mode (default 300, at most 10000)",
+    )
     parser.add_argument(
         "--database-url",
         default=None,

@@ -41,12 +41,13 @@ async def _wait_for_signal() -> None:
 
 async def open_database(settings: Settings) -> Database:
     """The database, migrated; ConfigError (one line, no password) if it cannot be reached or opened."""
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
     db = Database(settings.database_url)
     try:
         await upgrade(db.engine)
     except (SQLAlchemyError, OSError) as exc:
         await db.dispose()
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        await asyncio.sleep(0.1)  # let aiosqlite's worker thread finish while the loop is still open
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
         raise ConfigError(f"Could not open the database {where} ({reason}): check DATABASE_URL in .env.") from None
     return db

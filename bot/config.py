@@ -45,6 +45,9 @@ def normalize_database_url(url: str) -> str:
     if base in ("postgres", "postgresql"):
         return f"postgresql+asyncpg://{rest}"
     if base == "sqlite":
+        folder = Path(rest.removeprefix("/").split("?", 1)[0] or ".").parent
+        if rest.removeprefix("/") and not folder.is_dir():
+            raise ConfigError(f"DATABASE_URL points into {str(folder)!r}, which does not exist: fix it in .env.")
         return f"sqlite+aiosqlite://{rest}"
     raise ConfigError(
         f"DATABASE_URL uses {scheme!r}, which is not supported: set it in .env to sqlite:///… or postgresql://…"

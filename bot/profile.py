@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -28,6 +29,23 @@ class Profile:
 
     def answers(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def answers_from_json(text: str) -> dict[str, Any] | None:
+    """Answers carried in a button value (to pre-fill the form again); None if they don't look like answers."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not set(data) <= set(Profile.__dataclass_fields__):
+        return None
+    texts_ok = all(isinstance(data.get(k), str | None) for k in ("role", "department", "goals", "meeting_format"))
+    lists_ok = all(
+        isinstance(v, list) and all(isinstance(i, str) for i in v)
+        for v in (data.get("shares", []), data.get("learns", []))
+    )
+    years_ok = isinstance(data.get("years_experience"), int | None) and isinstance(data.get("manager_id"), str | None)
+    return data if texts_ok and lists_ok and years_ok else None
 
 
 def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:

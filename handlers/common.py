@@ -17,17 +17,16 @@ def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
     return (body.get("team") or {}).get("id") or user["team_id"], user["id"]
 
 
-async def open_optin(client: AsyncWebClient, *, trigger_id: str, enrolment: Enrolment) -> bool:
-    """Open the modal, pre-filled when the person has answers (editing, or coming back after leaving).
+async def open_optin(
+    client: AsyncWebClient, *, trigger_id: str, enrolment: Enrolment, answers: dict[str, Any] | None = None
+) -> bool:
+    """Open the modal, pre-filled with ``answers`` or else the person's saved ones (editing, coming back).
 
     False if Slack refused (an expired trigger, say), so the caller can say so.
     """
     program, p = enrolment.program, enrolment.participant
     assert program.id is not None
-    view = optin_modal(
-        program_id=program.id,
-        program_name=program.name,
-        objectives=program.objectives,
-        answers=p.answers() if p is not None else None,
-    )
+    if answers is None and p is not None:
+        answers = p.answers()
+    view = optin_modal(program_id=program.id, program_name=program.name, objectives=program.objectives, answers=answers)
     return await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open") is not None

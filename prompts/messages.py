@@ -20,6 +20,7 @@ ACTION_JOIN = "join_program"
 ACTION_CONFIRM_LEAVE = "confirm_leave"
 ACTION_CONFIRM_DELETE = "confirm_delete_data"
 ACTION_CANCEL = "cancel_confirmation"
+ACTION_RETRY_FORM = "retry_optin_form"
 
 HELP_LINES = (
     ("/mentor", "join the program, or see your status if you already have"),
@@ -239,6 +240,21 @@ def nothing_to_delete_reply() -> Reply:
 
 def cancelled_reply() -> Reply:
     return Reply("OK, nothing changed.")
+
+
+MAX_BUTTON_VALUE = 2000
+
+
+def profile_not_saved_dm(*, answers: dict[str, Any], answers_json: str) -> Reply:
+    """After the form closed, saving failed: the person gets their answers back and a way to try again."""
+    text = "Sorry, we couldn't save your answers just now. Here they are, so nothing is lost:"
+    retry = (
+        button("Try again", ACTION_RETRY_FORM, value=answers_json, style="primary")
+        if len(answers_json) <= MAX_BUTTON_VALUE
+        else button("Open the form again", ACTION_JOIN, style="primary")
+    )
+    blocks = [section(f":warning: {text}"), section(profile_fields(answers, None)), actions(retry)]
+    return Reply(text, blocks)
 
 
 def form_failed_reply() -> Reply:

@@ -54,14 +54,28 @@ async def test_command_failure_gets_an_apology_and_a_logged_traceback(
     assert any(r.exc_info for r in caplog.records if "Unhandled error" in r.getMessage())
 
 
-async def test_modal_failure_keeps_the_modal_open_with_a_message(broken_slack: SlackSender) -> None:
+async def test_answers_that_cannot_be_saved_come_back_by_dm(broken_slack: SlackSender) -> None:
+    view = {"type": "modal", "callback_id": "mentor_optin", "private_metadata": "{}", "blocks": []}
+    status, body = await broken_slack.submit_view(view, optin_values(department="Design", goals="Learn Figma"))
+    assert status == 200 and body == ""
+    [dm] = await broken_slack.fake.wait_for("chat.postMessage")
+    assert dm["channel"] == "U100" and "couldn't save your answers" in dm["text"]
+    blocks = json.dumps(dm["blocks"])
+    assert "Design" in blocks and "Learn Figma" in blocks
+    [retry] = [e for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert retry["action_id"] == "retry_optin_form"
+    assert json.loads(retry["value"])["department"] == "Design"
+
+
+async def test_modal_failure_before_the_ack_keeps_the_modal_open(broken_slack: SlackSender) -> None:
+    """A submission whose state Slack sent malformed fails before the ack: the modal stays, with a message."""
     view = {
         "type": "modal",
         "callback_id": "mentor_optin",
         "private_metadata": "{}",
         "blocks": [{"type": "input", "block_id": "role", "label": {"type": "plain_text", "text": "Role"}}],
     }
-    status, body = await broken_slack.submit_view(view, optin_values())
+    status, body = await broken_slack.submit_view(view, {"role": "not-a-dict"})
     assert status == 200
     answer = json.loads(body)
     assert answer["response_action"] == "errors"

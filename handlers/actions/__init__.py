@@ -1,13 +1,14 @@
 from slack_bolt.async_app import AsyncApp
 
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
-from handlers.actions.profile import handle_open_form
+from handlers.actions.profile import handle_open_form, handle_retry_form
 from prompts import messages
 
 
 def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_EDIT_PROFILE)(handle_open_form)
     app.action(messages.ACTION_JOIN)(handle_open_form)
+    app.action(messages.ACTION_RETRY_FORM)(handle_retry_form)
     app.action(messages.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
     app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
     app.action(messages.ACTION_CANCEL)(handle_cancel)

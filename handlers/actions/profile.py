@@ -1,4 +1,4 @@
-"""*Edit profile* and *Join* buttons (in DMs, ephemeral replies and the Home tab): open the opt-in modal."""
+"""*Edit profile*, *Join* and *Try again* buttons (DMs, ephemeral replies, the Home tab): open the opt-in modal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
+from bot.profile import answers_from_json
 from handlers.common import open_optin, team_and_user
 
 
@@ -20,3 +21,14 @@ async def handle_open_form(
     team_id, user_id = team_and_user(body)
     enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
     await open_optin(client, trigger_id=body["trigger_id"], enrolment=enrolment)
+
+
+async def handle_retry_form(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """Reopen the form with the answers whose saving failed (carried in the button's value)."""
+    await ack()
+    team_id, user_id = team_and_user(body)
+    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
+    answers = answers_from_json(action.get("value", ""))
+    await open_optin(client, trigger_id=body["trigger_id"], enrolment=enrolment, answers=answers)

@@ -1,12 +1,21 @@
-"""The opt-in modal's submission: validate, save, close the modal; then the time zone, the DM and the Home tab."""
+"""The opt-in modal's submission: validate and ack (inline errors, or close the modal), then save, look up the
+time zone, confirm by DM and refresh the Home tab.
+
+Saving happens after the ack so the ack stays fast under bursts (writes queue on SQLite). If saving fails, the
+person gets their answers back by DM with a *Try again* button that reopens the form pre-filled: nothing typed is
+lost.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import participation
 from bot.deps import deps
@@ -14,8 +23,10 @@ from bot.home import publish_enrolment
 from bot.profile import profile_from_state
 from bot.slack import try_call, user_timezone
 from handlers.common import team_and_user
-from prompts.messages import profile_saved_dm
+from prompts.messages import profile_not_saved_dm, profile_saved_dm
 from prompts.optin import program_id_from_metadata
+
+logger = logging.getLogger(__name__)
 
 
 async def handle_optin_submission(
@@ -26,13 +37,18 @@ async def handle_optin_submission(
     if profile is None:
         await ack(response_action="errors", errors=errors)
         return
-    db = deps(context).db
-    # Saved before the ack (one short write) so that nothing typed is lost if anything after it fails.
-    program_id = program_id_from_metadata(view.get("private_metadata", ""))
-    enrolment, joined = await participation.save_profile(
-        db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
-    )
     await ack()
+    db = deps(context).db
+    program_id = program_id_from_metadata(view.get("private_metadata", ""))
+    try:
+        enrolment, joined = await participation.save_profile(
+            db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
+        )
+    except (SQLAlchemyError, OSError):
+        logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
+        dm = profile_not_saved_dm(answers=profile.answers(), answers_json=json.dumps(profile.answers()))
+        await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
+        return
     tz, tz_offset = await user_timezone(client, user_id)
     enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)

@@ -274,6 +274,8 @@ def _all_replies() -> dict[str, Reply]:
             replies[f"status {name} {state} {until}"] = messages.status_reply(
                 program_name=PROGRAM, state=state, paused_until=until, answers=a, timezone=None
             )
+    for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers())):
+        replies[f"not saved {name}"] = messages.profile_not_saved_dm(answers=a, answers_json=json.dumps(a))
     replies["status or join, no profile"] = messages.status_or_join_reply(PROGRAM, None)
     replies["status or join, long profile"] = messages.status_or_join_reply(
         PROGRAM, Participant(team_id="T1", program_id=1, user_id="U1", state="paused", **long_answers())
@@ -308,6 +310,7 @@ def test_every_reply_builder_is_covered() -> None:
         "auto_resumed_dm",
         "already_active_reply",
         "pause_date_error_reply",
+        "profile_not_saved_dm",
         "status_or_join_reply",
         "leave_confirm_reply",
         "left_reply",

@@ -148,3 +148,32 @@ async def test_dm_refused_by_slack_is_logged_not_fatal(slack: SlackSender, db: D
     await slack.fake.wait_for("views.publish")  # the work after the failed DM still happened
     [person] = await participants(db, team_id)
     assert person.state == "active"
+
+
+async def test_try_again_reopens_the_form_with_the_unsaved_answers(slack: SlackSender) -> None:
+    from prompts.messages import profile_not_saved_dm
+
+    answers = {
+        "role": "mentee",
+        "department": "Legal",
+        "years_experience": 22,
+        "shares": [],
+        "learns": ["ai_tools", "Notion"],
+        "goals": "Catch up",
+        "meeting_format": "in_person",
+        "manager_id": None,
+    }
+    dm = profile_not_saved_dm(answers=answers, answers_json=json.dumps(answers))
+    [button] = [e for b in dm.blocks if b["type"] == "actions" for e in b["elements"]]
+    await slack.click(button["action_id"], value=button["value"])
+    view = (await slack.fake.wait_for("views.open"))[0]["view"]
+    by_id = {b.get("block_id"): b for b in view["blocks"]}
+    assert by_id["department"]["element"]["initial_value"] == "Legal"
+    assert by_id["learns_other"]["element"]["initial_value"] == "Notion"
+    assert by_id["meeting_format"]["element"]["initial_option"]["value"] == "in_person"
+
+
+async def test_forged_try_again_value_opens_a_blank_form(slack: SlackSender) -> None:
+    await slack.click("retry_optin_form", value=json.dumps({"shares": "not a list", "role": 5}))
+    view = (await slack.fake.wait_for("views.open"))[0]["view"]
+    assert view["title"]["text"] == "Join reverse mentoring"
