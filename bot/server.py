@@ -9,6 +9,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
+from bot.acks import pending_acks
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -17,7 +18,8 @@ SLACK_PATH = "/slack/events"
 
 def build_web_app(app: AsyncApp, db: Database) -> web.Application:
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        with pending_acks.request():
+            bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:

@@ -12,6 +12,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
+from bot.acks import pending_acks
 from bot.commands import Command, UnknownCommandError, parse
 from bot.deps import deps
 from bot.errors import NotEnrolledError, PauseDateError
@@ -95,6 +96,7 @@ async def handle_mentor(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
+    await pending_acks.wait_idle()
     try:
         command = parse(body.get("text", ""))
         request = Request(

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import participation
+from bot.acks import pending_acks
 from bot.deps import deps
 from bot.home import publish_enrolment
 from bot.profile import profile_from_state
@@ -38,6 +39,7 @@ async def handle_optin_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
+    await pending_acks.wait_idle()
     db = deps(context).db
     program_id = program_id_from_metadata(view.get("private_metadata", ""))
     try:

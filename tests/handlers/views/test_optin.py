@@ -33,6 +33,7 @@ async def test_join_saves_profile_and_sends_summary_dm(slack: SlackSender, db: D
     assert status == 200
     assert body == ""  # empty ack closes the modal
 
+    dm = (await slack.fake.wait_for("chat.postMessage"))[0]  # sent once the answers are saved
     [person] = await participants(db, team_id)
     assert person.user_id == "U100"
     assert person.role == "mentor"
@@ -43,7 +44,6 @@ async def test_join_saves_profile_and_sends_summary_dm(slack: SlackSender, db: D
     assert person.manager_id == "U200"
     assert person.state == "active"
 
-    dm = (await slack.fake.wait_for("chat.postMessage"))[0]
     assert dm["channel"] == "U100"
     assert "Welcome" in dm["text"]
     dm_text = json.dumps(dm["blocks"])
