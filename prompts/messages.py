@@ -191,21 +191,19 @@ def already_active_reply() -> Reply:
     return Reply("You're not paused, so there is nothing to resume.")
 
 
+def _confirmation(text: str, confirm: str, confirm_action: str, keep: str) -> Reply:
+    """A question with a red button that does it and a plain one that changes nothing."""
+    return Reply(
+        text, [section(text), actions(button(confirm, confirm_action, style="danger"), button(keep, ACTION_CANCEL))]
+    )
+
+
 def leave_confirm_reply() -> Reply:
     text = (
         "Leave the reverse mentoring program? You won't be matched or get check-ins any more. "
         "Your history is kept, and you can rejoin any time with `/mentor join`."
     )
-    return Reply(
-        text,
-        [
-            section(text),
-            actions(
-                button("Leave the program", ACTION_CONFIRM_LEAVE, style="danger"),
-                button("Stay", ACTION_CANCEL),
-            ),
-        ],
-    )
+    return _confirmation(text, "Leave the program", ACTION_CONFIRM_LEAVE, "Stay")
 
 
 def left_reply() -> Reply:
@@ -218,16 +216,7 @@ def delete_confirm_reply() -> Reply:
         "time zone) and any feedback text you wrote, and unlink you from the program. Only anonymous counts "
         "stay (for example, that one mentor took part). This cannot be undone."
     )
-    return Reply(
-        text,
-        [
-            section(text),
-            actions(
-                button("Erase my data", ACTION_CONFIRM_DELETE, style="danger"),
-                button("Keep my data", ACTION_CANCEL),
-            ),
-        ],
-    )
+    return _confirmation(text, "Erase my data", ACTION_CONFIRM_DELETE, "Keep my data")
 
 
 def deleted_reply() -> Reply:

@@ -10,6 +10,7 @@ from bot.profile import CUSTOM_TOPIC_MAX, MAX_TOPICS, Profile, profile_from_stat
 from prompts import optin as ids
 from prompts.catalogue import CATALOGUE
 from prompts.optin import optin_modal
+from tests.optin_state import optin_values
 
 USER = "U0SELF"
 KEYS = [t.key for t in CATALOGUE]
@@ -18,39 +19,10 @@ MODAL_BLOCK_IDS = {
 }
 
 
-def _option(value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
-
-
-def values(
-    *,
-    role: str | None = "mentor",
-    department: str | None = "Marketing",
-    years: str | None = "2",
-    shares: list[str] | None = None,
-    shares_other: str | None = None,
-    learns: list[str] | None = None,
-    learns_other: str | None = None,
-    goals: str | None = "Help a senior colleague get going with AI tools",
-    meeting_format: str | None = "video",
-    manager: str | None = None,
-) -> dict[str, Any]:
-    """``view.state.values`` in Slack's shape: ``{block_id: {action_id: {type, value…}}}``; None = left empty."""
-    shares = ["ai_tools"] if shares is None else shares
-    learns = [] if learns is None else learns
-    fields: dict[str, dict[str, Any]] = {
-        ids.ROLE: {"type": "radio_buttons", "selected_option": _option(role) if role is not None else None},
-        ids.DEPARTMENT: {"type": "plain_text_input", "value": department},
-        ids.YEARS: {"type": "number_input", "value": years},
-        ids.SHARES: {"type": "multi_static_select", "selected_options": [_option(v) for v in shares]},
-        ids.SHARES_OTHER: {"type": "plain_text_input", "value": shares_other},
-        ids.LEARNS: {"type": "multi_static_select", "selected_options": [_option(v) for v in learns]},
-        ids.LEARNS_OTHER: {"type": "plain_text_input", "value": learns_other},
-        ids.GOALS: {"type": "plain_text_input", "value": goals},
-        ids.FORMAT: {"type": "static_select", "selected_option": _option(meeting_format) if meeting_format else None},
-        ids.MANAGER: {"type": "users_select", "selected_user": manager},
-    }
-    return {block_id: {block_id: state} for block_id, state in fields.items()}
+def values(**answers: Any) -> dict[str, Any]:
+    """``view.state.values`` in Slack's shape (tests/optin_state.py), with one skill shared by default."""
+    answers.setdefault("shares", ["ai_tools"])
+    return optin_values(**answers)
 
 
 def ok(**kwargs: Any) -> Profile:
