@@ -29,6 +29,7 @@ from storage.migrate import upgrade
 
 logger = logging.getLogger("bot")
 EXIT_CONFIG = 2
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 async def _wait_for_signal() -> None:
@@ -83,21 +84,36 @@ async def _serve(settings: Settings, db: Database) -> None:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             handler = AsyncSocketModeHandler(app, settings.app_token)
-            await handler.connect_async()
-            logger.info("Connected to Slack over Socket Mode (workspace %s)", team_id)
-            await _wait_for_signal()
-            await handler.close_async()
+            try:
+                await handler.connect_async()
+                logger.info("Connected to Slack over Socket Mode (workspace %s)", team_id)
+                await _wait_for_signal()
+            finally:
+                await handler.close_async()
         else:
             runner = web.AppRunner(build_web_app(app, db), access_log=None)
             await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-            logger.info("Listening on http://0.0.0.0:%d/slack/events (workspace %s)", settings.port, team_id)
-            await _wait_for_signal()
-            await runner.cleanup()
+            try:
+                await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+                logger.info("Listening on http://0.0.0.0:%d/slack/events (workspace %s)", settings.port, team_id)
+                await _wait_for_signal()
+            finally:
+                await runner.cleanup()
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        await _finish_follow_up_work()
         await close_app(app)
+
+
+async def _finish_follow_up_work() -> None:
+    """Let work that runs after acks (Bolt runs it as untracked tasks) finish before connections close, so an
+    acknowledged submission is not lost on shutdown."""
+    others = {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+    if others:
+        _done, pending = await asyncio.wait(others, timeout=SHUTDOWN_GRACE_SECONDS)
+        if pending:
+            logger.warning("Shutting down with %d unfinished tasks", len(pending))
 
 
 async def migrate(settings: Settings) -> None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.errors import ConfigError
 
@@ -43,7 +45,12 @@ def normalize_database_url(url: str) -> str:
         )
     base = scheme.split("+", 1)[0].lower()
     if base in ("postgres", "postgresql"):
-        return f"postgresql+asyncpg://{rest}"
+        normalized = f"postgresql+asyncpg://{rest}"
+        try:
+            make_url(normalized).port  # noqa: B018 (parsing the port is the check)
+        except (ValueError, ArgumentError):
+            raise ConfigError("DATABASE_URL is not a valid PostgreSQL URL: fix it in .env.") from None
+        return normalized
     if base == "sqlite":
         folder = Path(rest.removeprefix("/").split("?", 1)[0] or ".").parent
         if rest.removeprefix("/") and not folder.is_dir():

@@ -31,21 +31,38 @@ class Profile:
         return asdict(self)
 
 
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+def _clean_topics(value: Any) -> list[str] | None:
+    if not isinstance(value, list) or len(value) > MAX_TOPICS:
+        return None
+    if not all(isinstance(item, str) and 0 < len(item) <= CUSTOM_TOPIC_MAX for item in value):
+        return None
+    return value
+
+
 def answers_from_json(text: str) -> dict[str, Any] | None:
-    """Answers carried in a button value (to pre-fill the form again); None if they don't look like answers."""
+    """Answers carried in a button value, to pre-fill the form again. Anything that doesn't look like a valid
+    answer is dropped (the form is validated again on submit anyway); None if nothing usable is left."""
     try:
         data = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(data, dict) or not set(data) <= set(Profile.__dataclass_fields__):
+    if not isinstance(data, dict):
         return None
-    texts_ok = all(isinstance(data.get(k), str | None) for k in ("role", "department", "goals", "meeting_format"))
-    lists_ok = all(
-        isinstance(v, list) and all(isinstance(i, str) for i in v)
-        for v in (data.get("shares", []), data.get("learns", []))
-    )
-    years_ok = isinstance(data.get("years_experience"), int | None) and isinstance(data.get("manager_id"), str | None)
-    return data if texts_ok and lists_ok and years_ok else None
+    checks = {
+        "role": lambda v: v in ROLES,
+        "department": lambda v: isinstance(v, str) and len(v) <= DEPARTMENT_MAX,
+        "years_experience": lambda v: type(v) is int and 0 <= v <= YEARS_MAX,
+        "shares": lambda v: _clean_topics(v) is not None,
+        "learns": lambda v: _clean_topics(v) is not None,
+        "goals": lambda v: isinstance(v, str) and len(v) <= GOALS_MAX,
+        "meeting_format": lambda v: v in FORMATS,
+        "manager_id": lambda v: isinstance(v, str) and bool(SLACK_USER_ID.match(v)),
+    }
+    clean = {key: data[key] for key, ok in checks.items() if key in data and ok(data[key])}
+    return clean or None
 
 
 def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:

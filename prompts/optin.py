@@ -127,7 +127,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
     }
     if a.get("years_experience") is not None:
         years_element["initial_value"] = str(a["years_experience"])
-    format_value = a.get("meeting_format") or "either"
+    format_value = str(a.get("meeting_format")) if a.get("meeting_format") in FORMAT_LABELS else "either"
     format_element: Block = {
         "type": "static_select",
         "action_id": FORMAT,

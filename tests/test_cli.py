@@ -192,3 +192,50 @@ def test_rejected_app_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "SLACK_APP_TOKEN" in errors[0] and "invalid_auth" in errors[0]
     assert "Traceback" not in result.stderr
+
+
+async def test_sigterm_right_after_an_ack_still_saves_the_answers(tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from prompts.optin import optin_modal
+    from storage.models import Participant
+    from tests.optin_state import optin_values
+
+    port = free_port()
+    with FakeSlack(team_id="TSTOP") as fake:
+        fake.add_user("U100")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            env=bot_env(fake, tmp_path, PORT=str(port)),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        sender = SlackSender(f"http://127.0.0.1:{port}", team_id="TSTOP", fake=fake)
+        try:
+            for _ in range(200):
+                try:
+                    status, _ = await sender.get("/healthz")
+                    if status == 200:
+                        break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+            view = optin_modal(program_id=1, program_name="P", objectives="")
+            status, body = await sender.submit_view(view, optin_values(department="Shutdown"), user_id="U100")
+            assert (status, body) == (200, "")
+            process.send_signal(signal.SIGTERM)  # the save and the DM happen after the ack
+            raw, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        finally:
+            await sender.close()
+        assert process.returncode == 0, raw.decode()
+        assert fake.calls_to("chat.postMessage"), raw.decode()
+    db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
+    try:
+        async with db.read() as session:
+            rows = (await session.exec(select(Participant).where(Participant.team_id == "TSTOP"))).all()
+    finally:
+        await db.dispose()
+    assert [r.department for r in rows] == ["Shutdown"]

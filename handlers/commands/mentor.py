@@ -79,6 +79,7 @@ async def _help(req: Request) -> Reply:
     return messages.help_reply()
 
 
+FORM_COMMANDS = frozenset({"", "join", "edit"})
 SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
     "": _form,
     "join": _form,
@@ -96,9 +97,10 @@ async def handle_mentor(
     ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    await pending_acks.wait_idle()
     try:
         command = parse(body.get("text", ""))
+        if command.name not in FORM_COMMANDS:  # views.open must use the trigger within 3 s: no waiting for those
+            await pending_acks.wait_idle()
         request = Request(
             command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context).db, client
         )

@@ -48,7 +48,10 @@ async def handle_optin_submission(
         )
     except (SQLAlchemyError, OSError):
         logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
-        dm = profile_not_saved_dm(answers=profile.answers(), answers_json=json.dumps(profile.answers()))
+        dm = profile_not_saved_dm(
+            answers=profile.answers(),
+            answers_json=json.dumps(profile.answers(), ensure_ascii=False, separators=(",", ":")),
+        )
         await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
         return
     tz, tz_offset = await user_timezone(client, user_id)

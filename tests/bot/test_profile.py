@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -271,3 +272,34 @@ def test_many_errors_at_once_all_map_to_modal_blocks() -> None:
         manager=USER,
     )
     assert set(errors) == MODAL_BLOCK_IDS
+
+
+def test_answers_from_json_keeps_only_valid_answers() -> None:
+    from bot.profile import answers_from_json
+
+    good = {
+        "role": "mentee",
+        "department": "Légal",
+        "years_experience": 22,
+        "shares": [],
+        "learns": ["ai_tools"],
+        "goals": "日本語の目標",
+        "meeting_format": "video",
+        "manager_id": "U123ABC",
+    }
+    assert answers_from_json(json.dumps(good, ensure_ascii=False)) == good
+    forged = {
+        "role": "boss",
+        "department": "D" * 101,
+        "years_experience": True,
+        "shares": "x",
+        "learns": [1],
+        "goals": 5,
+        "meeting_format": "zoom",
+        "manager_id": "<!channel>",
+        "extra": "field",
+    }
+    assert answers_from_json(json.dumps(forged)) is None
+    assert answers_from_json(json.dumps({**forged, "department": "Ops"})) == {"department": "Ops"}
+    assert answers_from_json("not json") is None
+    assert answers_from_json("[1, 2]") is None
