@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import close_app, start_app
 from bot.config import Settings, load_settings
+from bot.deps import Deps
 from bot.due import run_due
 from bot.errors import ConfigError
 from bot.scheduler import start_scheduler
@@ -79,7 +80,7 @@ async def _serve(settings: Settings, db: Database) -> None:
     try:
         if settings.socket_mode:
             await check_app_token(settings)
-        scheduler = start_scheduler(db, make_client(settings, session=app.client.session))
+        scheduler = start_scheduler(Deps(settings, db), make_client(settings, session=app.client.session))
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -127,7 +128,7 @@ async def due(settings: Settings, now: datetime) -> None:
     try:
         app, _ = await start_app(settings, db)  # checks the token, so a bad one is one clear line
         try:
-            report = await run_due(db, make_client(settings, session=app.client.session), now=now)
+            report = await run_due(Deps(settings, db), make_client(settings, session=app.client.session), now=now)
         finally:
             await close_app(app)
     finally:

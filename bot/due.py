@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
+from bot.deps import Deps
 from bot.home import publish_home
 from bot.slack import try_call
 from prompts.messages import auto_resumed_dm
 from storage import repositories as repo
-from storage.db import Database
 
 EVENT_IDS_KEPT = timedelta(days=1)
 
@@ -26,11 +26,12 @@ class DueReport:
     messages_sent: int
 
 
-async def run_due(db: Database, client: AsyncWebClient, *, now: datetime) -> DueReport:
+async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueReport:
     """Forget old event ids; resume people whose pause has ended and tell them.
 
     Each resume is claimed in the database first, so two runners at the same instant cannot both send the DM.
     """
+    db = deps.db
     async with db.session() as session:
         await repo.prune_events(session, before=now - EVENT_IDS_KEPT)
     resumed = await participation.resume_due(db, now=now)
@@ -39,7 +40,7 @@ async def run_due(db: Database, client: AsyncWebClient, *, now: datetime) -> Due
         reply = auto_resumed_dm(person.until)
         if await try_call(client.chat_postMessage(channel=person.user_id, **reply.as_kwargs()), what="resume DM"):
             sent += 1
-        await publish_home(client, db, team_id=person.team_id, user_id=person.user_id)
+        await publish_home(client, deps, team_id=person.team_id, user_id=person.user_id)
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
     return DueReport(resumed=len(resumed), messages_sent=sent)

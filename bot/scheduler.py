@@ -11,18 +11,18 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.deps import Deps
 from bot.due import run_due
-from storage.db import Database
 
 RUN_DUE_JOB_ID = "run-due"
 RUN_DUE_EVERY_MINUTES = 5
 
 
-def start_scheduler(db: Database, client: AsyncWebClient) -> AsyncIOScheduler:
+def start_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def tick() -> None:
-        await run_due(db, client, now=datetime.now(UTC))
+        await run_due(deps, client, now=datetime.now(UTC))
 
     scheduler.add_job(
         tick,

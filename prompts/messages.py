@@ -246,6 +246,13 @@ def profile_not_saved_dm(*, answers: dict[str, Any], answers_json: str) -> Reply
     return Reply(text, blocks)
 
 
+NOT_ADMIN = "Only program admins can do that. Ask a workspace admin or someone in MENTOR_ADMINS."
+
+
+def not_admin_reply() -> Reply:
+    return Reply(NOT_ADMIN)
+
+
 def form_failed_reply() -> Reply:
     return Reply("Slack couldn't open the form just now. Please type the command again.")
 

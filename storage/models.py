@@ -64,6 +64,17 @@ class Workspace(SQLModel, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+def default_rules() -> dict[str, Any]:
+    """Matching rules of a new program (used by matching): see the README's admin section."""
+    return {
+        "avoid_reporting_line": True,
+        "prefer_other_departments": True,
+        "min_experience_gap": 5,
+        "mentor_capacity": 1,
+        "avoid_repeat_rounds": 2,
+    }
+
+
 class Program(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "name", name="uq_program_team_name"),)
 
@@ -73,6 +84,15 @@ class Program(SQLModel, table=True):
     objectives: str = Field(default="", sa_type=Text)
     state: str = Field(default=ProgramState.OPEN, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    start_date: date | None = None
+    end_date: date | None = None
+    cadence: str = Field(default="biweekly", max_length=16)  # weekly, biweekly, monthly
+    checkin_weekday: int = 1  # Monday is 0: Tuesday by default
+    checkin_time: str = Field(default="10:00", max_length=5)  # in each person's own time zone
+    quiet_start: str = Field(default="09:00", max_length=5)  # nothing is sent outside these local hours
+    quiet_end: str = Field(default="18:00", max_length=5)
+    rules: dict[str, Any] = Field(default_factory=default_rules, sa_column=Column(JSON, nullable=False))
+    channel_id: str | None = Field(default=None, max_length=32)  # where announcements go
 
 
 class Participant(SQLModel, table=True):
@@ -111,6 +131,30 @@ class Participant(SQLModel, table=True):
             "meeting_format": self.meeting_format,
             "manager_id": self.manager_id,
         }
+
+
+class Admin(SQLModel, table=True):
+    """People promoted to program admin from the Home tab (besides MENTOR_ADMINS and workspace admins/owners)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    added_by: str = Field(max_length=64)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    """Every admin change: who, what, when, before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    actor_id: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    target: str = Field(default="", max_length=128)
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class SlackEvent(SQLModel, table=True):

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, literal
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, delete, select, update
+from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
+    Admin,
+    AuditLog,
     Participant,
     ParticipantState,
     Program,
     ProgramState,
     SlackEvent,
     Workspace,
+    default_rules,
     utcnow,
 )
 
 DEFAULT_PROGRAM_NAME = "Reverse mentoring"
+DEFAULT_PROGRAM_WEEKS = 12
 
 
 def _insert(session: AsyncSession, model: type[Any]) -> Any:
@@ -75,12 +79,16 @@ async def get_open_program(session: AsyncSession, *, team_id: str, program_id: i
 
 async def create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program:
     """On a workspace's first use: a default program, open for sign-ups (created once, even concurrently)."""
+    today = utcnow().date()
     values = {
         "team_id": team_id,
         "name": DEFAULT_PROGRAM_NAME,
         "objectives": objectives,
         "state": ProgramState.OPEN,
         "created_at": utcnow(),
+        "start_date": today,
+        "end_date": today + timedelta(weeks=DEFAULT_PROGRAM_WEEKS),
+        "rules": default_rules(),
     }
     await _insert_ignoring_conflict(session, Program, values, ["team_id", "name"])
     query = select(Program).where(Program.team_id == team_id, Program.name == DEFAULT_PROGRAM_NAME)
@@ -210,3 +218,47 @@ async def prune_events(session: AsyncSession, *, before: datetime) -> int:
     """Forget handled event ids older than ``before`` (Slack stops retrying after minutes)."""
     result = await session.exec(delete(SlackEvent).where(col(SlackEvent.received_at) < before))
     return int(result.rowcount or 0)
+
+
+async def is_promoted_admin(session: AsyncSession, *, team_id: str, user_id: str) -> bool:
+    query = select(Admin).where(Admin.team_id == team_id, Admin.user_id == user_id)
+    return (await session.exec(query)).first() is not None
+
+
+async def record_audit(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    actor_id: str,
+    action: str,
+    target: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    session.add(AuditLog(team_id=team_id, actor_id=actor_id, action=action, target=target, before=before, after=after))
+    await session.flush()
+
+
+async def audit_entries(session: AsyncSession, *, team_id: str, limit: int = 20) -> Sequence[AuditLog]:
+    query = select(AuditLog).where(AuditLog.team_id == team_id).order_by(col(AuditLog.id).desc()).limit(limit)
+    return (await session.exec(query)).all()
+
+
+async def get_program(session: AsyncSession, *, team_id: str, program_id: int) -> Program | None:
+    query = select(Program).where(Program.team_id == team_id, Program.id == program_id)
+    return (await session.exec(query)).first()
+
+
+async def participant_counts(session: AsyncSession, *, team_id: str, program_id: int) -> dict[tuple[str, str], int]:
+    """``{(state, role): count}`` for a program, computed in SQL."""
+    query = (
+        select(Participant.state, Participant.role, func.count())
+        .where(Participant.team_id == team_id, Participant.program_id == program_id)
+        .group_by(col(Participant.state), col(Participant.role))
+    )
+    return {(state, role): int(count) for state, role, count in (await session.exec(query)).all()}
+
+
+async def program_named(session: AsyncSession, *, team_id: str, name: str) -> bool:
+    query = select(Program.id).where(Program.team_id == team_id, Program.name == name)
+    return (await session.exec(query)).first() is not None

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import participation
 from bot.config import Settings
+from bot.deps import Deps
 from bot.profile import Profile
 from bot.scheduler import RUN_DUE_JOB_ID, start_scheduler
 from bot.slack import make_client
@@ -25,7 +26,7 @@ async def test_scheduler_runs_due_work_at_start(
     async with db.session() as session:
         await repo.ensure_workspace(session, team_id=team_id)
 
-    scheduler = start_scheduler(db, make_client(settings))
+    scheduler = start_scheduler(Deps(settings, db), make_client(settings))
     try:
         assert [job.id for job in scheduler.get_jobs()] == [RUN_DUE_JOB_ID]
         [dm] = await fake_slack.wait_for("chat.postMessage", timeout=10)

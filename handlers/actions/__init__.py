@@ -1,8 +1,9 @@
 from slack_bolt.async_app import AsyncApp
 
+from handlers.actions.admin import handle_edit_settings
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.profile import handle_open_form, handle_retry_form
-from prompts import messages
+from prompts import messages, program
 
 
 def register(app: AsyncApp) -> None:
@@ -12,3 +13,4 @@ def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
     app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
     app.action(messages.ACTION_CANCEL)(handle_cancel)
+    app.action(program.ACTION_EDIT_SETTINGS)(handle_edit_settings)

@@ -34,7 +34,7 @@ async def handle_confirm_leave(
         await _answer(respond, messages.not_enrolled_reply())
         return
     await _answer(respond, messages.left_reply())
-    await publish_home(client, db, team_id=team_id, user_id=user_id)
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
 
 
 async def handle_confirm_delete(
@@ -45,7 +45,7 @@ async def handle_confirm_delete(
     db = deps(context).db
     erased = await participation.erase(db, team_id=team_id, user_id=user_id)
     await _answer(respond, messages.deleted_reply() if erased else messages.nothing_to_delete_reply())
-    await publish_home(client, db, team_id=team_id, user_id=user_id)
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
 
 
 async def handle_cancel(ack: AsyncAck, respond: AsyncRespond) -> None:

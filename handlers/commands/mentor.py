@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.acks import pending_acks
 from bot.commands import Command, UnknownCommandError, parse
-from bot.deps import deps
+from bot.deps import Deps, deps
 from bot.errors import NotEnrolledError, PauseDateError
 from bot.home import publish_home
 from bot.slack import try_call
@@ -32,8 +32,12 @@ class Request:
     team_id: str
     user_id: str
     trigger_id: str
-    db: Database
+    deps: Deps
     client: AsyncWebClient
+
+    @property
+    def db(self) -> Database:
+        return self.deps.db
 
 
 async def _form(req: Request) -> Reply | None:
@@ -54,14 +58,14 @@ async def _status(req: Request) -> Reply:
 async def _pause(req: Request) -> Reply:
     until = req.command.pause_until
     await participation.pause(req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC))
-    await publish_home(req.client, req.db, team_id=req.team_id, user_id=req.user_id)
+    await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
     return messages.paused_reply(until)
 
 
 async def _resume(req: Request) -> Reply:
     if not await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id):
         return messages.already_active_reply()
-    await publish_home(req.client, req.db, team_id=req.team_id, user_id=req.user_id)
+    await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
     return messages.resumed_reply()
 
 
@@ -101,9 +105,7 @@ async def handle_mentor(
         command = parse(body.get("text", ""))
         if command.name not in FORM_COMMANDS:  # views.open must use the trigger within 3 s: no waiting for those
             await pending_acks.wait_idle()
-        request = Request(
-            command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context).db, client
-        )
+        request = Request(command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context), client)
         reply = await SUBCOMMANDS[command.name](request)
     except UnknownCommandError as exc:
         reply = messages.help_reply(unknown=exc.word, suggestion=exc.suggestion)

@@ -13,4 +13,4 @@ async def handle_app_home_opened(event: dict[str, Any], context: AsyncBoltContex
     """Publish the Home tab (events are acked by Bolt before this runs)."""
     if event.get("tab", "home") != "home" or not context.team_id:
         return
-    await publish_home(client, deps(context).db, team_id=context.team_id, user_id=event["user"])
+    await publish_home(client, deps(context), team_id=context.team_id, user_id=event["user"])

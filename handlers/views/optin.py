@@ -58,4 +58,4 @@ async def handle_optin_submission(
     enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)
     await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
-    await publish_enrolment(client, user_id=user_id, enrolment=enrolment)
+    await publish_enrolment(client, deps(context), team_id=team_id, user_id=user_id, enrolment=enrolment)

@@ -14,6 +14,7 @@ block_id and action_id 255; action_ids unique within a view, block_ids unique wi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from prompts.blocks import Reply
@@ -185,6 +186,24 @@ class _Checker:
             self.placeholder(element, where)
             if "initial_user" in element and not (isinstance(element["initial_user"], str) and element["initial_user"]):
                 self.fail(where, "initial_user must be a non-empty user ID")
+        elif kind == "datepicker":
+            self.action_id(element, where)
+            initial = element.get("initial_date")
+            if initial is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(initial)):
+                self.fail(where, f"initial_date {initial!r} is not YYYY-MM-DD")
+        elif kind == "timepicker":
+            self.action_id(element, where)
+            initial = element.get("initial_time")
+            if initial is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(initial)):
+                self.fail(where, f"initial_time {initial!r} is not HH:mm")
+        elif kind == "checkboxes":
+            self.action_id(element, where)
+            available = self.options_list(element.get("options"), f"{where}.options", limit=10)
+            for i, chosen in enumerate(element.get("initial_options") or []):
+                self.initial_in(chosen, available, f"{where}.initial_options[{i}]")
+        elif kind == "conversations_select":
+            self.action_id(element, where)
+            self.placeholder(element, where)
         elif kind == "image":
             pass
         else:

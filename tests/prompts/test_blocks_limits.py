@@ -264,6 +264,7 @@ def _all_replies() -> dict[str, Reply]:
         "cancelled": messages.cancelled_reply(),
         "form failed": messages.form_failed_reply(),
         "apology": messages.apology_reply(),
+        "not admin": messages.not_admin_reply(),
     }
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers()), ("empty", {})):
         for joined in (True, False):
@@ -313,6 +314,7 @@ def test_every_reply_builder_is_covered() -> None:
         "already_active_reply",
         "pause_date_error_reply",
         "profile_not_saved_dm",
+        "not_admin_reply",
         "status_or_join_reply",
         "leave_confirm_reply",
         "left_reply",

@@ -22,7 +22,7 @@ async def test_schema_matches_models(db: Database) -> None:
 async def test_upgrade_is_idempotent_and_at_head(db: Database) -> None:
     await upgrade(db.engine)
     await upgrade(db.engine)
-    assert await current_revision(db.engine) == "0001"
+    assert await current_revision(db.engine) == "0002"
 
 
 async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
@@ -33,3 +33,29 @@ async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
     finally:
         await database.dispose()
     assert mode == "wal"
+
+
+async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from bot.config import normalize_database_url
+    from storage.models import Program, default_rules
+
+    database = Database(normalize_database_url(f"sqlite:///{tmp_path / 'old.db'}"))
+    try:
+        await upgrade(database.engine, "0001")
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO program (team_id, name, objectives, state, created_at) "
+                    "VALUES ('TOLD', 'Old', '', 'open', '2026-01-01 00:00:00')"
+                )
+            )
+        await upgrade(database.engine)
+        async with database.read() as session:
+            [program] = (await session.exec(select(Program).where(Program.team_id == "TOLD"))).all()
+    finally:
+        await database.dispose()
+    assert (program.cadence, program.checkin_weekday, program.checkin_time) == ("biweekly", 1, "10:00")
+    assert (program.quiet_start, program.quiet_end, program.start_date) == ("09:00", "18:00", None)
+    assert program.rules == default_rules()

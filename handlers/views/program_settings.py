@@ -1,0 +1,40 @@
+"""The program settings modal's submission: admins only, validated inline, audited, then the Home tab refreshed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.admins import is_admin
+from bot.deps import deps
+from bot.home import publish_home
+from bot.programs import save_settings, settings_from_state
+from handlers.common import team_and_user
+from prompts.messages import NOT_ADMIN
+from prompts.optin import program_id_from_metadata
+from prompts.program import ERRORS, NAME
+
+
+async def handle_settings_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await ack(response_action="errors", errors={NAME: NOT_ADMIN})
+        return
+    fields, errors = settings_from_state(view["state"]["values"])
+    program_id = program_id_from_metadata(view.get("private_metadata", ""))
+    if program_id is None:
+        errors = {NAME: ERRORS["stale"]}
+    elif fields is not None:
+        errors = await save_settings(
+            deps(context), team_id=team_id, program_id=program_id, actor_id=user_id, fields=fields
+        )
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

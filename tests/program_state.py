@@ -1,0 +1,46 @@
+"""Program settings modal ``state.values`` as Slack sends them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prompts import program as ids
+
+
+def settings_values(
+    *,
+    name: str = "Digital skills 2027 H1",
+    objectives: str = "Spread AI skills upward",
+    start: str | None = "2027-01-11",
+    end: str | None = "2027-04-05",
+    cadence: str = "biweekly",
+    weekday: str = "1",
+    checkin: str | None = "10:00",
+    quiet_start: str | None = "09:00",
+    quiet_end: str | None = "18:00",
+    flags: tuple[str, ...] = ("avoid_reporting_line", "prefer_other_departments"),
+    min_gap: str = "5",
+    capacity: str = "1",
+    repeat: str = "2",
+    channel: str | None = "C0ANNOUNCE",
+) -> dict[str, Any]:
+    def opt(value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+    fields: dict[str, dict[str, Any]] = {
+        ids.NAME: {"type": "plain_text_input", "value": name},
+        ids.OBJECTIVES: {"type": "plain_text_input", "value": objectives},
+        ids.START: {"type": "datepicker", "selected_date": start},
+        ids.END: {"type": "datepicker", "selected_date": end},
+        ids.CADENCE: {"type": "static_select", "selected_option": opt(cadence)},
+        ids.WEEKDAY: {"type": "static_select", "selected_option": opt(weekday)},
+        ids.TIME: {"type": "timepicker", "selected_time": checkin},
+        ids.QUIET_START: {"type": "timepicker", "selected_time": quiet_start},
+        ids.QUIET_END: {"type": "timepicker", "selected_time": quiet_end},
+        ids.RULE_FLAGS: {"type": "checkboxes", "selected_options": [opt(f) for f in flags]},
+        ids.MIN_GAP: {"type": "number_input", "value": min_gap},
+        ids.CAPACITY: {"type": "number_input", "value": capacity},
+        ids.REPEAT: {"type": "number_input", "value": repeat},
+        ids.CHANNEL: {"type": "conversations_select", "selected_conversation": channel},
+    }
+    return {block_id: {block_id: state} for block_id, state in fields.items()}

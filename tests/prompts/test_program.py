@@ -1,0 +1,61 @@
+"""The program settings modal and the admin Home section, checked against Slack's limits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prompts.home import home_view
+from prompts.program import admin_section, settings_modal
+from storage.models import default_rules
+from tests.prompts.blockkit import assert_valid_blocks, assert_valid_view
+
+PROGRAM = {
+    "id": 7,
+    "state": "open",
+    "name": "N" * 100,
+    "objectives": "<!channel> " * 90,
+    "start_date": date(2027, 1, 11),
+    "end_date": date(2027, 4, 5),
+    "cadence": "monthly",
+    "checkin_weekday": 4,
+    "checkin_time": "16:30",
+    "quiet_start": "08:00",
+    "quiet_end": "17:00",
+    "rules": default_rules(),
+    "channel_id": "C123",
+}
+
+
+def test_settings_modal_is_valid_and_prefilled() -> None:
+    view = settings_modal(PROGRAM)
+    assert_valid_view(view)
+    by_id = {b["block_id"]: b["element"] for b in view["blocks"]}
+    assert by_id["start_date"]["initial_date"] == "2027-01-11"
+    assert by_id["cadence"]["initial_option"]["value"] == "monthly"
+    assert by_id["checkin_weekday"]["initial_option"]["value"] == "4"
+    assert by_id["checkin_time"]["initial_time"] == "16:30"
+    assert {o["value"] for o in by_id["rule_flags"]["initial_options"]} == {
+        "avoid_reporting_line",
+        "prefer_other_departments",
+    }
+    assert by_id["channel"]["initial_conversation"] == "C123"
+    assert by_id["min_experience_gap"]["initial_value"] == "5"
+
+
+def test_settings_modal_without_optional_values() -> None:
+    view = settings_modal({"id": 1, "name": "P", "rules": {}})
+    assert_valid_view(view)
+    by_id = {b["block_id"]: b["element"] for b in view["blocks"]}
+    assert "initial_date" not in by_id["start_date"] and "initial_options" not in by_id["rule_flags"]
+
+
+def test_admin_section_counts_and_escapes() -> None:
+    counts = {("active", "mentor"): 1200, ("active", "mentee"): 700, ("paused", "either"): 90, ("left", "mentee"): 10}
+    blocks = admin_section(PROGRAM, counts)
+    text = str(blocks)
+    assert "*Taking part:* 1990 (reverse mentors 1200, mentees 700, either 90)" in text
+    assert "*paused:* 90 · *left:* 10" in text
+    assert "<#C123>" in text and "Friday at 16:30" in text
+    view = home_view(program_name=PROGRAM["name"], objectives=PROGRAM["objectives"], state=None)
+    view["blocks"] += blocks
+    assert_valid_blocks(view["blocks"], 100)
