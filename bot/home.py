@@ -36,7 +36,8 @@ async def publish_enrolment(
         assert program.id is not None
         async with deps.db.read() as session:
             counts = await repo.participant_counts(session, team_id=team_id, program_id=program.id)
-        view["blocks"] += admin_section(program_fields(program), counts)
+            audit = [entry.model_dump() for entry in await repo.audit_entries(session, team_id=team_id)]
+        view["blocks"] += admin_section(program_fields(program), counts, audit)
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 

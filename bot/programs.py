@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import participation
 from bot.deps import Deps
+from bot.slack import slack_error
 from prompts import program as ids
-from prompts.program import CADENCES, ERRORS, FLAGS, NUMBER_LIMITS, WEEKDAYS
+from prompts.blocks import Reply
+from prompts.program import CADENCES, ERRORS, FLAGS, NUMBER_LIMITS, WEEKDAYS, announce_result_reply, announcement
 from storage import repositories as repo
 from storage.models import Program
 
@@ -148,3 +154,27 @@ async def save_settings(
             after=_jsonable(changed),
         )
     return {}
+
+
+async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str) -> Reply:
+    """Post the open program's invitation in its announcement channel; what to tell the admin."""
+    enrolment = await participation.current(deps.db, team_id=team_id, user_id=actor_id)
+    program = enrolment.program
+    if not program.channel_id:
+        return announce_result_reply(channel_id=None, error=None)
+    post = announcement(program_fields(program))
+    try:
+        await client.chat_postMessage(channel=program.channel_id, **post.as_kwargs())
+    except SlackApiError as exc:
+        return announce_result_reply(channel_id=program.channel_id, error=slack_error(exc))
+    async with deps.db.session() as session:
+        await repo.record_audit(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            action="program.announce",
+            target=f"program:{program.id}",
+            before={},
+            after={"channel_id": program.channel_id},
+        )
+    return announce_result_reply(channel_id=program.channel_id, error=None)

@@ -6,11 +6,13 @@ import json
 from datetime import date
 from typing import Any
 
-from prompts.blocks import Block, actions, button, context, divider, header, option, plain, section
+from prompts.blocks import Block, Reply, actions, button, context, divider, header, option, plain, section
 from prompts.blocks import escape as esc
+from prompts.messages import ACTION_JOIN
 
 SETTINGS_CALLBACK_ID = "program_settings"
 ACTION_EDIT_SETTINGS = "edit_program_settings"
+ACTION_ANNOUNCE = "announce_program"
 
 NAME = "program_name"
 OBJECTIVES = "objectives"
@@ -169,7 +171,9 @@ def settings_modal(program: dict[str, Any]) -> Block:
     }
 
 
-def admin_section(program: dict[str, Any], counts: dict[tuple[str, str], int]) -> list[Block]:
+def admin_section(
+    program: dict[str, Any], counts: dict[tuple[str, str], int], audit: list[dict[str, Any]] | None = None
+) -> list[Block]:
     """The admin's part of the Home tab: headline figures and the program's settings."""
 
     def total(state: str | None = None, role: str | None = None) -> int:
@@ -199,6 +203,65 @@ def admin_section(program: dict[str, Any], counts: dict[tuple[str, str], int]) -
             f"{program.get('quiet_end')} on weekdays\n"
             f"*Matching:* {'; '.join(rule_lines)}\n*Announcement channel:* {channel}"
         ),
-        actions(button("Edit program settings", ACTION_EDIT_SETTINGS, value=str(program.get("id")))),
+        actions(
+            button("Edit program settings", ACTION_EDIT_SETTINGS, value=str(program.get("id"))),
+            button("Announce", ACTION_ANNOUNCE, value=str(program.get("id"))),
+        ),
         context("Only admins see this part. Every change is recorded in the audit log."),
+        *audit_blocks(audit or []),
     ]
+
+
+AUDIT_SHOWN = 5
+
+
+def audit_blocks(entries: list[dict[str, Any]]) -> list[Block]:
+    """The latest admin changes: ``entries`` have actor_id, action, at (datetime) and after (dict)."""
+    if not entries:
+        return []
+    lines = []
+    for entry in entries[:AUDIT_SHOWN]:
+        changed = ", ".join(sorted(entry.get("after") or {})) or "—"
+        when = entry["at"].strftime("%Y-%m-%d %H:%M UTC")
+        lines.append(f"{when} · <@{entry['actor_id']}> · {esc(entry['action'])} · {esc(changed)}")
+    return [context("*Recent admin changes*\n" + "\n".join(lines))]
+
+
+def announcement(program: dict[str, Any]) -> Reply:
+    """The invitation posted in the announcement channel, with a *Join* button that opens the sign-up form."""
+    name = program.get("name") or "Reverse mentoring"
+    start, end = program.get("start_date"), program.get("end_date")
+    frame = f"from {start.isoformat()} to {end.isoformat()}" if start and end else ""
+    cadence = CADENCES.get(program.get("cadence") or "", "").lower()
+    lines = [
+        "Reverse mentoring pairs a junior colleague, who shares digital skills and a fresh view, with a senior "
+        "one, who shares business experience back. Pairs are matched on what one can teach and the other wants "
+        "to learn, never inside a reporting line.",
+    ]
+    if program.get("objectives"):
+        lines.append(f"*Objectives:* {esc(program['objectives'])}")
+    if frame or cadence:
+        lines.append(f"*When:* {frame}{', ' if frame and cadence else ''}{'pairs meet ' + cadence if cadence else ''}")
+    text = f"Join {name}: reverse mentoring is open for sign-ups."
+    blocks = [
+        header(f"Join {name}"),
+        section("\n".join(lines)),
+        actions(button("Join", ACTION_JOIN, style="primary")),
+        context("Takes two minutes. Or type `/mentor` anywhere."),
+    ]
+    return Reply(text, blocks)
+
+
+def announce_result_reply(*, channel_id: str | None, error: str | None) -> Reply:
+    """What the admin is told after *Announce*."""
+    if channel_id is None:
+        return Reply("Pick an announcement channel in the program settings first.")
+    if error is None:
+        return Reply(f"The invitation is posted in <#{channel_id}>.")
+    if error in ("not_in_channel", "channel_not_found"):
+        return Reply(
+            f"I can't post in <#{channel_id}>: invite me there (`/invite @Reverse Mentoring`), then try again."
+        )
+    if error == "is_archived":
+        return Reply(f"<#{channel_id}> is archived: pick another announcement channel in the program settings.")
+    return Reply(f"Slack refused the announcement ({esc(error)}). Please try again in a moment.")

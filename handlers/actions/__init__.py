@@ -1,6 +1,6 @@
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.admin import handle_edit_settings
+from handlers.actions.admin import handle_announce, handle_edit_settings
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.profile import handle_open_form, handle_retry_form
 from prompts import messages, program
@@ -14,3 +14,4 @@ def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
     app.action(messages.ACTION_CANCEL)(handle_cancel)
     app.action(program.ACTION_EDIT_SETTINGS)(handle_edit_settings)
+    app.action(program.ACTION_ANNOUNCE)(handle_announce)

@@ -11,7 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.admins import is_admin
 from bot.deps import deps
-from bot.programs import program_fields
+from bot.home import publish_home
+from bot.programs import announce, program_fields
 from bot.slack import try_call
 from handlers.common import team_and_user
 from prompts.messages import not_admin_reply
@@ -30,3 +31,16 @@ async def handle_edit_settings(
     enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
     view = settings_modal(program_fields(enrolment.program))
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
+
+
+async def handle_announce(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        reply = not_admin_reply()
+    else:
+        reply = await announce(deps(context), client, team_id=team_id, actor_id=user_id)
+        await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
+    await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")

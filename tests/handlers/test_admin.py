@@ -164,3 +164,66 @@ async def test_who_is_an_admin(settings: Settings, db: Database, team_id: str, f
     # Slack unreachable for a user: not an admin (fail closed)
     fake_slack.fail("users.info", error="user_not_found")
     assert not await is_admin(deps, client, team_id=team_id, user_id="UNKNOWN")
+
+
+async def set_channel(db: Database, team_id: str, channel: str | None) -> None:
+    from bot import participation
+
+    await participation.current(db, team_id=team_id, user_id="UADMIN")  # creates the default program
+    async with db.session() as session:
+        [program] = (await session.exec(select(Program).where(Program.team_id == team_id))).all()
+        program.channel_id = channel
+        session.add(program)
+
+
+async def test_announce_posts_the_invitation_and_join_opens_the_form(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await set_channel(db, team_id, "C0ANNOUNCE")
+    await slack.click("announce_program", user_id="UADMIN", container="view")
+    posts = await slack.fake.wait_for("chat.postMessage", count=2)
+    [invitation] = [p for p in posts if p["channel"] == "C0ANNOUNCE"]
+    assert "Join Reverse mentoring" in invitation["text"]
+    assert "join_program" in json.dumps(invitation["blocks"])
+    [told] = [p for p in posts if p["channel"] == "UADMIN"]
+    assert "posted in <#C0ANNOUNCE>" in told["text"]
+    [entry] = await audit(db, team_id)
+    assert entry.action == "program.announce" and entry.after == {"channel_id": "C0ANNOUNCE"}
+    home = (await slack.fake.wait_for("views.publish"))[-1]
+    assert "Recent admin changes" in json.dumps(home["view"]) and "program.announce" in json.dumps(home["view"])
+
+    await slack.click("join_program", user_id="U100", hook="channel-join")  # someone in the channel clicks Join
+    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    assert view["callback_id"] == "mentor_optin"
+
+
+@pytest.mark.parametrize(
+    ("channel", "error", "expected"),
+    [
+        (None, None, "Pick an announcement channel"),
+        ("C0NOTIN", "not_in_channel", "invite me there"),
+        ("C0OLD", "is_archived", "is archived"),
+    ],
+)
+async def test_announce_problems_are_explained(
+    slack: SlackSender, db: Database, team_id: str, channel: str | None, error: str | None, expected: str
+) -> None:
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await set_channel(db, team_id, channel)
+    if error:
+        slack.fake.fail("chat.postMessage", error=error)
+    await slack.click("announce_program", user_id="UADMIN", container="view")
+    told = [
+        p for p in await slack.fake.wait_for("chat.postMessage", count=2 if error else 1) if p["channel"] == "UADMIN"
+    ]
+    assert expected in told[-1]["text"]
+    assert await audit(db, team_id) == []
+
+
+async def test_non_admin_cannot_announce(slack: SlackSender, db: Database, team_id: str) -> None:
+    await set_channel(db, team_id, "C0ANNOUNCE")
+    await slack.click("announce_program", user_id="U100", container="view")
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
+    assert await audit(db, team_id) == []

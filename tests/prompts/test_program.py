@@ -59,3 +59,36 @@ def test_admin_section_counts_and_escapes() -> None:
     view = home_view(program_name=PROGRAM["name"], objectives=PROGRAM["objectives"], state=None)
     view["blocks"] += blocks
     assert_valid_blocks(view["blocks"], 100)
+
+
+def test_announcement_and_results() -> None:
+    from prompts.program import announce_result_reply, announcement
+    from tests.prompts.blockkit import assert_valid_reply
+
+    post = announcement(PROGRAM)
+    assert_valid_reply(post)
+    text = str(post.blocks)
+    assert "join_program" in text and "from 2027-01-11 to 2027-04-05, pairs meet every month" in text
+    assert "<!channel>" not in text  # objectives are escaped
+    for channel, error in ((None, None), ("C1", None), ("C1", "not_in_channel"), ("C1", "is_archived"), ("C1", "x")):
+        assert_valid_reply(announce_result_reply(channel_id=channel, error=error))
+
+
+def test_audit_blocks_show_the_latest_five() -> None:
+    from datetime import UTC, datetime
+
+    from prompts.program import audit_blocks
+
+    entries = [
+        {
+            "actor_id": "UA",
+            "action": "program.settings",
+            "at": datetime(2027, 1, i + 1, tzinfo=UTC),
+            "after": {"name": i},
+        }
+        for i in range(8)
+    ]
+    [block] = audit_blocks(entries)
+    text = block["elements"][0]["text"]
+    assert text.count("program.settings") == 5 and "2027-01-01 00:00 UTC · <@UA>" in text
+    assert audit_blocks([]) == []
