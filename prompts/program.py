@@ -9,6 +9,7 @@ from typing import Any
 from prompts.blocks import Block, Reply, actions, button, context, divider, header, option, plain, section
 from prompts.blocks import escape as esc
 from prompts.messages import ACTION_JOIN
+from prompts.roster import ACTION_OPEN_ROSTER
 
 SETTINGS_CALLBACK_ID = "program_settings"
 ACTION_EDIT_SETTINGS = "edit_program_settings"
@@ -206,6 +207,7 @@ def admin_section(
         actions(
             button("Edit program settings", ACTION_EDIT_SETTINGS, value=str(program.get("id"))),
             button("Announce", ACTION_ANNOUNCE, value=str(program.get("id"))),
+            button("Roster", ACTION_OPEN_ROSTER),
         ),
         context("Only admins see this part. Every change is recorded in the audit log."),
         *audit_blocks(audit or []),

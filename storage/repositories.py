@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, literal
+from sqlalchemy import ColumnElement, case, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -262,3 +262,69 @@ async def participant_counts(session: AsyncSession, *, team_id: str, program_id:
 async def program_named(session: AsyncSession, *, team_id: str, name: str) -> bool:
     query = select(Program.id).where(Program.team_id == team_id, Program.name == name)
     return (await session.exec(query)).first() is not None
+
+
+async def roster_page(
+    session: AsyncSession, *, team_id: str, program_id: int, query: str, offset: int, limit: int
+) -> tuple[Sequence[Participant], int]:
+    """People of a program (erased rows excluded), filtered by a word that matches their department, role, state
+    or Slack user ID; one page of them and the total that match."""
+    conditions: list[ColumnElement[bool]] = [
+        col(Participant.team_id) == team_id,
+        col(Participant.program_id) == program_id,
+        col(Participant.state) != ParticipantState.DELETED,
+    ]
+    word = query.strip().strip("<@>").casefold()
+    if word:
+        pattern = f"%{word}%"
+        conditions.append(
+            or_(
+                func.lower(col(Participant.department)).like(pattern),
+                func.lower(col(Participant.user_id)).like(pattern),
+                col(Participant.role) == word,
+                col(Participant.state) == word,
+            )
+        )
+    total = (await session.exec(select(func.count()).select_from(Participant).where(*conditions))).one()
+    rows = (
+        await session.exec(
+            select(Participant)
+            .where(*conditions)
+            .order_by(col(Participant.joined_at), col(Participant.id))
+            .offset(offset)
+            .limit(limit)
+        )
+    ).all()
+    return rows, int(total)
+
+
+async def department_counts(
+    session: AsyncSession, *, team_id: str, program_id: int, limit: int
+) -> list[tuple[str, int]]:
+    """The largest departments among people taking part."""
+    query = (
+        select(Participant.department, func.count())
+        .where(
+            Participant.team_id == team_id,
+            Participant.program_id == program_id,
+            col(Participant.state).in_([ParticipantState.ACTIVE, ParticipantState.PAUSED]),
+        )
+        .group_by(col(Participant.department))
+        .order_by(func.count().desc(), col(Participant.department))
+        .limit(limit)
+    )
+    return [(department or "—", int(count)) for department, count in (await session.exec(query)).all()]
+
+
+async def get_participant_by_id(session: AsyncSession, *, team_id: str, participant_id: int) -> Participant | None:
+    query = select(Participant).where(Participant.team_id == team_id, Participant.id == participant_id)
+    return (await session.exec(query)).first()
+
+
+async def promote_admin(session: AsyncSession, *, team_id: str, user_id: str, added_by: str) -> bool:
+    return await _insert_ignoring_conflict(
+        session,
+        Admin,
+        {"team_id": team_id, "user_id": user_id, "added_by": added_by, "added_at": utcnow()},
+        ["team_id", "user_id"],
+    )

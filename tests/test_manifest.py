@@ -52,6 +52,7 @@ def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:
         "users_info": "users:read",
         "views_open": None,
         "views_publish": None,
+        "views_update": None,
         "auth_test": None,
     }
     unknown = methods - scope_of.keys()

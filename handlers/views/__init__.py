@@ -1,11 +1,14 @@
 from slack_bolt.async_app import AsyncApp
 
+from handlers.actions.roster import handle_roster_submission
 from handlers.views.optin import handle_optin_submission
 from handlers.views.program_settings import handle_settings_submission
 from prompts.optin import CALLBACK_ID
 from prompts.program import SETTINGS_CALLBACK_ID
+from prompts.roster import ROSTER_CALLBACK_ID
 
 
 def register(app: AsyncApp) -> None:
     app.view(CALLBACK_ID)(handle_optin_submission)
     app.view(SETTINGS_CALLBACK_ID)(handle_settings_submission)
+    app.view(ROSTER_CALLBACK_ID)(handle_roster_submission)

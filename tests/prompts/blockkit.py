@@ -9,7 +9,9 @@ Limits (docs.slack.dev → Block Kit reference): 50 blocks per message, 100 per 
 value 2000; option text 75, value 150, description 75; ≤ 100 options per select and per option group, ≤ 100
 groups, group label 75; radio buttons ≤ 10 options; input label and hint 2000; placeholder 150;
 plain_text_input max_length 1–3000; modal title / submit / close 24; private_metadata 3000; callback_id,
-block_id and action_id 255; action_ids unique within a view, block_ids unique within a message or view.
+block_id and action_id 255; action_ids unique within their block (a block without a block_id gets a random one
+from Slack, so a repeated action_id there is unique only if its block has an explicit block_id), block_ids unique
+within a message or view.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class _Checker:
         self.problems: list[str] = []
         self.block_ids: set[str] = set()
         self.action_ids: set[str] = set()
+        self.current_block_id: str | None = None
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
@@ -82,9 +85,10 @@ class _Checker:
             return
         if len(action_id) > 255:
             self.fail(where, f"action_id is {len(action_id)} characters, limit 255")
-        if action_id in self.action_ids:
+        key = f"{self.current_block_id}/{action_id}" if self.current_block_id else action_id
+        if key in self.action_ids:
             self.fail(where, f"action_id {action_id!r} is not unique")
-        self.action_ids.add(action_id)
+        self.action_ids.add(key)
 
     def placeholder(self, element: dict[str, Any], where: str) -> None:
         if "placeholder" in element:
@@ -201,6 +205,12 @@ class _Checker:
             available = self.options_list(element.get("options"), f"{where}.options", limit=10)
             for i, chosen in enumerate(element.get("initial_options") or []):
                 self.initial_in(chosen, available, f"{where}.initial_options[{i}]")
+        elif kind == "overflow":
+            self.action_id(element, where)
+            options = element.get("options")
+            if not isinstance(options, list) or not 2 <= len(options) <= 5:
+                self.fail(where, "an overflow menu needs 2 to 5 options")
+            self.options_list(options, f"{where}.options", limit=5)
         elif kind == "conversations_select":
             self.action_id(element, where)
             self.placeholder(element, where)
@@ -228,6 +238,7 @@ class _Checker:
                 self.fail(where, f"block_id {block_id!r} is not unique")
             else:
                 self.block_ids.add(block_id)
+        self.current_block_id = block_id if isinstance(block_id, str) else None
         if kind == "section":
             if "text" not in block and "fields" not in block:
                 self.fail(where, "section needs text or fields")

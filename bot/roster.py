@@ -1,0 +1,83 @@
+"""The roster admins page through, and what they can do to a person: pause, resume, remove, promote to admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import participation
+from bot.deps import Deps
+from prompts.roster import PAGE_SIZE, roster_modal
+from storage import repositories as repo
+from storage.models import ParticipantState
+
+DEPARTMENTS_SHOWN = 8
+STATE_OF = {"pause": ParticipantState.PAUSED, "resume": ParticipantState.ACTIVE, "remove": ParticipantState.LEFT}
+
+
+async def roster_view(
+    deps: Deps, *, team_id: str, user_id: str, page: int, query: str, notice: str = ""
+) -> dict[str, Any]:
+    """The roster modal for the open program, at ``page`` of the people matching ``query``."""
+    program = (await participation.current(deps.db, team_id=team_id, user_id=user_id)).program
+    assert program.id is not None
+    page = max(0, page)
+    async with deps.db.read() as session:
+        rows, total = await repo.roster_page(
+            session, team_id=team_id, program_id=program.id, query=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        )
+        if not rows and page > 0 and total:
+            page = (total - 1) // PAGE_SIZE
+            rows, total = await repo.roster_page(
+                session, team_id=team_id, program_id=program.id, query=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+            )
+        departments = await repo.department_counts(
+            session, team_id=team_id, program_id=program.id, limit=DEPARTMENTS_SHOWN
+        )
+    people = [
+        {
+            "id": p.id,
+            "user_id": p.user_id,
+            "role": p.role,
+            "department": p.department,
+            "state": p.state,
+            "paused_until": p.paused_until,
+        }
+        for p in rows
+    ]
+    return roster_modal(
+        program_name=program.name,
+        people=people,
+        total=total,
+        page=page,
+        query=query,
+        departments=departments,
+        notice=notice,
+    )
+
+
+async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int) -> tuple[str, str]:
+    """Apply an admin's action to a person of this workspace; returns (their user id, outcome) for the notice."""
+    async with deps.db.session() as session:
+        person = await repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
+        if person is None or person.state == ParticipantState.DELETED:
+            return "", "gone"
+        before: dict[str, Any] = {"state": person.state}
+        if verb == "promote":
+            await repo.promote_admin(session, team_id=team_id, user_id=person.user_id, added_by=actor_id)
+            after: dict[str, Any] = {"admin": True}
+            before = {"admin": False}
+        elif verb in STATE_OF:
+            await repo.set_state(session, participant=person, state=STATE_OF[verb])
+            after = {"state": person.state}
+        else:
+            return person.user_id, "gone"
+        await repo.record_audit(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            action=f"participant.{verb}",
+            target=f"user:{person.user_id}",
+            before=before,
+            after=after,
+        )
+        return person.user_id, verb

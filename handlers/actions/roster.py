@@ -1,0 +1,117 @@
+"""The roster modal: open it, search, page, and act on a person. Every step checks that the clicker is an admin."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.admins import is_admin
+from bot.deps import deps
+from bot.home import publish_home
+from bot.roster import act_on_person, roster_view
+from bot.slack import try_call
+from handlers.common import team_and_user
+from prompts.messages import not_admin_reply
+from prompts.roster import person_result
+
+
+async def _refuse(client: AsyncWebClient, user_id: str) -> None:
+    reply = not_admin_reply()
+    await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")
+
+
+def _position(body: dict[str, Any]) -> tuple[int, str]:
+    """Page and search of the roster modal the click came from."""
+    try:
+        meta = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
+        return int(meta.get("page", 0)), str(meta.get("query", ""))
+    except (ValueError, TypeError, AttributeError):
+        return 0, ""
+
+
+async def _show(
+    client: AsyncWebClient, context: AsyncBoltContext, body: dict[str, Any], *, page: int, query: str, notice: str = ""
+) -> None:
+    team_id, user_id = team_and_user(body)
+    view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=page, query=query, notice=notice)
+    current = body.get("view") or {}
+    await try_call(
+        client.views_update(view_id=current.get("id"), hash=current.get("hash"), view=view), what="views.update"
+    )
+
+
+async def handle_open_roster(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await _refuse(client, user_id)
+        return
+    view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=0, query="")
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
+
+
+async def handle_search(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await _refuse(client, user_id)
+        return
+    await _show(client, context, body, page=0, query=(action.get("value") or "").strip())
+
+
+async def handle_page(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await _refuse(client, user_id)
+        return
+    try:
+        wanted = json.loads(action.get("value") or "{}")
+        page, query = int(wanted.get("page", 0)), str(wanted.get("query", ""))
+    except (ValueError, TypeError, AttributeError):
+        page, query = _position(body)
+    await _show(client, context, body, page=page, query=query)
+
+
+async def handle_person(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await _refuse(client, user_id)
+        return
+    verb, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+    if not raw_id.isdigit():
+        return
+    person, outcome = await act_on_person(
+        deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=int(raw_id)
+    )
+    page, query = _position(body)
+    notice = person_result(person, outcome) if person else "That person is no longer in this program."
+    await _show(client, context, body, page=page, query=query, notice=notice)
+    if person:
+        await publish_home(client, deps(context), team_id=team_id, user_id=person)
+
+
+async def handle_roster_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """The modal's *Search* button: show the first page of the matches in place."""
+    team_id, user_id = team_and_user(body)
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+        await ack(response_action="errors", errors={"roster_search": not_admin_reply().text})
+        return
+    value = ((view["state"]["values"].get("roster_search") or {}).get("roster_search") or {}).get("value") or ""
+    new_view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=0, query=value.strip())
+    await ack(response_action="update", view=new_view)

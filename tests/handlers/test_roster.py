@@ -1,0 +1,177 @@
+"""The admin's roster: paging, search, and actions on a person, all authorized on the server."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot import participation
+from bot.admins import _workspace_role_cache
+from bot.profile import Profile
+from storage.db import Database
+from storage.models import Admin, AuditLog, Participant
+from tests.slack_requests import SlackSender
+
+DEPARTMENTS = ("Legal", "Sales", "IT")
+
+
+@pytest.fixture(autouse=True)
+def fresh_role_cache() -> None:
+    _workspace_role_cache.clear()
+
+
+async def seed(db: Database, team_id: str, count: int) -> None:
+    for i in range(count):
+        profile = Profile("mentor", DEPARTMENTS[i % 3], i % 40, ["ai_tools"], [], "Share", "video", None)
+        await participation.save_profile(db, team_id=team_id, user_id=f"U{i:04d}", program_id=None, profile=profile)
+
+
+async def block_action(
+    slack: SlackSender, action: dict[str, Any], *, view: dict[str, Any], user_id: str = "UADMIN"
+) -> None:
+    """A block_actions payload from inside a modal (the roster), as Slack sends it."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": slack.team_id},
+        "api_app_id": "A0001",
+        "token": "verification-token",
+        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+        "team": {"id": slack.team_id, "domain": "example"},
+        "container": {"type": "view", "view_id": "VROSTER"},
+        "view": {**view, "id": "VROSTER", "hash": "123.abc", "team_id": slack.team_id, "state": {"values": {}}},
+        "actions": [{"block_id": "b", "action_ts": f"{time.time():.6f}", **action}],
+        "state": {"values": {}},
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    status, _ = await slack.interactive(payload)
+    assert status == 200
+
+
+def people_in(view: dict[str, Any]) -> list[str]:
+    return [
+        b["text"]["text"].split(" · ")[0] for b in view["blocks"] if b.get("accessory", {}).get("type") == "overflow"
+    ]
+
+
+async def open_roster(slack: SlackSender) -> dict[str, Any]:
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await slack.click("open_roster", user_id="UADMIN", container="view")
+    return (await slack.fake.wait_for("views.open"))[-1]["view"]
+
+
+async def test_roster_pages_and_searches(slack: SlackSender, db: Database, team_id: str) -> None:
+    await seed(db, team_id, 45)
+    view = await open_roster(slack)
+    assert view["callback_id"] == "roster"
+    assert "*45 people* · page 1 of 3" in json.dumps(view, ensure_ascii=False)
+    assert people_in(view)[:2] == ["<@U0000>", "<@U0001>"] and len(people_in(view)) == 20
+    assert "Legal 15" in json.dumps(view, ensure_ascii=False)
+
+    nxt = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]][-1]
+    await block_action(slack, {"type": "button", "action_id": nxt["action_id"], "value": nxt["value"]}, view=view)
+    update = (await slack.fake.wait_for("views.update"))[-1]
+    assert update["view_id"] == "VROSTER" and update["hash"] == "123.abc"
+    assert (
+        "page 2 of 3" in json.dumps(update["view"], ensure_ascii=False) and people_in(update["view"])[0] == "<@U0020>"
+    )
+
+    await block_action(slack, {"type": "plain_text_input", "action_id": "roster_search", "value": "legal"}, view=view)
+    found = (await slack.fake.wait_for("views.update", count=2))[-1]["view"]
+    assert "*15 people matching “legal”* · page 1 of 1" in json.dumps(found, ensure_ascii=False)
+    assert all(f"<@U{i:04d}>" in people_in(found) for i in range(0, 45, 3))
+
+    status, body = await slack.submit_view(
+        view, {"roster_search": {"roster_search": {"value": "U0044"}}}, user_id="UADMIN"
+    )
+    answer = json.loads(body)
+    assert status == 200 and answer["response_action"] == "update"
+    assert people_in(answer["view"]) == ["<@U0044>"]
+
+
+async def test_actions_on_a_person_are_applied_and_audited(slack: SlackSender, db: Database, team_id: str) -> None:
+    await seed(db, team_id, 3)
+    view = await open_roster(slack)
+    async with db.read() as session:
+        person = (
+            await session.exec(
+                select(Participant).where(Participant.team_id == team_id, Participant.user_id == "U0001")
+            )
+        ).one()
+    for verb, expected in (("pause", "paused"), ("resume", "active"), ("remove", "left")):
+        option = {"text": {"type": "plain_text", "text": verb}, "value": f"{verb}:{person.id}"}
+        await block_action(
+            slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view
+        )
+        update = await slack.fake.wait_for("views.update")
+        slack.fake.reset()
+        async with db.read() as session:
+            state = (await session.exec(select(Participant.state).where(Participant.id == person.id))).one()
+        assert state == expected
+    assert "<@U0001> is removed (history kept)." in json.dumps(update[-1]["view"], ensure_ascii=False)
+
+    option = {"text": {"type": "plain_text", "text": "promote"}, "value": f"promote:{person.id}"}
+    await block_action(slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view)
+    await slack.fake.wait_for("views.update")
+    async with db.read() as session:
+        admins = (await session.exec(select(Admin.user_id).where(Admin.team_id == team_id))).all()
+        actions = (await session.exec(select(AuditLog.action).where(AuditLog.team_id == team_id))).all()
+    assert admins == ["U0001"]
+    assert sorted(actions) == ["participant.pause", "participant.promote", "participant.remove", "participant.resume"]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"type": "button", "action_id": "roster_page_next", "value": json.dumps({"page": 1, "query": ""})},
+        {"type": "plain_text_input", "action_id": "roster_search", "value": "legal"},
+        {"type": "overflow", "action_id": "roster_person", "selected_option": {"value": "remove:PID"}},
+        {"type": "overflow", "action_id": "roster_person", "selected_option": {"value": "promote:PID"}},
+    ],
+)
+async def test_non_admin_forging_roster_actions_changes_nothing(
+    slack: SlackSender, db: Database, team_id: str, action: dict[str, Any]
+) -> None:
+    await seed(db, team_id, 2)
+    async with db.read() as session:
+        pid = (await session.exec(select(Participant.id).where(Participant.team_id == team_id))).first()
+    forged = json.loads(json.dumps(action).replace("PID", str(pid)))
+    await block_action(
+        slack, forged, view={"type": "modal", "callback_id": "roster", "private_metadata": "{}"}, user_id="U100"
+    )
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
+    assert slack.fake.calls_to("views.update") == []
+    async with db.read() as session:
+        states = (await session.exec(select(Participant.state).where(Participant.team_id == team_id))).all()
+        admins = (await session.exec(select(Admin).where(Admin.team_id == team_id))).all()
+    assert set(states) == {"active"} and admins == []
+
+
+async def test_non_admin_cannot_open_or_submit_the_roster(slack: SlackSender) -> None:
+    await slack.click("open_roster", user_id="U100", container="view")
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert dm["text"].startswith("Only program admins")
+    assert slack.fake.calls_to("views.open") == []
+    _, body = await slack.submit_view({"type": "modal", "callback_id": "roster", "blocks": []}, {}, user_id="U100")
+    assert json.loads(body)["errors"]["roster_search"].startswith("Only program admins")
+
+
+async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSender, db: Database, team_id: str) -> None:
+    other = team_id + "X"
+    await seed(db, other, 1)
+    async with db.read() as session:
+        pid = (await session.exec(select(Participant.id).where(Participant.team_id == other))).one()
+    view = await open_roster(slack)
+    option = {"value": f"remove:{pid}"}
+    await block_action(slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view)
+    update = (await slack.fake.wait_for("views.update"))[-1]
+    assert "no longer in this program" in json.dumps(update["view"], ensure_ascii=False)
+    async with db.read() as session:
+        state = (await session.exec(select(Participant.state).where(Participant.id == pid))).one()
+    assert state == "active"
