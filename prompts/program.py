@@ -14,6 +14,8 @@ from prompts.roster import ACTION_OPEN_ROSTER
 SETTINGS_CALLBACK_ID = "program_settings"
 ACTION_EDIT_SETTINGS = "edit_program_settings"
 ACTION_ANNOUNCE = "announce_program"
+ACTION_AUDIT = "open_audit_log"
+AUDIT_MODAL_ENTRIES = 50
 
 NAME = "program_name"
 OBJECTIVES = "objectives"
@@ -208,6 +210,7 @@ def admin_section(
             button("Edit program settings", ACTION_EDIT_SETTINGS, value=str(program.get("id"))),
             button("Announce", ACTION_ANNOUNCE, value=str(program.get("id"))),
             button("Roster", ACTION_OPEN_ROSTER),
+            button("Audit log", ACTION_AUDIT),
         ),
         context("Only admins see this part. Every change is recorded in the audit log."),
         *audit_blocks(audit or []),
@@ -227,6 +230,29 @@ def audit_blocks(entries: list[dict[str, Any]]) -> list[Block]:
         when = entry["at"].strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"{when} · <@{entry['actor_id']}> · {esc(entry['action'])} · {esc(changed)}")
     return [context("*Recent admin changes*\n" + "\n".join(lines))]
+
+
+def _audit_line(entry: dict[str, Any]) -> str:
+    changed = ", ".join(
+        f"{k}: {_short(entry.get('before', {}).get(k))} → {_short(v)}" for k, v in (entry.get("after") or {}).items()
+    )
+    when = entry["at"].strftime("%Y-%m-%d %H:%M UTC")
+    who = f"<@{entry['actor_id']}>"
+    return f"*{when}* · {who} · {esc(entry['action'])} · {esc(entry.get('target') or '')}\n{esc(changed) or '—'}"
+
+
+def _short(value: Any) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def audit_modal(entries: list[dict[str, Any]]) -> Block:
+    """The latest admin changes with what each changed (before → after)."""
+    blocks: list[Block] = [section(_audit_line(e)) for e in entries[:AUDIT_MODAL_ENTRIES]]
+    if not blocks:
+        blocks = [section("No admin changes yet.")]
+    blocks.append(context(f"The latest {AUDIT_MODAL_ENTRIES} changes, newest first. Visible to admins only."))
+    return {"type": "modal", "title": plain("Audit log"), "close": plain("Done"), "blocks": blocks}
 
 
 def announcement(program: dict[str, Any]) -> Reply:

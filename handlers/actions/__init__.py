@@ -1,6 +1,6 @@
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.admin import handle_announce, handle_edit_settings
+from handlers.actions.admin import handle_announce, handle_audit_log, handle_edit_settings
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.profile import handle_open_form, handle_retry_form
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
@@ -16,6 +16,7 @@ def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_CANCEL)(handle_cancel)
     app.action(program.ACTION_EDIT_SETTINGS)(handle_edit_settings)
     app.action(program.ACTION_ANNOUNCE)(handle_announce)
+    app.action(program.ACTION_AUDIT)(handle_audit_log)
     app.action(roster.ACTION_OPEN_ROSTER)(handle_open_roster)
     app.action(roster.ACTION_SEARCH)(handle_search)
     app.action(roster.ACTION_PREVIOUS)(handle_page)

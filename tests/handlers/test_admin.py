@@ -227,3 +227,17 @@ async def test_non_admin_cannot_announce(slack: SlackSender, db: Database, team_
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
     assert await audit(db, team_id) == []
+
+
+async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database, team_id: str) -> None:
+    view = await open_settings_as_admin(slack)
+    await slack.submit_view(view, settings_values(name="Renamed"), user_id="UADMIN")
+    await slack.click("open_audit_log", user_id="UADMIN", container="view")
+    modal = (await slack.fake.wait_for("views.open", count=2))[-1]["view"]
+    text = json.dumps(modal, ensure_ascii=False)
+    assert "<@UADMIN> · program.settings" in text and "name: Reverse mentoring → Renamed" in text
+
+    slack.fake.reset()
+    await slack.click("open_audit_log", user_id="U100", container="view")
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert dm["text"].startswith("Only program admins") and slack.fake.calls_to("views.open") == []

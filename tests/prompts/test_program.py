@@ -92,3 +92,25 @@ def test_audit_blocks_show_the_latest_five() -> None:
     text = block["elements"][0]["text"]
     assert text.count("program.settings") == 5 and "2027-01-01 00:00 UTC · <@UA>" in text
     assert audit_blocks([]) == []
+
+
+def test_audit_modal_is_valid_with_many_long_entries() -> None:
+    from datetime import UTC, datetime
+
+    from prompts.program import audit_modal
+
+    entries = [
+        {
+            "actor_id": "UA",
+            "action": "program.settings",
+            "target": "program:1",
+            "at": datetime(2027, 1, 1, tzinfo=UTC),
+            "before": {"objectives": "<!here> " * 200},
+            "after": {"objectives": "x" * 1000, "name": "N"},
+        }
+        for _ in range(80)
+    ]
+    view = audit_modal(entries)
+    assert_valid_view(view)
+    assert len(view["blocks"]) == 51 and "<!here>" not in str(view)
+    assert_valid_view(audit_modal([]))
