@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
 
 from bot import participation
 from bot.deps import Deps
@@ -133,26 +134,32 @@ async def save_settings(
     deps: Deps, *, team_id: str, program_id: int, actor_id: str, fields: dict[str, Any]
 ) -> dict[str, str]:
     """Apply validated settings and record the change in the audit log; errors (name taken) keyed by block id."""
-    async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
-        if program is None:  # another workspace's program, or one that no longer exists
-            return {ids.NAME: ERRORS["stale"]}
-        if fields["name"] != program.name and await repo.program_named(session, team_id=team_id, name=fields["name"]):
-            return {ids.NAME: ERRORS["name_taken"]}
-        before = {k: v for k, v in program_fields(program).items() if k in fields}
-        for key, value in fields.items():
-            setattr(program, key, value)
-        session.add(program)
-        changed = {k: v for k, v in fields.items() if before.get(k) != v}
-        await repo.record_audit(
-            session,
-            team_id=team_id,
-            actor_id=actor_id,
-            action="program.settings",
-            target=f"program:{program_id}",
-            before=_jsonable({k: before[k] for k in changed}),
-            after=_jsonable(changed),
-        )
+    try:
+        async with deps.db.session() as session:
+            program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+            if program is None:  # another workspace's program, or one that no longer exists
+                return {ids.NAME: ERRORS["stale"]}
+            renamed = fields["name"] != program.name
+            if renamed and await repo.program_named(session, team_id=team_id, name=fields["name"]):
+                return {ids.NAME: ERRORS["name_taken"]}
+            before = {k: v for k, v in program_fields(program).items() if k in fields}
+            changed = {k: v for k, v in fields.items() if before.get(k) != v}
+            if not changed:
+                return {}
+            for key, value in changed.items():
+                setattr(program, key, value)
+            session.add(program)
+            await repo.record_audit(
+                session,
+                team_id=team_id,
+                actor_id=actor_id,
+                action="program.settings",
+                target=f"program:{program_id}",
+                before=_jsonable({k: before[k] for k in changed}),
+                after=_jsonable(changed),
+            )
+    except IntegrityError:  # another admin saved the same name a moment ago
+        return {ids.NAME: ERRORS["name_taken"]}
     return {}
 
 

@@ -33,6 +33,8 @@ async def roster_view(
         departments = await repo.department_counts(
             session, team_id=team_id, program_id=program.id, limit=DEPARTMENTS_SHOWN
         )
+    async with deps.db.read() as session:
+        admins = await repo.promoted_admins(session, team_id=team_id, user_ids=[p.user_id for p in rows])
     people = [
         {
             "id": p.id,
@@ -41,6 +43,7 @@ async def roster_view(
             "department": p.department,
             "state": p.state,
             "paused_until": p.paused_until,
+            "admin": p.user_id in admins,
         }
         for p in rows
     ]
@@ -56,17 +59,27 @@ async def roster_view(
 
 
 async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int) -> tuple[str, str]:
-    """Apply an admin's action to a person of this workspace; returns (their user id, outcome) for the notice."""
+    """Apply an admin's action to a person of this workspace; returns (their user id, outcome) for the notice.
+
+    Outcomes: the verb when something changed, "unchanged" when it was already so, "gone" for no such person.
+    """
     async with deps.db.session() as session:
         person = await repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
         if person is None or person.state == ParticipantState.DELETED:
             return "", "gone"
         before: dict[str, Any] = {"state": person.state}
-        if verb == "promote":
-            await repo.promote_admin(session, team_id=team_id, user_id=person.user_id, added_by=actor_id)
-            after: dict[str, Any] = {"admin": True}
-            before = {"admin": False}
+        after: dict[str, Any]
+        if verb in ("promote", "demote"):
+            if verb == "promote":
+                changed = await repo.promote_admin(session, team_id=team_id, user_id=person.user_id, added_by=actor_id)
+            else:
+                changed = await repo.demote_admin(session, team_id=team_id, user_id=person.user_id)
+            if not changed:
+                return person.user_id, "unchanged"
+            before, after = {"admin": verb == "demote"}, {"admin": verb == "promote"}
         elif verb in STATE_OF:
+            if person.state == STATE_OF[verb]:
+                return person.user_id, "unchanged"
             await repo.set_state(session, participant=person, state=STATE_OF[verb])
             after = {"state": person.state}
         else:

@@ -246,6 +246,21 @@ def profile_not_saved_dm(*, answers: dict[str, Any], answers_json: str) -> Reply
     return Reply(text, blocks)
 
 
+ADMIN_CHANGES = {
+    "pause": "A program admin paused your participation: no matching or check-ins for now. `/mentor resume` brings "
+    "you back.",
+    "resume": "A program admin made your participation active again: you'll be included in the next match. "
+    "`/mentor pause` or `/mentor leave` if that's not what you want.",
+    "remove": "A program admin removed you from the reverse mentoring program. Your history is kept; "
+    "`/mentor join` brings you back.",
+}
+
+
+def admin_changed_you_dm(verb: str) -> Reply:
+    """Tell a person an admin changed their participation (``verb``: pause, resume, remove)."""
+    return Reply(ADMIN_CHANGES[verb])
+
+
 NOT_ADMIN = "Only program admins can do that. Ask a workspace admin or someone in MENTOR_ADMINS."
 
 

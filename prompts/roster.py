@@ -23,12 +23,15 @@ PERSON_ACTIONS = {
     "resume": "Make active again",
     "remove": "Remove from the program",
     "promote": "Make program admin",
+    "demote": "Remove as program admin",
 }
 RESULTS = {
     "pause": "paused",
     "resume": "active again",
     "remove": "removed (history kept)",
     "promote": "now a program admin",
+    "demote": "no longer a program admin",
+    "unchanged": "already so: nothing changed",
     "gone": "no longer in this program",
 }
 
@@ -39,6 +42,7 @@ def _person(p: dict[str, Any]) -> Block:
     verbs = [v for v in PERSON_ACTIONS if not (v == "pause" and p["state"] != "active")]
     verbs = [v for v in verbs if not (v == "resume" and p["state"] not in ("paused", "left"))]
     verbs = [v for v in verbs if not (v == "remove" and p["state"] == "left")]
+    verbs = [v for v in verbs if v != ("demote" if not p.get("admin") else "promote")]
     overflow = {
         "type": "overflow",
         "action_id": ACTION_PERSON,

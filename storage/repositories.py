@@ -153,6 +153,8 @@ async def set_state(
     participant.updated_at = utcnow()
     if state == ParticipantState.LEFT:
         participant.left_at = participant.updated_at
+    elif state == ParticipantState.ACTIVE:
+        participant.left_at = None
     session.add(participant)
     await session.flush()
     return participant
@@ -328,3 +330,13 @@ async def promote_admin(session: AsyncSession, *, team_id: str, user_id: str, ad
         {"team_id": team_id, "user_id": user_id, "added_by": added_by, "added_at": utcnow()},
         ["team_id", "user_id"],
     )
+
+
+async def demote_admin(session: AsyncSession, *, team_id: str, user_id: str) -> bool:
+    result = await session.exec(delete(Admin).where(col(Admin.team_id) == team_id, col(Admin.user_id) == user_id))
+    return bool(result.rowcount)
+
+
+async def promoted_admins(session: AsyncSession, *, team_id: str, user_ids: Sequence[str]) -> set[str]:
+    query = select(Admin.user_id).where(Admin.team_id == team_id, col(Admin.user_id).in_(list(user_ids)))
+    return set((await session.exec(query)).all())

@@ -15,7 +15,7 @@ from bot.home import publish_home
 from bot.roster import act_on_person, roster_view
 from bot.slack import try_call
 from handlers.common import team_and_user
-from prompts.messages import not_admin_reply
+from prompts.messages import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
 from prompts.roster import person_result
 
 
@@ -100,6 +100,9 @@ async def handle_person(
     page, query = _position(body)
     notice = person_result(person, outcome) if person else "That person is no longer in this program."
     await _show(client, context, body, page=page, query=query, notice=notice)
+    if person and outcome in ADMIN_CHANGES:
+        dm = admin_changed_you_dm(outcome)
+        await try_call(client.chat_postMessage(channel=person, **dm.as_kwargs()), what="chat.postMessage")
     if person:
         await publish_home(client, deps(context), team_id=team_id, user_id=person)
 
@@ -109,7 +112,7 @@ async def handle_roster_submission(
 ) -> None:
     """The modal's *Search* button: show the first page of the matches in place."""
     team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=True):
         await ack(response_action="errors", errors={"roster_search": not_admin_reply().text})
         return
     value = ((view["state"]["values"].get("roster_search") or {}).get("roster_search") or {}).get("value") or ""

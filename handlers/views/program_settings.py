@@ -22,7 +22,7 @@ async def handle_settings_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=True):
         await ack(response_action="errors", errors={NAME: NOT_ADMIN})
         return
     fields, errors = settings_from_state(view["state"]["values"])

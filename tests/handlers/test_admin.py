@@ -241,3 +241,12 @@ async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database,
     await slack.click("open_audit_log", user_id="U100", container="view")
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["text"].startswith("Only program admins") and slack.fake.calls_to("views.open") == []
+
+
+async def test_saving_unchanged_settings_writes_no_audit_entry(slack: SlackSender, db: Database, team_id: str) -> None:
+    view = await open_settings_as_admin(slack)
+    await slack.submit_view(view, settings_values(), user_id="UADMIN")
+    await slack.fake.wait_for("views.publish")
+    await slack.submit_view(view, settings_values(), user_id="UADMIN")
+    await slack.fake.wait_for("views.publish", count=2)
+    assert len(await audit(db, team_id)) == 1

@@ -109,6 +109,8 @@ async def test_actions_on_a_person_are_applied_and_audited(slack: SlackSender, d
             slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view
         )
         update = await slack.fake.wait_for("views.update")
+        [told] = await slack.fake.wait_for("chat.postMessage")
+        assert told["channel"] == "U0001" and "A program admin" in told["text"]
         slack.fake.reset()
         async with db.read() as session:
             state = (await session.exec(select(Participant.state).where(Participant.id == person.id))).one()
@@ -175,3 +177,23 @@ async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSende
     async with db.read() as session:
         state = (await session.exec(select(Participant.state).where(Participant.id == pid))).one()
     assert state == "active"
+
+
+async def test_promote_twice_and_demote(slack: SlackSender, db: Database, team_id: str) -> None:
+    await seed(db, team_id, 1)
+    view = await open_roster(slack)
+    async with db.read() as session:
+        pid = (await session.exec(select(Participant.id).where(Participant.team_id == team_id))).one()
+    for verb, notice in (("promote", "now a program admin"), ("promote", "already so"), ("demote", "no longer")):
+        await block_action(
+            slack,
+            {"type": "overflow", "action_id": "roster_person", "selected_option": {"value": f"{verb}:{pid}"}},
+            view=view,
+        )
+        update = (await slack.fake.wait_for("views.update"))[-1]["view"]
+        slack.fake.reset()
+        assert notice in json.dumps(update, ensure_ascii=False)
+    async with db.read() as session:
+        admins = (await session.exec(select(Admin).where(Admin.team_id == team_id))).all()
+        actions = (await session.exec(select(AuditLog.action).where(AuditLog.team_id == team_id))).all()
+    assert admins == [] and sorted(actions) == ["participant.demote", "participant.promote"]

@@ -265,6 +265,7 @@ def _all_replies() -> dict[str, Reply]:
         "form failed": messages.form_failed_reply(),
         "apology": messages.apology_reply(),
         "not admin": messages.not_admin_reply(),
+        **{f"admin {v}": messages.admin_changed_you_dm(v) for v in messages.ADMIN_CHANGES},
     }
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers()), ("empty", {})):
         for joined in (True, False):
@@ -315,6 +316,7 @@ def test_every_reply_builder_is_covered() -> None:
         "pause_date_error_reply",
         "profile_not_saved_dm",
         "not_admin_reply",
+        "admin_changed_you_dm",
         "status_or_join_reply",
         "leave_confirm_reply",
         "left_reply",

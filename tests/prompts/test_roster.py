@@ -42,4 +42,12 @@ def test_overflow_offers_only_what_applies() -> None:
     view = roster_modal(program_name="P", people=people(3), total=3, page=0, query="", departments=[])
     menus = [[o["value"].split(":")[0] for o in b["accessory"]["options"]] for b in view["blocks"] if "accessory" in b]
     assert menus == [["pause", "remove", "promote"], ["resume", "remove", "promote"], ["resume", "promote"]]
+    admin = roster_modal(
+        program_name="P", people=[{**people(1)[0], "admin": True}], total=1, page=0, query="", departments=[]
+    )
+    assert [o["value"].split(":")[0] for o in admin["blocks"][-1]["accessory"]["options"]] == [
+        "pause",
+        "remove",
+        "demote",
+    ]
     assert not [b for b in view["blocks"] if b["type"] == "actions"]  # one page: no paging buttons
