@@ -72,6 +72,16 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     return block
 
 
+def input_block(block_id: str, label: str, element: Block, *, hint: str | None = None, optional: bool = False) -> Block:
+    """An input block whose element's action_id equals ``block_id`` (so state.values[id][id] holds the answer)."""
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
+    if hint:
+        block["hint"] = plain(hint)
+    if optional:
+        block["optional"] = True
+    return block
+
+
 def option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
     opt: dict[str, Any] = {"text": plain(truncate(text, MAX_OPTION_TEXT)), "value": value}
     if description:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prompts.blocks import Block, context, option, plain, section
+from prompts.blocks import Block, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
 from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
 
@@ -79,15 +79,6 @@ def _topic_select(action_id: str, placeholder: str, selected: list[str]) -> Bloc
     return element
 
 
-def _input(block_id: str, label: str, element: Block, *, hint: str | None = None, optional: bool = False) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
-    if hint:
-        block["hint"] = plain(hint)
-    if optional:
-        block["optional"] = True
-    return block
-
-
 def _text(
     action_id: str, max_length: int, *, value: str | None, multiline: bool = False, placeholder: str = ""
 ) -> Block:
@@ -148,22 +139,22 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             "In reverse mentoring the junior colleague is the mentor: they share digital skills and a fresh view, "
             "and the senior colleague shares experience back. Your answers are used to find you a good match."
         ),
-        _input(ROLE, "How would you like to take part?", role_element),
-        _input(
+        input_block(ROLE, "How would you like to take part?", role_element),
+        input_block(
             DEPARTMENT,
             "Department or team",
             _text(DEPARTMENT, DEPARTMENT_MAX, value=a.get("department"), placeholder="e.g. Marketing"),
             hint="We prefer to pair people from different departments.",
         ),
-        _input(YEARS, "Years of work experience", years_element, hint="Your whole career, not only here."),
-        _input(
+        input_block(YEARS, "Years of work experience", years_element, hint="Your whole career, not only here."),
+        input_block(
             SHARES,
             "Skills you can share",
             _topic_select(SHARES, "Pick what you could teach", shares),
             hint="Reverse mentors: pick at least one.",
             optional=True,
         ),
-        _input(
+        input_block(
             SHARES_OTHER,
             "Anything else you can share?",
             _text(
@@ -174,14 +165,14 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             ),
             optional=True,
         ),
-        _input(
+        input_block(
             LEARNS,
             "Topics you want to learn",
             _topic_select(LEARNS, "Pick what you'd like to learn", learns),
             hint="Mentees: pick at least one.",
             optional=True,
         ),
-        _input(
+        input_block(
             LEARNS_OTHER,
             "Anything else you want to learn?",
             _text(
@@ -192,7 +183,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             ),
             optional=True,
         ),
-        _input(
+        input_block(
             GOALS,
             "What do you hope to get out of the program?",
             _text(
@@ -204,8 +195,8 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             ),
             hint="Your partner sees this, so they know where to start.",
         ),
-        _input(FORMAT, "Preferred meeting format", format_element),
-        _input(
+        input_block(FORMAT, "Preferred meeting format", format_element),
+        input_block(
             MANAGER,
             "Who is your manager?",
             manager_element,

@@ -6,7 +6,19 @@ import json
 from datetime import date
 from typing import Any
 
-from prompts.blocks import Block, Reply, actions, button, context, divider, header, option, plain, section
+from prompts.blocks import (
+    Block,
+    Reply,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    input_block,
+    option,
+    plain,
+    section,
+)
 from prompts.blocks import escape as esc
 from prompts.messages import ACTION_JOIN
 from prompts.roster import ACTION_OPEN_ROSTER
@@ -59,15 +71,6 @@ ERRORS = {
     "channel": "Please pick a channel.",
     "stale": "This form is out of date: close it and open the program settings again.",
 }
-
-
-def _input(block_id: str, label: str, element: Block, *, hint: str | None = None, optional: bool = False) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element}
-    if hint:
-        block["hint"] = plain(hint)
-    if optional:
-        block["optional"] = True
-    return block
 
 
 def _select(action_id: str, choices: dict[str, str], selected: str) -> Block:
@@ -132,30 +135,30 @@ def settings_modal(program: dict[str, Any]) -> Block:
     if program.get("objectives"):
         objectives_el["initial_value"] = program["objectives"]
     blocks = [
-        _input(NAME, "Program name", name_el),
-        _input(OBJECTIVES, "Objectives", objectives_el, hint="Shown to everyone who joins.", optional=True),
-        _input(START, "Starts on", _date(START, program.get("start_date"))),
-        _input(END, "Ends on", _date(END, program.get("end_date")), hint="A set time frame; 12 weeks by default."),
-        _input(CADENCE, "Pairs meet", _select(CADENCE, CADENCES, program.get("cadence") or "biweekly")),
-        _input(WEEKDAY, "Check-in day", _select(WEEKDAY, weekdays, str(program.get("checkin_weekday", 1)))),
-        _input(
+        input_block(NAME, "Program name", name_el),
+        input_block(OBJECTIVES, "Objectives", objectives_el, hint="Shown to everyone who joins.", optional=True),
+        input_block(START, "Starts on", _date(START, program.get("start_date"))),
+        input_block(END, "Ends on", _date(END, program.get("end_date")), hint="A set time frame; 12 weeks by default."),
+        input_block(CADENCE, "Pairs meet", _select(CADENCE, CADENCES, program.get("cadence") or "biweekly")),
+        input_block(WEEKDAY, "Check-in day", _select(WEEKDAY, weekdays, str(program.get("checkin_weekday", 1)))),
+        input_block(
             TIME,
             "Check-in time",
             _time(TIME, program.get("checkin_time") or "10:00"),
             hint="In each person's own time zone.",
         ),
-        _input(QUIET_START, "Send messages from", _time(QUIET_START, program.get("quiet_start") or "09:00")),
-        _input(
+        input_block(QUIET_START, "Send messages from", _time(QUIET_START, program.get("quiet_start") or "09:00")),
+        input_block(
             QUIET_END,
             "…until",
             _time(QUIET_END, program.get("quiet_end") or "18:00"),
             hint="Local time, weekdays only: nothing is sent outside these hours.",
         ),
-        _input(RULE_FLAGS, "Matching rules", flag_element, optional=True),
-        _input(MIN_GAP, "Minimum experience gap (years)", _number(MIN_GAP, int(rules.get(MIN_GAP, 5)))),
-        _input(CAPACITY, "Mentees per reverse mentor", _number(CAPACITY, int(rules.get(CAPACITY, 1)))),
-        _input(REPEAT, "Avoid repeat pairs for this many rounds", _number(REPEAT, int(rules.get(REPEAT, 2)))),
-        _input(
+        input_block(RULE_FLAGS, "Matching rules", flag_element, optional=True),
+        input_block(MIN_GAP, "Minimum experience gap (years)", _number(MIN_GAP, int(rules.get(MIN_GAP, 5)))),
+        input_block(CAPACITY, "Mentees per reverse mentor", _number(CAPACITY, int(rules.get(CAPACITY, 1)))),
+        input_block(REPEAT, "Avoid repeat pairs for this many rounds", _number(REPEAT, int(rules.get(REPEAT, 2)))),
+        input_block(
             CHANNEL,
             "Announcement channel",
             channel,

@@ -14,14 +14,10 @@ from bot.deps import deps
 from bot.home import publish_home
 from bot.roster import act_on_person, roster_view
 from bot.slack import try_call
+from handlers.admin_guard import admin_or_refuse
 from handlers.common import team_and_user
 from prompts.messages import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
 from prompts.roster import person_result
-
-
-async def _refuse(client: AsyncWebClient, user_id: str) -> None:
-    reply = not_admin_reply()
-    await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")
 
 
 def _position(body: dict[str, Any]) -> tuple[int, str]:
@@ -48,10 +44,9 @@ async def handle_open_roster(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
-        await _refuse(client, user_id)
+    if (who := await admin_or_refuse(body, context, client)) is None:
         return
+    team_id, user_id = who
     view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=0, query="")
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
@@ -60,9 +55,7 @@ async def handle_search(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
-        await _refuse(client, user_id)
+    if await admin_or_refuse(body, context, client) is None:
         return
     await _show(client, context, body, page=0, query=(action.get("value") or "").strip())
 
@@ -71,9 +64,7 @@ async def handle_page(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
-        await _refuse(client, user_id)
+    if await admin_or_refuse(body, context, client) is None:
         return
     try:
         wanted = json.loads(action.get("value") or "{}")
@@ -87,10 +78,9 @@ async def handle_person(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
-        await _refuse(client, user_id)
+    if (who := await admin_or_refuse(body, context, client)) is None:
         return
+    team_id, user_id = who
     verb, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
     if not raw_id.isdigit():
         return
