@@ -33,7 +33,6 @@ async def roster_view(
         departments = await repo.department_counts(
             session, team_id=team_id, program_id=program.id, limit=DEPARTMENTS_SHOWN
         )
-    async with deps.db.read() as session:
         admins = await repo.promoted_admins(session, team_id=team_id, user_ids=[p.user_id for p in rows])
     people = [
         {

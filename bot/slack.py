@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -58,8 +59,35 @@ async def try_call(call: Awaitable[T], *, what: str) -> T | None:
         return None
 
 
-async def user_timezone(client: AsyncWebClient, user_id: str) -> tuple[str | None, int | None]:
-    """The person's time zone from their Slack profile, or (None, None) if Slack won't say."""
+USER_CACHE_SECONDS = 300
+_user_cache: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
+
+
+async def user_info(
+    client: AsyncWebClient, *, team_id: str, user_id: str, before_ack: bool = False
+) -> dict[str, Any] | None:
+    """The person's Slack user object (``users.info``), cached for a few minutes per workspace and user: their
+    time zone and their workspace role both come from it. None when Slack won't say (failures are not cached).
+
+    ``before_ack=True`` inside Slack's 3 s: one quick try, no waiting out rate limits.
+    """
+    key = (team_id, user_id)
+    cached = _user_cache.get(key)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    if before_ack:
+        client = AsyncWebClient(
+            token=client.token, base_url=client.base_url, session=client.session, timeout=2, retry_handlers=[]
+        )
     response = await try_call(client.users_info(user=user_id), what="users.info")
-    user: dict[str, Any] = (response.get("user") if response is not None else None) or {}
+    user = response.get("user") if response is not None else None
+    if not isinstance(user, dict):
+        return None
+    _user_cache[key] = (user, time.monotonic() + USER_CACHE_SECONDS)
+    return user
+
+
+async def user_timezone(client: AsyncWebClient, *, team_id: str, user_id: str) -> tuple[str | None, int | None]:
+    """The person's time zone from their Slack profile, or (None, None) if Slack won't say."""
+    user = await user_info(client, team_id=team_id, user_id=user_id) or {}
     return user.get("tz"), user.get("tz_offset")

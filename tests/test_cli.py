@@ -41,6 +41,32 @@ def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Compl
     )
 
 
+async def start_bot(fake: FakeSlack, tmp_path: Path, port: int) -> asyncio.subprocess.Process:
+    """``python -m bot`` serving HTTP on ``port`` against ``fake``, once ``/healthz`` answers 200 (output captured,
+    stderr folded into stdout)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=bot_env(fake, tmp_path, PORT=str(port)),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return process
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    process.kill()
+    await process.wait()
+    pytest.fail("the bot did not start listening")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,27 +107,8 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
 async def test_serves_http_healthz_and_signed_commands(tmp_path: Path) -> None:
     port = free_port()
     with FakeSlack(team_id="TCLI") as fake:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            env=bot_env(fake, tmp_path, PORT=str(port)),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = await start_bot(fake, tmp_path, port)
         try:
-            async with aiohttp.ClientSession() as session:
-                for _ in range(200):
-                    try:
-                        async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                            if response.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    await asyncio.sleep(0.05)
-                else:
-                    pytest.fail("the bot did not start listening")
             sender = SlackSender(f"http://127.0.0.1:{port}", team_id="TCLI", fake=fake)
             try:
                 status, _ = await sender.command("help")
@@ -204,25 +211,9 @@ async def test_sigterm_right_after_an_ack_still_saves_the_answers(tmp_path: Path
     port = free_port()
     with FakeSlack(team_id="TSTOP") as fake:
         fake.add_user("U100")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            env=bot_env(fake, tmp_path, PORT=str(port)),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = await start_bot(fake, tmp_path, port)
         sender = SlackSender(f"http://127.0.0.1:{port}", team_id="TSTOP", fake=fake)
         try:
-            for _ in range(200):
-                try:
-                    status, _ = await sender.get("/healthz")
-                    if status == 200:
-                        break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
             view = optin_modal(program_id=1, program_name="P", objectives="")
             status, body = await sender.submit_view(view, optin_values(department="Shutdown"), user_id="U100")
             assert (status, body) == (200, "")

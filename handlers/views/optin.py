@@ -54,7 +54,7 @@ async def handle_optin_submission(
         )
         await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
         return
-    tz, tz_offset = await user_timezone(client, user_id)
+    tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
     enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)
     await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")

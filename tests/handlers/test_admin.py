@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from bot.admins import _workspace_role_cache, is_admin
+from bot.admins import is_admin
 from bot.config import Settings
 from bot.deps import Deps
-from bot.slack import make_client
+from bot.slack import _user_cache, make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
 from tests.program_state import settings_values
@@ -23,7 +23,7 @@ HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D1", "event
 
 @pytest.fixture(autouse=True)
 def fresh_role_cache() -> None:
-    _workspace_role_cache.clear()
+    _user_cache.clear()
 
 
 async def programs(db: Database, team_id: str) -> list[Program]:

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from bot import participation
-from bot.admins import _workspace_role_cache
 from bot.profile import Profile
+from bot.slack import _user_cache
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
 from tests.slack_requests import SlackSender
@@ -22,7 +22,7 @@ DEPARTMENTS = ("Legal", "Sales", "IT")
 
 @pytest.fixture(autouse=True)
 def fresh_role_cache() -> None:
-    _workspace_role_cache.clear()
+    _user_cache.clear()
 
 
 async def seed(db: Database, team_id: str, count: int) -> None:
