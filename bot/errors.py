@@ -17,6 +17,14 @@ class NotEnrolledError(MentorError):
     """The person asked for something that needs a profile, and has none."""
 
 
+class ProgramClosedError(MentorError):
+    """The program a form was filled in for no longer takes sign-ups (ended, or moved back by an admin)."""
+
+
+class NotFoundError(MentorError):
+    """An admin action names a program or person this workspace does not have (stale or forged)."""
+
+
 class InvalidCommandError(MentorError):
     """A ``/mentor`` argument could not be understood; the message is shown to the person."""
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.errors import NotEnrolledError, PauseDateError
+from bot.errors import NotEnrolledError, PauseDateError, ProgramClosedError
 from bot.profile import Profile
 from prompts.messages import DEFAULT_OBJECTIVES
 from storage import repositories as repo
 from storage.db import Database
-from storage.models import Participant, ParticipantState, Program
+from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
 MAX_PAUSE_DAYS = 366
 TAKING_PART = (ParticipantState.ACTIVE, ParticipantState.PAUSED)
@@ -22,7 +22,7 @@ TAKING_PART = (ParticipantState.ACTIVE, ParticipantState.PAUSED)
 
 @dataclass(frozen=True)
 class Enrolment:
-    """A person's view of the program open for sign-ups: the program, and their participant row if any.
+    """A program as one person sees it: the program, and their participant row in it if any.
 
     Someone who erased their data has no row here any more: their anonymous row is no longer linked to them.
     """
@@ -34,36 +34,78 @@ class Enrolment:
     def enrolled(self) -> bool:
         return self.participant is not None and self.participant.state in TAKING_PART
 
+    @property
+    def joinable(self) -> bool:
+        return self.program.state in JOINABLE_STATES
 
-async def current(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> Enrolment:
-    """The open program (``program_id`` if that one is open) and the person's row in it; read-only but for
-    creating the workspace's default program on first use."""
+
+async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enrolment]:
+    """The programs a person can see, with their row in each: those open for sign-ups or running, then ended
+    ones they took part in; drafts are for admins only. On a workspace's first use this creates the default
+    program, so ``/mentor`` works before anyone has configured anything."""
     async with db.read() as session:
-        program = await repo.get_open_program(session, team_id=team_id, program_id=program_id)
-        participant = None
-        if program is not None:
-            assert program.id is not None
-            participant = await repo.get_participant(session, team_id=team_id, program_id=program.id, user_id=user_id)
-    if program is None:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+        ids = [p.id for p in programs if p.id is not None]
+        rows = await repo.participants_in_programs(session, team_id=team_id, user_id=user_id, program_ids=ids)
+    if not programs:
         async with db.session() as session:
-            program = await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
-    return Enrolment(program, participant)
+            created = await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
+        programs = [created] if created is not None else []
+    mine = {row.program_id: row for row in rows}
+    enrolments = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
+    return [e for e in enrolments if e.joinable] + [
+        e for e in enrolments if e.program.state == ProgramState.ENDED and e.participant is not None
+    ]
+
+
+async def current(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> Enrolment | None:
+    """The program a form or command is about: ``program_id`` if it is open for sign-ups, else the first open
+    one the person takes part in, else the first open one; None when no program is open."""
+    return form_target(await programs_for(db, team_id=team_id, user_id=user_id), program_id)
+
+
+def form_target(enrolments: list[Enrolment], program_id: int | None = None) -> Enrolment | None:
+    joinable = [e for e in enrolments if e.joinable]
+    return (
+        next((e for e in joinable if e.program.id == program_id), None)
+        or next((e for e in joinable if e.enrolled), None)
+        or next(iter(joinable), None)
+    )
+
+
+def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
+    """The person's most recently updated answers in any program (to pre-fill a form for another program)."""
+    rows = [e.participant for e in enrolments if e.participant is not None]
+    return max(rows, key=lambda p: p.updated_at) if rows else None
+
+
+async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
+    """The workspace's program ``program_id`` if it takes sign-ups (the check before acknowledging a form)."""
+    if program_id is None:
+        return None
+    async with db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    return program if program is not None and program.state in JOINABLE_STATES else None
 
 
 async def save_profile(
-    db: Database, *, team_id: str, user_id: str, program_id: int | None, profile: Profile
+    db: Database, *, team_id: str, user_id: str, program_id: int, profile: Profile
 ) -> tuple[Enrolment, bool]:
-    """Save opt-in answers to the program the modal was opened for (if still open, else the current one).
+    """Save opt-in answers to a program that takes sign-ups, in one short write transaction.
 
-    One short write transaction. Returns the enrolment and whether the person newly joined (or came back).
+    Returns the enrolment and whether the person newly joined (or came back). Raises
+    :class:`ProgramClosedError` when the program stopped taking sign-ups after the form was checked.
     """
-    before = await current(db, team_id=team_id, user_id=user_id, program_id=program_id)
-    assert before.program.id is not None
     async with db.session() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if program is None or program.state not in JOINABLE_STATES:
+            raise ProgramClosedError(program_id)
+        before = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+        was_enrolled = before is not None and before.state in TAKING_PART
         participant = await repo.upsert_profile(
-            session, team_id=team_id, program_id=before.program.id, user_id=user_id, answers=profile.answers()
+            session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
         )
-    return Enrolment(before.program, participant), not before.enrolled
+    return Enrolment(program, participant), not was_enrolled
 
 
 async def set_timezone(
@@ -88,16 +130,29 @@ async def update_timezone(
     return enrolment
 
 
-async def _change_state(
-    db: Database, *, team_id: str, user_id: str, state: ParticipantState, until: date | None = None
-) -> Participant:
-    enrolment = await current(db, team_id=team_id, user_id=user_id)
-    if not enrolment.enrolled:
+async def _enrolled(db: Database, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
+    """The programs (``program_id``, or all) in which the person takes part; NotEnrolledError if none."""
+    enrolments = [
+        e
+        for e in await programs_for(db, team_id=team_id, user_id=user_id)
+        if e.enrolled and e.joinable and (program_id is None or e.program.id == program_id)
+    ]
+    if not enrolments:
         raise NotEnrolledError(user_id)
-    assert enrolment.participant is not None
+    return enrolments
+
+
+async def _set_states(
+    db: Database, enrolments: list[Enrolment], state: ParticipantState, until: date | None = None
+) -> list[Enrolment]:
+    changed = []
     async with db.session() as session:
-        participant = await session.merge(enrolment.participant)
-        return await repo.set_state(session, participant=participant, state=state, paused_until=until)
+        for e in enrolments:
+            assert e.participant is not None
+            participant = await session.merge(e.participant)
+            participant = await repo.set_state(session, participant=participant, state=state, paused_until=until)
+            changed.append(Enrolment(e.program, participant))
+    return changed
 
 
 def local_date(now: datetime, tz_name: str | None, tz_offset: int | None) -> date:
@@ -110,30 +165,37 @@ def local_date(now: datetime, tz_name: str | None, tz_offset: int | None) -> dat
     return now.astimezone(timezone(timedelta(seconds=tz_offset or 0))).date()
 
 
-async def pause(db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime) -> Participant:
-    """Pause, optionally until a date that must lie ahead in the person's own time zone (at most a year)."""
+async def pause(
+    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+) -> list[Enrolment]:
+    """Pause in ``program_id``, or in every program the person takes part in (a pause is about the person's
+    time), optionally until a date that must lie ahead in their own time zone (at most a year)."""
+    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
     if until is not None:
-        enrolment = await current(db, team_id=team_id, user_id=user_id)
-        p = enrolment.participant
-        today = local_date(now, p.timezone if p else None, p.tz_offset if p else None)
-        if until <= today:
-            raise PauseDateError("past")
-        if until > today + timedelta(days=MAX_PAUSE_DAYS):
-            raise PauseDateError("too_far")
-    return await _change_state(db, team_id=team_id, user_id=user_id, state=ParticipantState.PAUSED, until=until)
+        p = enrolments[0].participant
+        assert p is not None
+        check_pause_date(until, local_date(now, p.timezone, p.tz_offset))
+    return await _set_states(db, enrolments, ParticipantState.PAUSED, until)
 
 
-async def resume(db: Database, *, team_id: str, user_id: str) -> bool:
-    """False when the person was not paused (nothing to do)."""
-    enrolment = await current(db, team_id=team_id, user_id=user_id)
-    if enrolment.participant is not None and enrolment.participant.state == ParticipantState.ACTIVE:
-        return False
-    await _change_state(db, team_id=team_id, user_id=user_id, state=ParticipantState.ACTIVE)
-    return True
+def check_pause_date(until: date, today: date) -> None:
+    if until <= today:
+        raise PauseDateError("past")
+    if until > today + timedelta(days=MAX_PAUSE_DAYS):
+        raise PauseDateError("too_far")
 
 
-async def leave(db: Database, *, team_id: str, user_id: str) -> Participant:
-    return await _change_state(db, team_id=team_id, user_id=user_id, state=ParticipantState.LEFT)
+async def resume(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+    """Resume where paused (``program_id``, or everywhere); an empty list when nothing was paused."""
+    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    paused = [e for e in enrolments if e.participant is not None and e.participant.state == ParticipantState.PAUSED]
+    return await _set_states(db, paused, ParticipantState.ACTIVE) if paused else []
+
+
+async def leave(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+    """Leave ``program_id``, or every program the person takes part in."""
+    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    return await _set_states(db, enrolments, ParticipantState.LEFT)
 
 
 async def erase(db: Database, *, team_id: str, user_id: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prompts import optin as ids
-from prompts.catalogue import TOPICS_BY_KEY
+from prompts.catalogue import CATALOGUE, Topic
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, ERRORS, GOALS_MAX, MAX_TOPICS, OTHER_MAX, YEARS_MAX
 from storage.models import MeetingFormat, Role
 
@@ -77,6 +77,12 @@ def _selected(values: dict[str, Any], block_id: str) -> list[str]:
     return [o.get("value", "") for o in _element(values, block_id).get("selected_options") or []]
 
 
+def chosen_program(values: dict[str, Any]) -> int | None:
+    """The program picked in the form's menu (shown when several are open), if any."""
+    text = _single(values, ids.PROGRAM)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _single(values: dict[str, Any], block_id: str) -> str:
     return ((_element(values, block_id).get("selected_option") or {}).get("value") or "").strip()
 
@@ -86,10 +92,13 @@ def split_custom(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
 
-def _merge_topics(picked: list[str], custom_text: str, block_id: str, errors: dict[str, str]) -> list[str]:
+def _merge_topics(
+    picked: list[str], custom_text: str, block_id: str, errors: dict[str, str], catalogue: tuple[Topic, ...]
+) -> list[str]:
+    by_key = {t.key: t for t in catalogue}
     topics: list[str] = []
     for key in picked:
-        if key not in TOPICS_BY_KEY:
+        if key not in by_key:
             errors[block_id] = ERRORS["not_in_catalogue"]
         elif key not in topics:
             topics.append(key)
@@ -97,7 +106,7 @@ def _merge_topics(picked: list[str], custom_text: str, block_id: str, errors: di
     if len(custom_text) > OTHER_MAX:
         errors[custom_block] = ERRORS["too_long"].format(limit=OTHER_MAX)
         return topics
-    known_labels = {TOPICS_BY_KEY[k].label.casefold(): k for k in TOPICS_BY_KEY}
+    known_labels = {t.label.casefold(): t.key for t in catalogue}
     for name in split_custom(custom_text):
         if len(name) > CUSTOM_TOPIC_MAX:
             errors[custom_block] = ERRORS["custom_too_long"].format(start=name[:20], limit=CUSTOM_TOPIC_MAX)
@@ -110,8 +119,11 @@ def _merge_topics(picked: list[str], custom_text: str, block_id: str, errors: di
     return topics
 
 
-def profile_from_state(values: dict[str, Any], *, user_id: str) -> tuple[Profile | None, dict[str, str]]:
-    """Validate the modal's ``state.values``; returns the profile, or inline errors keyed by block id."""
+def profile_from_state(
+    values: dict[str, Any], *, user_id: str, catalogue: tuple[Topic, ...] = CATALOGUE
+) -> tuple[Profile | None, dict[str, str]]:
+    """Validate the modal's ``state.values`` against the program's ``catalogue``; returns the profile, or inline
+    errors keyed by block id."""
     errors: dict[str, str] = {}
     role = _single(values, ids.ROLE)
     if role not in ROLES:
@@ -125,8 +137,12 @@ def profile_from_state(values: dict[str, Any], *, user_id: str) -> tuple[Profile
     years = int(years_text) if years_text.isascii() and years_text.isdigit() else -1
     if not 0 <= years <= YEARS_MAX:
         errors[ids.YEARS] = ERRORS["years"]
-    shares = _merge_topics(_selected(values, ids.SHARES), _text(values, ids.SHARES_OTHER), ids.SHARES, errors)
-    learns = _merge_topics(_selected(values, ids.LEARNS), _text(values, ids.LEARNS_OTHER), ids.LEARNS, errors)
+    shares = _merge_topics(
+        _selected(values, ids.SHARES), _text(values, ids.SHARES_OTHER), ids.SHARES, errors, catalogue
+    )
+    learns = _merge_topics(
+        _selected(values, ids.LEARNS), _text(values, ids.LEARNS_OTHER), ids.LEARNS, errors, catalogue
+    )
     if role == Role.MENTOR and not shares and ids.SHARES not in errors:
         errors[ids.SHARES] = ERRORS["mentor_needs_skill"]
     if role == Role.MENTEE and not learns and ids.LEARNS not in errors:

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participation
 from bot.deps import Deps
 from bot.slack import slack_error
 from prompts import program as ids
 from prompts.blocks import Reply
-from prompts.program import CADENCES, ERRORS, FLAGS, NUMBER_LIMITS, WEEKDAYS, announce_result_reply, announcement
+from prompts.catalogue import CATALOGUE, EXTRA_QUESTION_MAX, MAX_EXTRA_TOPICS, TOPICS_BY_KEY
+from prompts.messages import DEFAULT_OBJECTIVES
+from prompts.optin import CUSTOM_TOPIC_MAX
+from prompts.program import (
+    CADENCES,
+    ERRORS,
+    FLAGS,
+    NUMBER_LIMITS,
+    WEEKDAYS,
+    announce_closed_reply,
+    announce_result_reply,
+    announcement,
+    program_gone_reply,
+)
 from storage import repositories as repo
-from storage.models import Program
+from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
 
+STATE_VALUES = frozenset(state.value for state in ProgramState)
 MIN_MEETINGS = 2
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
 MAX_PROGRAM_DAYS = 731
@@ -33,6 +47,7 @@ EDITABLE = (
     "quiet_end",
     "rules",
     "channel_id",
+    "topics",
 )
 
 
@@ -109,6 +124,9 @@ def settings_from_state(values: dict[str, Any]) -> tuple[dict[str, Any] | None, 
     channel = _el(values, ids.CHANNEL).get("selected_conversation") or None
     if channel is not None and not (isinstance(channel, str) and channel[:1] in "CG" and channel.isalnum()):
         errors[ids.CHANNEL] = ERRORS["channel"]
+    if any(o.get("value") == "clear" for o in _el(values, ids.CLEAR_CHANNEL).get("selected_options") or []):
+        channel = None
+    topics = _topics(values, errors)
     if errors:
         return None, errors
     return {
@@ -123,7 +141,37 @@ def settings_from_state(values: dict[str, Any]) -> tuple[dict[str, Any] | None, 
         "quiet_end": times[ids.QUIET_END],
         "rules": rules,
         "channel_id": channel,
+        "topics": topics,
     }, {}
+
+
+def _topics(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The program's catalogue setting from the two topic fields: default topics trimmed, and added ones."""
+    kept = {o.get("value") for o in _el(values, ids.TOPICS_OFFERED).get("selected_options") or []}
+    if not kept <= TOPICS_BY_KEY.keys():
+        errors[ids.TOPICS_OFFERED] = ERRORS["choice"]
+    off = [t.key for t in CATALOGUE if t.key not in kept]
+    known = {t.label.casefold() for t in CATALOGUE}
+    extra: list[dict[str, str]] = []
+    text = _el(values, ids.EXTRA_TOPICS).get("value") or ""
+    lines = [line.strip() for line in text.splitlines()]
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        label, _, question = (part.strip() for part in line.partition(":"))
+        if not label or len(label) > CUSTOM_TOPIC_MAX or len(question) > EXTRA_QUESTION_MAX:
+            errors[ids.EXTRA_TOPICS] = ERRORS["extra_format"].format(line=number)
+            break
+        if label.casefold() in known:
+            errors[ids.EXTRA_TOPICS] = ERRORS["extra_duplicate"].format(line=number, label=label[:50])
+            break
+        known.add(label.casefold())
+        extra.append({"label": label, "question": question})
+    if len(extra) > MAX_EXTRA_TOPICS:
+        errors[ids.EXTRA_TOPICS] = ERRORS["extra_too_many"]
+    if len(kept) + len(extra) < ids.MIN_TOPICS and ids.TOPICS_OFFERED not in errors:
+        errors[ids.TOPICS_OFFERED] = ERRORS["too_few_topics"]
+    return {"off": off, "extra": extra} if off or extra else {}
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -131,42 +179,108 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 async def save_settings(
-    deps: Deps, *, team_id: str, program_id: int, actor_id: str, fields: dict[str, Any]
-) -> dict[str, str]:
-    """Apply validated settings and record the change in the audit log; errors (name taken) keyed by block id."""
+    deps: Deps, *, team_id: str, program_id: int | None, actor_id: str, fields: dict[str, Any]
+) -> tuple[int | None, dict[str, str]]:
+    """Apply validated settings (``program_id`` None: create a draft program) and record the change in the audit
+    log. Returns the program's id when something changed, and errors (name taken, stale form) keyed by block id."""
     try:
         async with deps.db.session() as session:
-            program = await repo.get_program(session, team_id=team_id, program_id=program_id)
-            if program is None:  # another workspace's program, or one that no longer exists
-                return {ids.NAME: ERRORS["stale"]}
-            renamed = fields["name"] != program.name
+            if program_id is None:
+                if await repo.program_named(session, team_id=team_id, name=fields["name"]):
+                    return None, {ids.NAME: ERRORS["name_taken"]}
+                program = await repo.create_program(session, team_id=team_id, fields=fields)
+                assert program.id is not None
+                await _audit(session, team_id, actor_id, "program.create", program.id, {}, _jsonable(fields))
+                return program.id, {}
+            found = await repo.get_program(session, team_id=team_id, program_id=program_id)
+            if found is None:  # another workspace's program, or one that no longer exists
+                return None, {ids.NAME: ERRORS["stale"]}
+            renamed = fields["name"] != found.name
             if renamed and await repo.program_named(session, team_id=team_id, name=fields["name"]):
-                return {ids.NAME: ERRORS["name_taken"]}
-            before = {k: v for k, v in program_fields(program).items() if k in fields}
+                return None, {ids.NAME: ERRORS["name_taken"]}
+            before = {k: v for k, v in program_fields(found).items() if k in fields}
             changed = {k: v for k, v in fields.items() if before.get(k) != v}
             if not changed:
-                return {}
+                return None, {}
             for key, value in changed.items():
-                setattr(program, key, value)
-            session.add(program)
-            await repo.record_audit(
-                session,
-                team_id=team_id,
-                actor_id=actor_id,
-                action="program.settings",
-                target=f"program:{program_id}",
-                before=_jsonable({k: before[k] for k in changed}),
-                after=_jsonable(changed),
-            )
+                setattr(found, key, value)
+            session.add(found)
+            before_changed = _jsonable({k: before[k] for k in changed})
+            await _audit(session, team_id, actor_id, "program.settings", program_id, before_changed, _jsonable(changed))
     except IntegrityError:  # another admin saved the same name a moment ago
-        return {ids.NAME: ERRORS["name_taken"]}
-    return {}
+        return None, {ids.NAME: ERRORS["name_taken"]}
+    return program_id, {}
 
 
-async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str) -> Reply:
-    """Post the open program's invitation in its announcement channel; what to tell the admin."""
-    enrolment = await participation.current(deps.db, team_id=team_id, user_id=actor_id)
-    program = enrolment.program
+async def _audit(
+    session: AsyncSession,
+    team_id: str,
+    actor_id: str,
+    action: str,
+    program_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    await repo.record_audit(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action=action,
+        target=f"program:{program_id}",
+        before=before,
+        after=after,
+    )
+
+
+def default_fields(today: date) -> dict[str, Any]:
+    """What the *New program* form starts from: the defaults the README lists, starting next Monday."""
+    start = today + timedelta(days=7 - today.weekday())
+    return {
+        "id": None,
+        "state": ProgramState.DRAFT,
+        "name": "",
+        "objectives": DEFAULT_OBJECTIVES,
+        "start_date": start,
+        "end_date": start + timedelta(weeks=repo.DEFAULT_PROGRAM_WEEKS),
+        "cadence": "biweekly",
+        "checkin_weekday": 1,
+        "checkin_time": "10:00",
+        "quiet_start": "09:00",
+        "quiet_end": "18:00",
+        "rules": default_rules(),
+        "channel_id": None,
+        "topics": {},
+    }
+
+
+async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from_state: str, to_state: str) -> str:
+    """Move a program along draft → open → running → ended. Returns "moved", "unchanged" (someone else moved it
+    first, or the button was stale) or "not_allowed" (no such move, or not this workspace's program)."""
+    allowed = NEXT_STATES.get(ProgramState(from_state), ()) if from_state in STATE_VALUES else ()
+    if to_state not in allowed:
+        return "not_allowed"
+    async with deps.db.session() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if program is None:
+            return "not_allowed"
+        if not await repo.move_program(
+            session, team_id=team_id, program_id=program_id, from_state=from_state, to_state=to_state
+        ):
+            return "unchanged"
+        await _audit(
+            session, team_id, actor_id, "program.state", program_id, {"state": from_state}, {"state": to_state}
+        )
+    return "moved"
+
+
+async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, program_id: int) -> Reply:
+    """Post a program's invitation in its announcement channel; what to tell the admin."""
+    async with deps.db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    if program is None:
+        return program_gone_reply()
+    if program.state not in JOINABLE_STATES:
+        return announce_closed_reply(program.name)
     if not program.channel_id:
         return announce_result_reply(channel_id=None, error=None)
     post = announcement(program_fields(program))
@@ -175,13 +289,5 @@ async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id
     except SlackApiError as exc:
         return announce_result_reply(channel_id=program.channel_id, error=slack_error(exc))
     async with deps.db.session() as session:
-        await repo.record_audit(
-            session,
-            team_id=team_id,
-            actor_id=actor_id,
-            action="program.announce",
-            target=f"program:{program.id}",
-            before={},
-            after={"channel_id": program.channel_id},
-        )
+        await _audit(session, team_id, actor_id, "program.announce", program_id, {}, {"channel_id": program.channel_id})
     return announce_result_reply(channel_id=program.channel_id, error=None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import participation
 from bot.deps import Deps
 from prompts.roster import PAGE_SIZE, roster_modal
 from storage import repositories as repo
@@ -15,13 +14,15 @@ STATE_OF = {"pause": ParticipantState.PAUSED, "resume": ParticipantState.ACTIVE,
 
 
 async def roster_view(
-    deps: Deps, *, team_id: str, user_id: str, page: int, query: str, notice: str = ""
-) -> dict[str, Any]:
-    """The roster modal for the open program, at ``page`` of the people matching ``query``."""
-    program = (await participation.current(deps.db, team_id=team_id, user_id=user_id)).program
-    assert program.id is not None
+    deps: Deps, *, team_id: str, program_id: int, page: int, query: str, notice: str = ""
+) -> dict[str, Any] | None:
+    """The roster modal of one of the workspace's programs, at ``page`` of the people matching ``query``; None
+    when the workspace has no such program."""
     page = max(0, page)
     async with deps.db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if program is None or program.id is None:
+            return None
         rows, total = await repo.roster_page(
             session, team_id=team_id, program_id=program.id, query=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
@@ -47,6 +48,7 @@ async def roster_view(
         for p in rows
     ]
     return roster_modal(
+        program_id=program.id,
         program_name=program.name,
         people=people,
         total=total,

@@ -1,13 +1,19 @@
-"""Small pieces several handlers share: who is asking, and opening the opt-in modal."""
+"""Small pieces several handlers share: who is asking, which program a button means, answering where the person
+is, and opening the opt-in modal."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt.async_app import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import participation
 from bot.participation import Enrolment
 from bot.slack import try_call
+from prompts.blocks import Reply
+from prompts.catalogue import program_topics
+from prompts.messages import form_failed_reply, no_open_program_reply
 from prompts.optin import optin_modal
 
 
@@ -17,16 +23,49 @@ def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
     return (body.get("team") or {}).get("id") or user["team_id"], user["id"]
 
 
-async def open_optin(
-    client: AsyncWebClient, *, trigger_id: str, enrolment: Enrolment, answers: dict[str, Any] | None = None
-) -> bool:
-    """Open the modal, pre-filled with ``answers`` or else the person's saved ones (editing, coming back).
+def program_id_of(action: dict[str, Any]) -> int | None:
+    """The program id a button carries in its value (None for buttons that name no program, or a bad value)."""
+    value = str(action.get("value") or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
-    False if Slack refused (an expired trigger, say), so the caller can say so.
+
+async def tell(client: AsyncWebClient, respond: AsyncRespond | None, body: dict[str, Any], reply: Reply) -> None:
+    """Answer in the ephemeral message the click came from, or by DM for clicks on the Home tab."""
+    if respond is not None and body.get("response_url"):
+        await try_call(respond(response_type="ephemeral", replace_original=False, **reply.as_kwargs()), what="respond")
+    else:
+        await try_call(client.chat_postMessage(channel=body["user"]["id"], **reply.as_kwargs()), what="DM")
+
+
+async def open_optin(
+    client: AsyncWebClient,
+    *,
+    trigger_id: str,
+    enrolments: list[Enrolment],
+    program_id: int | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Reply | None:
+    """Open the modal for ``program_id`` (or the program the person is most likely after), pre-filled with
+    ``answers`` or else their saved ones; with several programs open, the modal offers a menu of them.
+
+    Returns what to tell the person when it can't be opened (no program open, or Slack refused the trigger).
     """
-    program, p = enrolment.program, enrolment.participant
+    target = participation.form_target(enrolments, program_id)
+    if target is None:
+        return no_open_program_reply()
+    program = target.program
     assert program.id is not None
-    if answers is None and p is not None:
-        answers = p.answers()
-    view = optin_modal(program_id=program.id, program_name=program.name, objectives=program.objectives, answers=answers)
-    return await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open") is not None
+    saved = target.participant or participation.latest_profile(enrolments)
+    if answers is None and saved is not None:
+        answers = saved.answers()
+    choices = [(e.program.id, e.program.name) for e in enrolments if e.joinable and e.program.id is not None]
+    view = optin_modal(
+        program_id=program.id,
+        program_name=program.name,
+        objectives=program.objectives,
+        answers=answers,
+        topics=program_topics(program.topics),
+        choices=choices,
+    )
+    opened = await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open")
+    return None if opened is not None else form_failed_reply()

@@ -7,6 +7,7 @@ the knowledge usually flows in reverse mentoring: ``fresh`` from the junior ment
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,27 @@ def topic_label(key_or_custom: str) -> str:
     """The label of a catalogue key; anything else is a person's own wording, shown as typed."""
     topic = TOPICS_BY_KEY.get(key_or_custom)
     return topic.label if topic else key_or_custom
+
+
+PROGRAM_SIDE = "program"
+PROGRAM_SIDE_LABEL = "Added for this program"
+MAX_EXTRA_TOPICS = 20
+EXTRA_QUESTION_MAX = 200
+
+
+def program_topics(setting: dict[str, Any] | None) -> tuple[Topic, ...]:
+    """A program's catalogue: the default topics it keeps, then the ones its admins added.
+
+    ``setting`` is ``Program.topics``: ``{"off": [keys of default topics trimmed], "extra": [{"label",
+    "question"}]}``. An added topic's key is its label, the same thing a person's own wording is stored as, so
+    labels read the same everywhere and matching compares like with like.
+    """
+    setting = setting or {}
+    off = set(setting.get("off") or [])
+    kept = tuple(t for t in CATALOGUE if t.key not in off)
+    extra = tuple(
+        Topic(item["label"], item["label"], PROGRAM_SIDE, (item["question"],) if item.get("question") else ())
+        for item in setting.get("extra") or []
+        if isinstance(item, dict) and isinstance(item.get("label"), str) and item["label"]
+    )
+    return kept + extra

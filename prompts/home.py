@@ -1,52 +1,149 @@
-"""The app's Home tab, as each person sees it."""
+"""The app's Home tab, as each person sees it: their place in each program, then (admins only) the admin part."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-from prompts.blocks import Block, actions, button, context, divider, header, section
+from prompts.blocks import Block, actions, button, context, divider, header, input_block, plain, section
 from prompts.blocks import escape as esc
-from prompts.messages import ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
+from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
+
+ACTION_PAUSE = "home_pause"
+ACTION_RESUME = "home_resume"
+PROGRAMS_SHOWN = 5  # the employee part: at most this many programs, open ones first
 
 ABOUT = (
     "In *reverse mentoring* a junior colleague mentors a senior one: digital tools, social media, AI, new ways "
     "of working and a fresh view of the company. The senior shares business experience back. "
     "We match pairs across departments, never inside a reporting line, and help you keep meeting."
 )
+CADENCE_WORDS = {"weekly": "every week", "biweekly": "every 2 weeks", "monthly": "every month"}
+PROGRAM_STATE_LABELS = {
+    "draft": "draft (only admins see it)",
+    "open": "open for sign-ups",
+    "running": "running (sign-ups still welcome)",
+    "ended": "ended",
+}
+
+
+def time_frame(program: dict[str, Any]) -> str:
+    """``2027-01-11 → 2027-04-05 · pairs meet every 2 weeks``."""
+    start, end = program.get("start_date"), program.get("end_date")
+    frame = f"{start.isoformat()} → {end.isoformat()}" if isinstance(start, date) and isinstance(end, date) else ""
+    cadence = CADENCE_WORDS.get(program.get("cadence") or "")
+    parts = [frame, f"pairs meet {cadence}" if cadence else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def leave_button(program_id: int, program_name: str) -> Block:
+    """*Leave* with Slack's own confirmation dialog, so one click never drops anyone by mistake."""
+    element = button("Leave", ACTION_CONFIRM_LEAVE, value=str(program_id))
+    element["confirm"] = {
+        "title": plain("Leave the program?"),
+        "text": plain(
+            f"You won't be matched or get check-ins in {program_name[:150]} any more. Your history is kept; "
+            "you can rejoin any time."
+        ),
+        "confirm": plain("Leave"),
+        "deny": plain("Stay"),
+        "style": "danger",
+    }
+    return element
+
+
+def _program_blocks(program: dict[str, Any]) -> list[Block]:
+    """One program as the person sees it. ``program``: id, name, objectives, state, start_date, end_date,
+    cadence, and the person's ``my_state`` (None if they never joined) and ``paused_until``."""
+    pid, name, mine = program["id"], program["name"], program.get("my_state")
+    frame = time_frame(program)
+    lines = [f"*{esc(name)}*" + (f" · {frame}" if frame else "")]
+    if program.get("state") == "ended":
+        lines.append("This program has ended. Thank you for taking part!")
+        return [section("\n".join(lines))]
+    if mine in ("active", "paused"):
+        where = STATE_LABELS[mine]
+        if mine == "paused":
+            until = program.get("paused_until")
+            where += f" until {until.isoformat()}" if until else " until you resume"
+        lines.append(f"*Your status:* {where}")
+        lines.append(
+            "*Your pair:* not matched yet. We'll introduce you both in a group DM when the next round is matched."
+        )
+        toggle = (
+            button("Resume", ACTION_RESUME, value=str(pid), style="primary")
+            if mine == "paused"
+            else button("Pause", ACTION_PAUSE, value=str(pid))
+        )
+        buttons = [button("Edit profile", ACTION_EDIT_PROFILE, value=str(pid)), toggle, leave_button(pid, name)]
+    else:
+        if program.get("objectives"):
+            lines.append(f"*Objectives:* {esc(program['objectives'])}")
+        lines.append(
+            "*Your status:* you left this program. Join again whenever you like."
+            if mine == "left"
+            else "*You're not taking part yet.* It takes two minutes to join."
+        )
+        buttons = [button("Join again" if mine == "left" else "Join", ACTION_JOIN, value=str(pid), style="primary")]
+    return [section("\n".join(lines)), actions(*buttons, block_id=f"me-{pid}")]
 
 
 def home_view(
     *,
-    program_name: str,
-    objectives: str,
-    state: str | None,
-    paused_until: date | None = None,
+    programs: list[dict[str, Any]],
     answers: dict[str, Any] | None = None,
     timezone: str | None = None,
 ) -> Block:
-    """``state`` is None for someone with no profile (never joined, or erased their data)."""
-    blocks: list[Block] = [header(program_name), section(ABOUT)]
-    if objectives:
-        blocks.append(section(f"*Objectives*\n{esc(objectives)}"))
-    blocks.append(divider())
-    if state is None or answers is None:
-        blocks += [
-            section("*You're not taking part yet.* It takes two minutes to join."),
-            actions(button("Join", ACTION_JOIN, style="primary")),
-        ]
-    else:
-        where = STATE_LABELS.get(state, state)
-        if state == "paused" and paused_until:
-            where += f" until {paused_until.isoformat()}"
-        blocks += [
-            section(f"*Your status:* {where}"),
-            section(profile_fields(answers, timezone)),
-            actions(
-                button("Join again", ACTION_JOIN, style="primary")
-                if state == "left"
-                else button("Edit profile", ACTION_EDIT_PROFILE)
-            ),
-        ]
+    """The employee part: what reverse mentoring is, then each program the person can see (open and running
+    ones, and ended ones they took part in), then their latest answers. No program at all: a short note."""
+    blocks: list[Block] = [header("Reverse mentoring"), section(ABOUT), divider()]
+    if not programs:
+        blocks.append(
+            section("No program is open for sign-ups right now. Your program admins will announce the next one.")
+        )
+    for program in programs[:PROGRAMS_SHOWN]:
+        blocks += _program_blocks(program)
+    if len(programs) > PROGRAMS_SHOWN:
+        blocks.append(context(f"…and {len(programs) - PROGRAMS_SHOWN} more: type `/mentor status` to see them all."))
+    if answers is not None:
+        blocks += [divider(), section("*Your profile*\n" + profile_fields(answers, timezone))]
     blocks.append(context("Type `/mentor help` in any channel to see every command."))
     return {"type": "home", "blocks": blocks}
+
+
+PAUSE_CALLBACK_ID = "pause_participation"
+PAUSE_UNTIL = "pause_until"
+
+
+def pause_modal(*, program_id: int, program_name: str) -> Block:
+    """*Pause* on the Home tab: an optional date to come back on (checked in the person's own time zone)."""
+    return {
+        "type": "modal",
+        "callback_id": PAUSE_CALLBACK_ID,
+        "title": plain("Take a break"),
+        "submit": plain("Pause"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"program_id": program_id}),
+        "blocks": [
+            section(
+                f"Pause {esc(program_name)}: no matching or check-ins while you're away. Your profile and history "
+                "are kept."
+            ),
+            input_block(
+                PAUSE_UNTIL,
+                "Back on",
+                {"type": "datepicker", "action_id": PAUSE_UNTIL},
+                hint="Optional, at most a year ahead. Leave it empty to pause until you resume.",
+                optional=True,
+            ),
+        ],
+    }
+
+
+PAUSE_ERRORS = {
+    "past": "That date has passed where you are: pick a day after today, or leave it empty.",
+    "too_far": "You can pause for up to a year at a time: pick an earlier date.",
+    "format": "Please pick a date, or leave it empty.",
+    "not_enrolled": "You're not taking part in this program any more: close this and open the Home tab again.",
+}

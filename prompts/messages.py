@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from prompts.blocks import Reply, actions, button, context, header, section
 from prompts.blocks import escape as esc
@@ -96,7 +96,9 @@ def profile_fields(answers: dict[str, Any], timezone: str | None) -> str:
     return "\n".join(lines)
 
 
-def profile_saved_dm(*, program_name: str, answers: dict[str, Any], timezone: str | None, joined: bool) -> Reply:
+def profile_saved_dm(
+    *, program_name: str, answers: dict[str, Any], timezone: str | None, joined: bool, program_id: int | None = None
+) -> Reply:
     """The DM after a successful opt-in or edit, with an *Edit profile* button."""
     if joined:
         title = f"Welcome to {program_name}! :tada:"
@@ -111,53 +113,53 @@ def profile_saved_dm(*, program_name: str, answers: dict[str, Any], timezone: st
         header(title),
         section(profile_fields(answers, timezone)),
         context(next_steps),
-        actions(button("Edit profile", ACTION_EDIT_PROFILE, style="primary")),
+        actions(
+            button("Edit profile", ACTION_EDIT_PROFILE, value=str(program_id) if program_id else None, style="primary")
+        ),
         context("`/mentor pause` to take a break · `/mentor leave` to stop · `/mentor help` for everything else"),
     ]
     return Reply(f"{title} Your profile is saved.", blocks)
 
 
-def status_reply(
-    *, program_name: str, state: str, paused_until: date | None, answers: dict[str, Any], timezone: str | None
-) -> Reply:
-    where = STATE_LABELS.get(state, state)
+def _program_status(item: dict[str, Any]) -> str:
+    """One program's line: ``item`` has name, program_state, state (the person's) and paused_until."""
+    name = esc(item["name"])
+    if item.get("program_state") == "ended":
+        return f"*{name}* has ended: thank you for taking part."
+    state = item.get("state")
+    where = STATE_LABELS.get(state or "", "not taking part")
     if state == "paused":
-        where += f" until {paused_until.isoformat()}" if paused_until else " until you `/mentor resume`"
-    headline = f"*{esc(program_name)}*: you are {where}."
-    pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
-    if state == "left":
-        pair_line = "Type `/mentor join` to come back."
-    again = state == "left"
+        until = item.get("paused_until")
+        where += f" until {until.isoformat()}" if until else " until you `/mentor resume`"
+    return f"*{name}*: you are {where}."
+
+
+def status_reply(*, programs: list[dict[str, Any]], answers: dict[str, Any], timezone: str | None) -> Reply:
+    """``/mentor status``: the person's state in each program they have a row in, and their latest answers.
+
+    ``programs`` items: id, name, program_state, state, paused_until.
+    """
+    lines = [_program_status(item) for item in programs]
+    taking_part = [item for item in programs if item.get("state") in ("active", "paused")]
+    left_only = not taking_part and any(item.get("state") == "left" for item in programs)
+    pair_line = (
+        "Type `/mentor join` to come back."
+        if left_only
+        else "You have no partner yet: we'll introduce you when the next round is matched."
+    )
+    button_row = (
+        button("Join again", ACTION_JOIN, style="primary")
+        if left_only
+        else button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]) if taking_part else None)
+    )
     blocks = [
-        section(headline),
+        section("\n".join(lines)),
         section(profile_fields(answers, timezone)),
         context(pair_line),
-        actions(
-            button("Join again", ACTION_JOIN, style="primary") if again else button("Edit profile", ACTION_EDIT_PROFILE)
-        ),
+        actions(button_row),
     ]
-    return Reply(f"{program_name}: you are {where}.", blocks)
-
-
-class ParticipantLike(Protocol):
-    state: str
-    paused_until: date | None
-    timezone: str | None
-
-    def answers(self) -> dict[str, Any]: ...
-
-
-def status_or_join_reply(program_name: str, participant: ParticipantLike | None) -> Reply:
-    """``/mentor status``: the person's status, or an invitation to join if they have no profile."""
-    if participant is None:
-        return not_enrolled_reply()
-    return status_reply(
-        program_name=program_name,
-        state=participant.state,
-        paused_until=participant.paused_until,
-        answers=participant.answers(),
-        timezone=participant.timezone,
-    )
+    text = " ".join(line.replace("*", "") for line in lines)
+    return Reply(text, blocks)
 
 
 def not_enrolled_reply() -> Reply:
@@ -165,19 +167,32 @@ def not_enrolled_reply() -> Reply:
     return Reply(text, [section(text), actions(button("Join", ACTION_JOIN, style="primary"))])
 
 
-def paused_reply(until: date | None) -> Reply:
+def no_open_program_reply() -> Reply:
+    return Reply(
+        "No reverse mentoring program is open for sign-ups right now. Your program admins will announce the next "
+        "one; `/mentor` will let you join then."
+    )
+
+
+def _in(names: list[str]) -> str:
+    return f" in {', '.join(esc(n) for n in names)}" if len(names) > 1 else ""
+
+
+def paused_reply(until: date | None, names: list[str] | None = None) -> Reply:
+    """``names``: the programs paused (mentioned when there are several)."""
+    where = _in(names or [])
     if until:
         text = (
-            f"You're paused until {until.isoformat()}: no matching or check-ins until then. "
+            f"You're paused{where} until {until.isoformat()}: no matching or check-ins until then. "
             "We'll bring you back automatically that day."
         )
     else:
-        text = "You're paused: no matching or check-ins until you type `/mentor resume`."
+        text = f"You're paused{where}: no matching or check-ins until you type `/mentor resume`."
     return Reply(text)
 
 
-def resumed_reply() -> Reply:
-    return Reply("Welcome back! You're active again and will be included in the next match.")
+def resumed_reply(names: list[str] | None = None) -> Reply:
+    return Reply(f"Welcome back! You're active again{_in(names or [])} and will be included in the next match.")
 
 
 def auto_resumed_dm(until: date) -> Reply:
@@ -191,23 +206,42 @@ def already_active_reply() -> Reply:
     return Reply("You're not paused, so there is nothing to resume.")
 
 
-def _confirmation(text: str, confirm: str, confirm_action: str, keep: str) -> Reply:
+def _confirmation(text: str, confirm: str, confirm_action: str, keep: str, value: str | None = None) -> Reply:
     """A question with a red button that does it and a plain one that changes nothing."""
     return Reply(
-        text, [section(text), actions(button(confirm, confirm_action, style="danger"), button(keep, ACTION_CANCEL))]
+        text,
+        [
+            section(text),
+            actions(button(confirm, confirm_action, value=value, style="danger"), button(keep, ACTION_CANCEL)),
+        ],
     )
 
 
-def leave_confirm_reply() -> Reply:
+MAX_LEAVE_CHOICES = 5
+
+
+def leave_confirm_reply(programs: list[tuple[int, str]]) -> Reply:
+    """Confirm leaving; with several programs, one button per program (``programs``: id, name)."""
+    if len(programs) == 1:
+        text = (
+            f"Leave {esc(programs[0][1])}? You won't be matched or get check-ins any more. "
+            "Your history is kept, and you can rejoin any time with `/mentor join`."
+        )
+        return _confirmation(text, "Leave the program", ACTION_CONFIRM_LEAVE, "Stay", value=str(programs[0][0]))
     text = (
-        "Leave the reverse mentoring program? You won't be matched or get check-ins any more. "
+        "Which program do you want to leave? You won't be matched or get check-ins there any more. "
         "Your history is kept, and you can rejoin any time with `/mentor join`."
     )
-    return _confirmation(text, "Leave the program", ACTION_CONFIRM_LEAVE, "Stay")
+    choices = [  # one block each: action ids must be unique within a block
+        actions(button(f"Leave {name}", ACTION_CONFIRM_LEAVE, value=str(pid), style="danger"), block_id=f"leave-{pid}")
+        for pid, name in programs[:MAX_LEAVE_CHOICES]
+    ]
+    return Reply(text, [section(text), *choices, actions(button("Stay", ACTION_CANCEL))])
 
 
-def left_reply() -> Reply:
-    return Reply("You've left the program. Thank you for taking part! `/mentor join` brings you back.")
+def left_reply(names: list[str] | None = None) -> Reply:
+    where = f" {', '.join(esc(n) for n in names)}" if names else " the program"
+    return Reply(f"You've left{where}. Thank you for taking part! `/mentor join` brings you back.")
 
 
 def delete_confirm_reply() -> Reply:

@@ -7,9 +7,11 @@ from typing import Any
 
 from prompts.blocks import Block, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
-from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
+from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic
 
 CALLBACK_ID = "mentor_optin"
+
+PROGRAM = "program"
 
 ROLE = "role"
 DEPARTMENT = "department"
@@ -45,6 +47,8 @@ ERRORS = {
     "goals_missing": "Please tell us what you hope to get out of the program.",
     "format": "Please choose a meeting format.",
     "manager_is_self": "That's you! Choose your manager, or leave this empty.",
+    "not_offered": "“{label}” isn't offered in this program: pick from the list, or type it below.",
+    "program_closed": "This program is no longer open for sign-ups: pick another, or close the form.",
 }
 
 ROLE_OPTIONS = (
@@ -57,15 +61,12 @@ ROLE_LABELS = {value: label for value, label, _ in ROLE_OPTIONS}
 FORMAT_LABELS = dict(FORMAT_OPTIONS)
 
 
-def _topic_select(action_id: str, placeholder: str, selected: list[str]) -> Block:
+def _topic_select(action_id: str, placeholder: str, selected: list[str], topics: tuple[Topic, ...]) -> Block:
     groups = []
-    for side, label in SIDE_LABELS.items():
-        groups.append(
-            {
-                "label": plain(label),
-                "options": [option(t.label, t.key) for t in CATALOGUE if t.side == side],
-            }
-        )
+    for side, label in (*SIDE_LABELS.items(), (PROGRAM_SIDE, PROGRAM_SIDE_LABEL)):
+        options = [option(t.label, t.key) for t in topics if t.side == side]
+        if options:
+            groups.append({"label": plain(label), "options": options})
     element: Block = {
         "type": "multi_static_select",
         "action_id": action_id,
@@ -73,7 +74,8 @@ def _topic_select(action_id: str, placeholder: str, selected: list[str]) -> Bloc
         "option_groups": groups,
         "max_selected_items": MAX_TOPICS,
     }
-    initial = [option(TOPICS_BY_KEY[k].label, k) for k in selected if k in TOPICS_BY_KEY]
+    by_key = {t.key: t for t in topics}
+    initial = [option(by_key[k].label, k) for k in selected if k in by_key]
     if initial:
         element["initial_options"] = initial
     return element
@@ -92,9 +94,20 @@ def _text(
     return element
 
 
-def optin_modal(*, program_id: int, program_name: str, objectives: str, answers: dict[str, Any] | None = None) -> Block:
-    """The modal; ``answers`` (a participant's saved answers) pre-fills it for editing."""
+def optin_modal(
+    *,
+    program_id: int,
+    program_name: str,
+    objectives: str,
+    answers: dict[str, Any] | None = None,
+    topics: tuple[Topic, ...] = CATALOGUE,
+    choices: list[tuple[int, str]] | None = None,
+) -> Block:
+    """The modal; ``answers`` (a participant's saved answers) pre-fills it for editing. ``topics`` is the
+    program's catalogue; ``choices`` (id, name) are the programs open for sign-ups, offered in a menu when there
+    are several (the form is opened for ``program_id``, which comes first)."""
     a = answers or {}
+    offered = {t.key for t in topics}
     editing = answers is not None
     shares = list(a.get("shares") or [])
     learns = list(a.get("learns") or [])
@@ -133,7 +146,10 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
     if a.get("manager_id"):
         manager_element["initial_user"] = a["manager_id"]
 
-    blocks: list[Block] = [
+    blocks: list[Block] = []
+    if choices and len(choices) > 1:
+        blocks.append(input_block(PROGRAM, "Program", _program_select(program_id, choices)))
+    blocks += [
         section(f"*{esc(program_name)}*\n{esc(objectives)}" if objectives else f"*{esc(program_name)}*"),
         context(
             "In reverse mentoring the junior colleague is the mentor: they share digital skills and a fresh view, "
@@ -150,7 +166,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
         input_block(
             SHARES,
             "Skills you can share",
-            _topic_select(SHARES, "Pick what you could teach", shares),
+            _topic_select(SHARES, "Pick what you could teach", shares, topics),
             hint="Reverse mentors: pick at least one.",
             optional=True,
         ),
@@ -160,7 +176,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             _text(
                 SHARES_OTHER,
                 OTHER_MAX,
-                value=", ".join(s for s in shares if s not in TOPICS_BY_KEY),
+                value=", ".join(s for s in shares if s not in offered),
                 placeholder="Separate with commas, e.g. Figma, TikTok ads",
             ),
             optional=True,
@@ -168,7 +184,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
         input_block(
             LEARNS,
             "Topics you want to learn",
-            _topic_select(LEARNS, "Pick what you'd like to learn", learns),
+            _topic_select(LEARNS, "Pick what you'd like to learn", learns, topics),
             hint="Mentees: pick at least one.",
             optional=True,
         ),
@@ -178,7 +194,7 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
             _text(
                 LEARNS_OTHER,
                 OTHER_MAX,
-                value=", ".join(s for s in learns if s not in TOPICS_BY_KEY),
+                value=", ".join(s for s in learns if s not in offered),
                 placeholder="Separate with commas",
             ),
             optional=True,
@@ -214,6 +230,16 @@ def optin_modal(*, program_id: int, program_name: str, objectives: str, answers:
         "private_metadata": json.dumps({"program_id": program_id}),
         "blocks": blocks,
     }
+
+
+MAX_PROGRAM_CHOICES = 100
+
+
+def _program_select(program_id: int, choices: list[tuple[int, str]]) -> Block:
+    options = [option(name, str(pid)) for pid, name in choices[:MAX_PROGRAM_CHOICES]]
+    element: Block = {"type": "static_select", "action_id": PROGRAM, "options": options}
+    element["initial_option"] = next((o for o in options if o["value"] == str(program_id)), options[0])
+    return element
 
 
 def program_id_from_metadata(private_metadata: str) -> int | None:

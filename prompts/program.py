@@ -20,6 +20,7 @@ from prompts.blocks import (
     section,
 )
 from prompts.blocks import escape as esc
+from prompts.catalogue import CATALOGUE, program_topics
 from prompts.messages import ACTION_JOIN
 from prompts.roster import ACTION_OPEN_ROSTER
 
@@ -27,6 +28,11 @@ SETTINGS_CALLBACK_ID = "program_settings"
 ACTION_EDIT_SETTINGS = "edit_program_settings"
 ACTION_ANNOUNCE = "announce_program"
 ACTION_AUDIT = "open_audit_log"
+ACTION_NEW_PROGRAM = "new_program"
+ACTION_PROGRAM_STATE = "move_program"  # draft → open → running
+ACTION_END_PROGRAM = "end_program"  # from any state but ended; same handler, its own id so both fit one block
+ACTION_REFRESH_HOME = "refresh_home"
+PROGRAM_STATE_WORDS = {"draft": "draft", "open": "open for sign-ups", "running": "running", "ended": "ended"}
 AUDIT_MODAL_ENTRIES = 50
 
 NAME = "program_name"
@@ -43,6 +49,11 @@ MIN_GAP = "min_experience_gap"
 CAPACITY = "mentor_capacity"
 REPEAT = "avoid_repeat_rounds"
 CHANNEL = "channel"
+TOPICS_OFFERED = "topics_offered"
+EXTRA_TOPICS = "extra_topics"
+CLEAR_CHANNEL = "clear_channel"
+EXTRA_TOPICS_MAX_CHARS = 3000
+MIN_TOPICS = 3
 
 NAME_MAX = 100
 OBJECTIVES_MAX = 1000
@@ -70,6 +81,11 @@ ERRORS = {
     "choice": "Please choose one of the options.",
     "channel": "Please pick a channel.",
     "stale": "This form is out of date: close it and open the program settings again.",
+    "too_few_topics": f"Offer at least {MIN_TOPICS} topics in all, so pairs have something to choose from.",
+    "extra_format": "Line {line}: write a topic of up to 50 characters, optionally “: an opening question” "
+    "(up to 200).",
+    "extra_duplicate": "Line {line}: “{label}” is already a topic.",
+    "extra_too_many": "At most 20 added topics.",
 }
 
 
@@ -134,6 +150,15 @@ def settings_modal(program: dict[str, Any]) -> Block:
     }
     if program.get("objectives"):
         objectives_el["initial_value"] = program["objectives"]
+    extra_el: Block = {
+        "type": "plain_text_input",
+        "action_id": EXTRA_TOPICS,
+        "multiline": True,
+        "max_length": EXTRA_TOPICS_MAX_CHARS,
+    }
+    extra_text = extra_topics_text(program.get("topics") or {})
+    if extra_text:
+        extra_el["initial_value"] = extra_text
     blocks = [
         input_block(NAME, "Program name", name_el),
         input_block(OBJECTIVES, "Objectives", objectives_el, hint="Shown to everyone who joins.", optional=True),
@@ -159,6 +184,21 @@ def settings_modal(program: dict[str, Any]) -> Block:
         input_block(CAPACITY, "Mentees per reverse mentor", _number(CAPACITY, int(rules.get(CAPACITY, 1)))),
         input_block(REPEAT, "Avoid repeat pairs for this many rounds", _number(REPEAT, int(rules.get(REPEAT, 2)))),
         input_block(
+            TOPICS_OFFERED,
+            "Topics offered",
+            _topics_element(program.get("topics") or {}),
+            hint="Trim the default catalogue: people pick from these when they join, and pairs get them as "
+            "suggestions.",
+            optional=True,
+        ),
+        input_block(
+            EXTRA_TOPICS,
+            "Topics added for this program",
+            extra_el,
+            hint="One per line, optionally with an opening question: “Our CRM: which report do you trust?”",
+            optional=True,
+        ),
+        input_block(
             CHANNEL,
             "Announcement channel",
             channel,
@@ -166,30 +206,104 @@ def settings_modal(program: dict[str, Any]) -> Block:
             hint="Invite the app to the channel so it can post there.",
         ),
     ]
+    if program.get("channel_id"):
+        clear: Block = {
+            "type": "checkboxes",
+            "action_id": CLEAR_CHANNEL,
+            "options": [option("Stop using an announcement channel", "clear")],
+        }
+        blocks.append(input_block(CLEAR_CHANNEL, "No channel", clear, optional=True))
+    new = program.get("id") is None
+    if new:
+        blocks.insert(0, context("A new program starts as a draft: only admins see it until you open it for sign-ups."))
     return {
         "type": "modal",
         "callback_id": SETTINGS_CALLBACK_ID,
-        "title": plain("Program settings"),
-        "submit": plain("Save"),
+        "title": plain("New program" if new else "Program settings"),
+        "submit": plain("Create" if new else "Save"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"program_id": program["id"]}),
+        "private_metadata": json.dumps({"new": True} if new else {"program_id": program["id"]}),
         "blocks": blocks,
     }
 
 
-def admin_section(
-    program: dict[str, Any], counts: dict[tuple[str, str], int], audit: list[dict[str, Any]] | None = None
-) -> list[Block]:
-    """The admin's part of the Home tab: headline figures and the program's settings."""
+def _topics_element(setting: dict[str, Any]) -> Block:
+    off = set(setting.get("off") or [])
+    options = [option(t.label, t.key) for t in CATALOGUE]
+    element: Block = {
+        "type": "multi_static_select",
+        "action_id": TOPICS_OFFERED,
+        "placeholder": plain("Pick the topics this program offers"),
+        "options": options,
+    }
+    kept = [o for o, t in zip(options, CATALOGUE, strict=True) if t.key not in off]
+    if kept:
+        element["initial_options"] = kept
+    return element
 
-    def total(state: str | None = None, role: str | None = None) -> int:
-        return sum(n for (s, r), n in counts.items() if (state is None or s == state) and (role is None or r == role))
 
-    taking_part = total("active") + total("paused")
+def extra_topics_text(setting: dict[str, Any]) -> str:
+    """The added topics as the admin typed them: ``Label: question`` per line."""
+    lines = []
+    for item in setting.get("extra") or []:
+        if isinstance(item, dict) and item.get("label"):
+            lines.append(item["label"] + (f": {item['question']}" if item.get("question") else ""))
+    return "\n".join(lines)
+
+
+ADMIN_PROGRAMS_SHOWN = 12
+STATE_MOVES = {  # (from, to): button label, confirmation text
+    ("draft", "open"): ("Open for sign-ups", "People can join it with `/mentor` and from its announcement."),
+    ("draft", "ended"): ("Discard", "The draft ends without anyone having joined. This cannot be undone."),
+    ("open", "running"): (
+        "Start the program",
+        "Pairs will be matched and meet; people can still join and are matched in the next round.",
+    ),
+    ("open", "ended"): ("End the program", "Sign-ups close and nothing more is sent. This cannot be undone."),
+    ("running", "ended"): (
+        "End the program",
+        "Sign-ups close, check-ins stop and the program becomes read-only. This cannot be undone.",
+    ),
+}
+
+
+def _tally(counts: dict[tuple[str, str], int], state: str | None = None, role: str | None = None) -> int:
+    return sum(n for (s, r), n in counts.items() if (state is None or s == state) and (role is None or r == role))
+
+
+def figures(counts: dict[tuple[str, str], int]) -> str:
+    """``*Taking part:* 12 (reverse mentors 5, mentees 6, either 1) · *paused:* 1 · *left:* 2``."""
+    taking_part = _tally(counts, "active") + _tally(counts, "paused")
     by_role = ", ".join(
-        f"{label} {total('active', role) + total('paused', role)}"
+        f"{label} {_tally(counts, 'active', role) + _tally(counts, 'paused', role)}"
         for role, label in (("mentor", "reverse mentors"), ("mentee", "mentees"), ("either", "either"))
     )
+    return (
+        f"*Taking part:* {taking_part} ({by_role}) · *paused:* {_tally(counts, 'paused')} · "
+        f"*left:* {_tally(counts, 'left')}"
+    )
+
+
+def state_button(program_id: int, name: str, from_state: str, to_state: str) -> Block:
+    label, consequence = STATE_MOVES[(from_state, to_state)]
+    element = button(
+        label,
+        ACTION_END_PROGRAM if to_state == "ended" else ACTION_PROGRAM_STATE,
+        value=f"{program_id}:{from_state}:{to_state}",
+        style="danger" if to_state == "ended" else "primary",
+    )
+    element["confirm"] = {
+        "title": plain(label + "?"),
+        "text": plain(f"{name[:100]}: {consequence}"),
+        "confirm": plain(label),
+        "deny": plain("Cancel"),
+        **({"style": "danger"} if to_state == "ended" else {}),
+    }
+    return element
+
+
+def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int]) -> list[Block]:
+    pid, name, state = program["id"], program.get("name") or "", str(program.get("state", ""))
     start, end = program.get("start_date"), program.get("end_date")
     frame = f"{start.isoformat()} → {end.isoformat()}" if start and end else "not set"
     rules = program.get("rules") or {}
@@ -198,26 +312,56 @@ def admin_section(
     rule_lines.append(f"{rules.get(CAPACITY, 1)} mentee(s) per reverse mentor")
     channel = f"<#{program['channel_id']}>" if program.get("channel_id") else "none yet"
     weekday = WEEKDAYS[int(program.get("checkin_weekday", 1)) % len(WEEKDAYS)]
+    topics = len(program_topics(program.get("topics")))
+    buttons = [
+        button("Settings", ACTION_EDIT_SETTINGS, value=str(pid)),
+        button("Roster", ACTION_OPEN_ROSTER, value=str(pid)),
+    ]
+    if state in ("open", "running"):
+        buttons.append(button("Announce", ACTION_ANNOUNCE, value=str(pid)))
+    buttons += [state_button(pid, name, state, to) for (frm, to) in STATE_MOVES if frm == state]
     return [
-        divider(),
-        header("Admin: " + (program.get("name") or "")),
-        section(f"*Taking part:* {taking_part} ({by_role}) · *paused:* {total('paused')} · *left:* {total('left')}"),
-        section(
-            f"*Time frame:* {frame} · *state:* {esc(str(program.get('state', '')))}\n"
+        section(f"*{esc(name)}* · {PROGRAM_STATE_WORDS.get(state, esc(state))} · {frame}\n{figures(counts)}"),
+        context(
             f"*Meetings:* {CADENCES.get(program.get('cadence') or '', '?').lower()}, check-ins on {weekday} at "
             f"{program.get('checkin_time')} local · messages only {program.get('quiet_start')}–"
-            f"{program.get('quiet_end')} on weekdays\n"
-            f"*Matching:* {'; '.join(rule_lines)}\n*Announcement channel:* {channel}"
+            f"{program.get('quiet_end')} on weekdays · *Matching:* {'; '.join(rule_lines)} · *Topics:* {topics} · "
+            f"*Announcement channel:* {channel}"
         ),
-        actions(
-            button("Edit program settings", ACTION_EDIT_SETTINGS, value=str(program.get("id"))),
-            button("Announce", ACTION_ANNOUNCE, value=str(program.get("id"))),
-            button("Roster", ACTION_OPEN_ROSTER),
-            button("Audit log", ACTION_AUDIT),
-        ),
-        context("Only admins see this part. Every change is recorded in the audit log."),
-        *audit_blocks(audit or []),
+        actions(*buttons, block_id=f"admin-{pid}"),
     ]
+
+
+def admin_section(
+    programs: list[dict[str, Any]],
+    counts: dict[int, dict[tuple[str, str], int]],
+    audit: list[dict[str, Any]] | None = None,
+) -> list[Block]:
+    """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
+    figures, settings summary and buttons, then the latest admin changes."""
+    live = [p for p in programs if p.get("state") != "ended"]
+    ended = [p for p in programs if p.get("state") == "ended"][::-1]
+    shown = (live + ended)[:ADMIN_PROGRAMS_SHOWN]
+    blocks: list[Block] = [
+        divider(),
+        header("Admin"),
+        actions(
+            button("New program", ACTION_NEW_PROGRAM, style="primary"),
+            button("Audit log", ACTION_AUDIT),
+            button("Refresh", ACTION_REFRESH_HOME),
+            block_id="admin-tools",
+        ),
+    ]
+    if not programs:
+        blocks.append(section("No programs yet: *New program* sets one up."))
+    for program in shown:
+        blocks += _program_card(program, counts.get(program["id"], {}))
+    hidden = len(programs) - len(shown)
+    note = "Only admins see this part. Every change is recorded in the audit log."
+    if hidden:
+        note = f"{hidden} older ended program(s) not shown. " + note
+    blocks.append(context(note))
+    return blocks + audit_blocks(audit or [])
 
 
 AUDIT_SHOWN = 5
@@ -281,6 +425,30 @@ def announcement(program: dict[str, Any]) -> Reply:
         context("Takes two minutes. Or type `/mentor` anywhere."),
     ]
     return Reply(text, blocks)
+
+
+def announce_closed_reply(name: str) -> Reply:
+    return Reply(f"{esc(name)} isn't taking sign-ups, so there is nothing to announce: open it for sign-ups first.")
+
+
+def program_gone_reply() -> Reply:
+    return Reply("That program no longer exists in this workspace: open the Home tab again to see the current ones.")
+
+
+MOVE_RESULTS = {
+    "open": "{name} is open for sign-ups. *Announce* posts the invitation in its channel.",
+    "running": "{name} is running. People can still join; they are matched in the next round.",
+    "ended": "{name} has ended: no more sign-ups or messages. Its figures stay on the Home tab.",
+}
+
+
+def move_result_reply(name: str, to_state: str, outcome: str) -> Reply:
+    """What the admin is told after a state button: ``outcome`` is moved, unchanged or not_allowed."""
+    if outcome == "moved":
+        return Reply(MOVE_RESULTS[to_state].format(name=esc(name)))
+    if outcome == "unchanged":
+        return Reply(f"{esc(name)} had already changed state (another admin?): the Home tab now shows where it is.")
+    return Reply("That change isn't possible for this program. Open the Home tab again to see where it stands.")
 
 
 def announce_result_reply(*, channel_id: str | None, error: str | None) -> Reply:

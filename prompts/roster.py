@@ -53,6 +53,7 @@ def _person(p: dict[str, Any]) -> Block:
 
 def roster_modal(
     *,
+    program_id: int,
     program_name: str,
     people: list[dict[str, Any]],
     total: int,
@@ -78,7 +79,7 @@ def roster_modal(
             **({"initial_value": query} if query else {}),
         },
     }
-    blocks: list[Block] = [search]
+    blocks: list[Block] = [section(f"*{esc(program_name)}*"), search]
     if departments:
         blocks.append(context("*Largest departments:* " + " · ".join(f"{esc(d)} {n}" for d, n in departments)))
     if notice:
@@ -99,10 +100,20 @@ def roster_modal(
         "title": plain("Roster"),
         "submit": plain("Search"),
         "close": plain("Done"),
-        "private_metadata": json.dumps({"page": page, "query": query, "program": program_name[:100]}),
+        "private_metadata": json.dumps({"program_id": program_id, "page": page, "query": query}),
         "blocks": blocks,
     }
 
 
 def person_result(user_id: str, outcome: str) -> str:
     return f"<@{user_id}> is {RESULTS.get(outcome, outcome)}."
+
+
+def gone_modal() -> Block:
+    """In place of a roster whose program no longer exists in the workspace (a stale or forged id)."""
+    return {
+        "type": "modal",
+        "title": plain("Roster"),
+        "close": plain("Done"),
+        "blocks": [section("That program no longer exists in this workspace. Open the Home tab again.")],
+    }

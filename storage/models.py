@@ -51,10 +51,20 @@ class ParticipantState(StrEnum):
 
 
 class ProgramState(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    RUNNING = "running"
-    ENDED = "ended"
+    DRAFT = "draft"  # being set up: only admins see it
+    OPEN = "open"  # open for sign-ups, not matched yet
+    RUNNING = "running"  # pairs meet; late sign-ups are still taken and join the next round
+    ENDED = "ended"  # read-only: no sign-ups, no scheduled messages
+
+
+JOINABLE_STATES = (ProgramState.OPEN, ProgramState.RUNNING)
+# The only moves an admin can make; ending is possible from any state but the last.
+NEXT_STATES = {
+    ProgramState.DRAFT: (ProgramState.OPEN, ProgramState.ENDED),
+    ProgramState.OPEN: (ProgramState.RUNNING, ProgramState.ENDED),
+    ProgramState.RUNNING: (ProgramState.ENDED,),
+    ProgramState.ENDED: (),
+}
 
 
 class Workspace(SQLModel, table=True):
@@ -93,6 +103,9 @@ class Program(SQLModel, table=True):
     quiet_end: str = Field(default="18:00", max_length=5)
     rules: dict[str, Any] = Field(default_factory=default_rules, sa_column=Column(JSON, nullable=False))
     channel_id: str | None = Field(default=None, max_length=32)  # where announcements go
+    # The topic catalogue as this program trims and extends it: {"off": [catalogue keys], "extra": [{"label",
+    # "question"}]}; empty means every default topic and no extra one (see prompts/catalogue.program_topics).
+    topics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Participant(SQLModel, table=True):

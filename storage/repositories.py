@@ -13,6 +13,7 @@ from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
+    JOINABLE_STATES,
     Admin,
     AuditLog,
     Participant,
@@ -67,18 +68,19 @@ async def active_workspace_ids(session: AsyncSession) -> set[str]:
     return set((await session.exec(select(Workspace.team_id).where(col(Workspace.active).is_(True)))).all())
 
 
-async def get_open_program(session: AsyncSession, *, team_id: str, program_id: int | None = None) -> Program | None:
-    """The workspace's program open for sign-ups (the given one if it is open, else the oldest open one)."""
-    query = select(Program).where(Program.team_id == team_id, Program.state == ProgramState.OPEN)
-    if program_id is not None:
-        wanted = (await session.exec(query.where(Program.id == program_id))).first()
-        if wanted is not None:
-            return wanted
-    return (await session.exec(query.order_by(col(Program.id)))).first()
+async def list_programs(session: AsyncSession, *, team_id: str) -> Sequence[Program]:
+    """Every program of the workspace, oldest first."""
+    return (await session.exec(select(Program).where(Program.team_id == team_id).order_by(col(Program.id)))).all()
 
 
-async def create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program:
-    """On a workspace's first use: a default program, open for sign-ups (created once, even concurrently)."""
+async def create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program | None:
+    """On a workspace's first use (no program at all): a default program, open for sign-ups.
+
+    Created once even when two first requests race (the name is unique per workspace); None when the workspace
+    already has programs, so an admin who ended or renamed the default never sees it come back.
+    """
+    if (await session.exec(select(Program.id).where(Program.team_id == team_id))).first() is not None:
+        return None
     today = utcnow().date()
     values = {
         "team_id": team_id,
@@ -89,10 +91,48 @@ async def create_default_program(session: AsyncSession, *, team_id: str, objecti
         "start_date": today,
         "end_date": today + timedelta(weeks=DEFAULT_PROGRAM_WEEKS),
         "rules": default_rules(),
+        "topics": {},
     }
     await _insert_ignoring_conflict(session, Program, values, ["team_id", "name"])
     query = select(Program).where(Program.team_id == team_id, Program.name == DEFAULT_PROGRAM_NAME)
     return (await session.exec(query)).one()
+
+
+async def create_program(session: AsyncSession, *, team_id: str, fields: dict[str, Any]) -> Program:
+    """A new program in draft; raises IntegrityError when the name is taken in the workspace."""
+    program = Program(team_id=team_id, state=ProgramState.DRAFT, **fields)
+    session.add(program)
+    await session.flush()
+    return program
+
+
+async def move_program(session: AsyncSession, *, team_id: str, program_id: int, from_state: str, to_state: str) -> bool:
+    """Change a program's state only if it is still ``from_state`` (two admins clicking at once: one wins)."""
+    result = await session.exec(
+        update(Program)
+        .where(col(Program.team_id) == team_id, col(Program.id) == program_id, col(Program.state) == from_state)
+        .values(state=to_state)
+    )
+    return bool(result.rowcount)
+
+
+async def participants_in_programs(
+    session: AsyncSession, *, team_id: str, user_id: str, program_ids: Sequence[int]
+) -> Sequence[Participant]:
+    query = select(Participant).where(
+        Participant.team_id == team_id, Participant.user_id == user_id, col(Participant.program_id).in_(program_ids)
+    )
+    return (await session.exec(query)).all()
+
+
+async def members_of_program(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[str]:
+    """Slack user ids of everyone with a (not erased) row in the program, for refreshing their Home tabs."""
+    query = select(Participant.user_id).where(
+        Participant.team_id == team_id,
+        Participant.program_id == program_id,
+        col(Participant.state) != ParticipantState.DELETED,
+    )
+    return (await session.exec(query.order_by(col(Participant.id)))).all()
 
 
 async def get_participant(session: AsyncSession, *, team_id: str, program_id: int, user_id: str) -> Participant | None:
@@ -187,9 +227,16 @@ async def erase_personal_data(session: AsyncSession, *, participant: Participant
 
 
 async def paused_with_end_date(session: AsyncSession) -> Sequence[Participant]:
-    """Paused people who gave a resume date, in every workspace (for the scheduler)."""
-    query = select(Participant).where(
-        Participant.state == ParticipantState.PAUSED, col(Participant.paused_until).is_not(None)
+    """Paused people who gave a resume date, in programs that have not ended, in every workspace (for the
+    scheduler)."""
+    query = (
+        select(Participant)
+        .join(Program, col(Program.id) == col(Participant.program_id))
+        .where(
+            Participant.state == ParticipantState.PAUSED,
+            col(Participant.paused_until).is_not(None),
+            col(Program.state).in_(JOINABLE_STATES),
+        )
     )
     return (await session.exec(query.order_by(col(Participant.id)))).all()
 
@@ -251,14 +298,17 @@ async def get_program(session: AsyncSession, *, team_id: str, program_id: int) -
     return (await session.exec(query)).first()
 
 
-async def participant_counts(session: AsyncSession, *, team_id: str, program_id: int) -> dict[tuple[str, str], int]:
-    """``{(state, role): count}`` for a program, computed in SQL."""
+async def counts_by_program(session: AsyncSession, *, team_id: str) -> dict[int, dict[tuple[str, str], int]]:
+    """``{program_id: {(state, role): count}}`` for every program of the workspace, in one query."""
     query = (
-        select(Participant.state, Participant.role, func.count())
-        .where(Participant.team_id == team_id, Participant.program_id == program_id)
-        .group_by(col(Participant.state), col(Participant.role))
+        select(Participant.program_id, Participant.state, Participant.role, func.count())
+        .where(Participant.team_id == team_id)
+        .group_by(col(Participant.program_id), col(Participant.state), col(Participant.role))
     )
-    return {(state, role): int(count) for state, role, count in (await session.exec(query)).all()}
+    counts: dict[int, dict[tuple[str, str], int]] = {}
+    for program_id, state, role, count in (await session.exec(query)).all():
+        counts.setdefault(program_id, {})[(state, role)] = int(count)
+    return counts
 
 
 async def program_named(session: AsyncSession, *, team_id: str, name: str) -> bool:

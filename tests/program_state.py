@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from prompts import program as ids
+from prompts.catalogue import CATALOGUE
+from storage.db import Database
 
 
 def settings_values(
@@ -23,7 +25,12 @@ def settings_values(
     capacity: str = "1",
     repeat: str = "2",
     channel: str | None = "C0ANNOUNCE",
+    topics: tuple[str, ...] | None = None,
+    extra: str | None = None,
+    clear_channel: bool = False,
 ) -> dict[str, Any]:
+    """``topics``: the catalogue keys kept (all by default); ``extra``: the added-topics text."""
+
     def opt(value: str) -> dict[str, Any]:
         return {"text": {"type": "plain_text", "text": value}, "value": value}
 
@@ -42,5 +49,21 @@ def settings_values(
         ids.CAPACITY: {"type": "number_input", "value": capacity},
         ids.REPEAT: {"type": "number_input", "value": repeat},
         ids.CHANNEL: {"type": "conversations_select", "selected_conversation": channel},
+        ids.TOPICS_OFFERED: {
+            "type": "multi_static_select",
+            "selected_options": [opt(t.key) for t in CATALOGUE if topics is None or t.key in topics],
+        },
+        ids.EXTRA_TOPICS: {"type": "plain_text_input", "value": extra},
     }
+    if clear_channel:
+        fields[ids.CLEAR_CHANNEL] = {"type": "checkboxes", "selected_options": [opt("clear")]}
     return {block_id: {block_id: state} for block_id, state in fields.items()}
+
+
+async def first_program_id(db: Database, team_id: str) -> int:
+    """The workspace's first open program: the default one, created on first use as ``/mentor`` would."""
+    from bot import participation
+
+    enrolments = await participation.programs_for(db, team_id=team_id, user_id="USEED")
+    assert enrolments and enrolments[0].program.id is not None
+    return enrolments[0].program.id

@@ -19,6 +19,7 @@ from bot.config import normalize_database_url
 from bot.profile import Profile
 from storage import repositories as repo
 from storage.db import Database
+from tests.program_state import first_program_id
 from tests.slack_fake import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 
@@ -149,7 +150,9 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         db = Database(url)
         try:
             profile = Profile("mentee", "Sales", 20, [], ["ai_tools"], "Learn AI", "either", None)
-            await participation.save_profile(db, team_id="TDUE", user_id="U7", program_id=None, profile=profile)
+            await participation.save_profile(
+                db, team_id="TDUE", user_id="U7", program_id=await first_program_id(db, "TDUE"), profile=profile
+            )
             await participation.pause(
                 db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
             )
@@ -178,7 +181,7 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         enrolment = await participation.current(db, team_id="TDUE", user_id="U7")
     finally:
         await db.dispose()
-    assert enrolment.participant is not None and enrolment.participant.state == "active"
+    assert enrolment is not None and enrolment.participant is not None and enrolment.participant.state == "active"
 
 
 @pytest.mark.parametrize("url", ["postgresql://someone:s3cret@127.0.0.1:1/db", "sqlite:////nonexistent/dir/x.db"])
@@ -204,7 +207,6 @@ def test_rejected_app_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
 async def test_sigterm_right_after_an_ack_still_saves_the_answers(tmp_path: Path) -> None:
     from sqlmodel import select
 
-    from prompts.optin import optin_modal
     from storage.models import Participant
     from tests.optin_state import optin_values
 
@@ -214,7 +216,8 @@ async def test_sigterm_right_after_an_ack_still_saves_the_answers(tmp_path: Path
         process = await start_bot(fake, tmp_path, port)
         sender = SlackSender(f"http://127.0.0.1:{port}", team_id="TSTOP", fake=fake)
         try:
-            view = optin_modal(program_id=1, program_name="P", objectives="")
+            await sender.command("join", user_id="U100")  # first use: creates the default program
+            view = (await fake.wait_for("views.open"))[-1]["view"]
             status, body = await sender.submit_view(view, optin_values(department="Shutdown"), user_id="U100")
             assert (status, body) == (200, "")
             process.send_signal(signal.SIGTERM)  # the save and the DM happen after the ack

@@ -1,6 +1,7 @@
 """The global error handler: a person who hits a failure sees a short apology; the log gets the traceback.
 
-The failure here is real: the app is pointed at a database whose tables were never created.
+The failure here is real: the app is pointed at a database that has only its ``program`` table (one open
+program, id 1), so reading programs works and everything about people fails.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.app import build_app
 from bot.config import Settings, normalize_database_url
 from bot.server import build_web_app
 from storage.db import Database
+from storage.models import Program
 from tests.optin_state import optin_values
 from tests.slack_fake import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
@@ -29,6 +31,10 @@ async def broken_slack(tmp_path: Path, fake_slack: FakeSlack, team_id: str) -> A
         bot_token="xoxb-test", signing_secret=SIGNING_SECRET, database_url=url, slack_api_url=fake_slack.url
     )
     db = Database(url)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(lambda sync: Program.__table__.create(sync))  # type: ignore[attr-defined]
+    async with db.session() as session:
+        session.add(Program(id=1, team_id=team_id, name="P", state="open"))
 
     app = build_app(settings, db)
     runner = web.AppRunner(build_web_app(app, db), access_log=None)
@@ -55,7 +61,7 @@ async def test_command_failure_gets_an_apology_and_a_logged_traceback(
 
 
 async def test_answers_that_cannot_be_saved_come_back_by_dm(broken_slack: SlackSender) -> None:
-    view = {"type": "modal", "callback_id": "mentor_optin", "private_metadata": "{}", "blocks": []}
+    view = {"type": "modal", "callback_id": "mentor_optin", "private_metadata": '{"program_id": 1}', "blocks": []}
     status, body = await broken_slack.submit_view(view, optin_values(department="Design", goals="Learn Figma"))
     assert status == 200 and body == ""
     [dm] = await broken_slack.fake.wait_for("chat.postMessage")
@@ -72,7 +78,7 @@ async def test_modal_failure_before_the_ack_keeps_the_modal_open(broken_slack: S
     view = {
         "type": "modal",
         "callback_id": "mentor_optin",
-        "private_metadata": "{}",
+        "private_metadata": '{"program_id": 1}',
         "blocks": [{"type": "input", "block_id": "role", "label": {"type": "plain_text", "text": "Role"}}],
     }
     status, body = await broken_slack.submit_view(view, {"role": "not-a-dict"})

@@ -1,10 +1,18 @@
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.admin import handle_announce, handle_audit_log, handle_edit_settings
+from handlers.actions.admin import (
+    handle_announce,
+    handle_audit_log,
+    handle_edit_settings,
+    handle_move_program,
+    handle_new_program,
+    handle_refresh_home,
+)
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
+from handlers.actions.home import handle_pause_button, handle_resume_button
 from handlers.actions.profile import handle_open_form, handle_retry_form
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
-from prompts import messages, program, roster
+from prompts import home, messages, program, roster
 
 
 def register(app: AsyncApp) -> None:
@@ -14,9 +22,15 @@ def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
     app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
     app.action(messages.ACTION_CANCEL)(handle_cancel)
+    app.action(home.ACTION_PAUSE)(handle_pause_button)
+    app.action(home.ACTION_RESUME)(handle_resume_button)
     app.action(program.ACTION_EDIT_SETTINGS)(handle_edit_settings)
+    app.action(program.ACTION_NEW_PROGRAM)(handle_new_program)
+    app.action(program.ACTION_PROGRAM_STATE)(handle_move_program)
+    app.action(program.ACTION_END_PROGRAM)(handle_move_program)
     app.action(program.ACTION_ANNOUNCE)(handle_announce)
     app.action(program.ACTION_AUDIT)(handle_audit_log)
+    app.action(program.ACTION_REFRESH_HOME)(handle_refresh_home)
     app.action(roster.ACTION_OPEN_ROSTER)(handle_open_roster)
     app.action(roster.ACTION_SEARCH)(handle_search)
     app.action(roster.ACTION_PREVIOUS)(handle_page)

@@ -1,45 +1,100 @@
-"""Admin buttons on the Home tab. Each one checks, on the server, that the clicker is an admin."""
+"""Admin buttons on the Home tab. Each one checks, on the server, that the clicker is an admin, and that the
+program its value names belongs to the clicker's workspace."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import participation
 from bot.deps import deps
-from bot.home import publish_home
-from bot.programs import announce, program_fields
+from bot.home import publish_home, refresh_program_homes
+from bot.programs import announce, default_fields, move, program_fields
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
-from prompts.program import AUDIT_MODAL_ENTRIES, audit_modal, settings_modal
+from handlers.common import program_id_of, tell
+from prompts.program import (
+    AUDIT_MODAL_ENTRIES,
+    audit_modal,
+    move_result_reply,
+    program_gone_reply,
+    settings_modal,
+)
 from storage import repositories as repo
 
 
 async def handle_edit_settings(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
     if (who := await admin_or_refuse(body, context, client)) is None:
         return
-    team_id, user_id = who
-    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
-    view = settings_modal(program_fields(enrolment.program))
+    team_id, _ = who
+    program_id = program_id_of(action)
+    async with deps(context).db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id) if program_id else None
+    if program is None:
+        await tell(client, None, body, program_gone_reply())
+        return
+    view = settings_modal(program_fields(program))
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
 
-async def handle_announce(
+async def handle_new_program(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    if await admin_or_refuse(body, context, client) is None:
+        return
+    view = settings_modal(default_fields(datetime.now(UTC).date()))
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
+
+
+async def handle_move_program(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """Open, start or end a program (Slack asked the admin to confirm first). Value: ``id:from:to``."""
+    await ack()
+    if (who := await admin_or_refuse(body, context, client)) is None:
+        return
+    team_id, user_id = who
+    raw_id, _, states = str(action.get("value") or "").partition(":")
+    from_state, _, to_state = states.partition(":")
+    program_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12 else 0
+    outcome = await move(
+        deps(context),
+        team_id=team_id,
+        actor_id=user_id,
+        program_id=program_id,
+        from_state=from_state,
+        to_state=to_state,
+    )
+    async with deps(context).db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
+    if program is None:
+        await tell(client, None, body, program_gone_reply())
+        return
+    await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
+    if outcome == "moved":
+        await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)
+
+
+async def handle_announce(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
     if (who := await admin_or_refuse(body, context, client)) is None:
         return
     team_id, user_id = who
-    reply = await announce(deps(context), client, team_id=team_id, actor_id=user_id)
+    reply = await announce(
+        deps(context), client, team_id=team_id, actor_id=user_id, program_id=program_id_of(action) or 0
+    )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
-    await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")
+    await tell(client, None, body, reply)
 
 
 async def handle_audit_log(
@@ -53,3 +108,14 @@ async def handle_audit_log(
         entries = await repo.audit_entries(session, team_id=team_id, limit=AUDIT_MODAL_ENTRIES)
     view = audit_modal([entry.model_dump() for entry in entries])
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
+
+
+async def handle_refresh_home(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """*Refresh*: the latest figures (the Home tab is also republished each time it is opened)."""
+    await ack()
+    if (who := await admin_or_refuse(body, context, client)) is None:
+        return
+    team_id, user_id = who
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

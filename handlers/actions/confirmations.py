@@ -13,7 +13,7 @@ from bot.deps import deps
 from bot.errors import NotEnrolledError
 from bot.home import publish_home
 from bot.slack import try_call
-from handlers.common import team_and_user
+from handlers.common import program_id_of, team_and_user
 from prompts import messages
 from prompts.blocks import Reply
 
@@ -23,17 +23,27 @@ async def _answer(respond: AsyncRespond, reply: Reply) -> None:
 
 
 async def handle_confirm_leave(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
 ) -> None:
+    """From ``/mentor leave`` (replaces the question) or the Home tab (Slack asked to confirm; Home refreshes)."""
     await ack()
     team_id, user_id = team_and_user(body)
     db = deps(context).db
+    from_message = bool(body.get("response_url"))
     try:
-        await participation.leave(db, team_id=team_id, user_id=user_id)
+        left = await participation.leave(db, team_id=team_id, user_id=user_id, program_id=program_id_of(action))
     except NotEnrolledError:
-        await _answer(respond, messages.not_enrolled_reply())
+        if from_message:
+            await _answer(respond, messages.not_enrolled_reply())
+        await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
         return
-    await _answer(respond, messages.left_reply())
+    if from_message:
+        await _answer(respond, messages.left_reply([e.program.name for e in left]))
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
 
 

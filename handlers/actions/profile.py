@@ -11,18 +11,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.deps import deps
 from bot.profile import answers_from_json
-from bot.slack import try_call
-from handlers.common import open_optin, team_and_user
-from prompts.messages import form_failed_reply
+from handlers.common import open_optin, program_id_of, team_and_user, tell
 
 
 async def handle_open_form(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
 ) -> None:
+    """The button's value names the program (Home tab); without one, the form picks the likeliest."""
     await ack()
     team_id, user_id = team_and_user(body)
-    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
-    await open_optin(client, trigger_id=body["trigger_id"], enrolment=enrolment)
+    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    failed = await open_optin(
+        client, trigger_id=body["trigger_id"], enrolments=enrolments, program_id=program_id_of(action)
+    )
+    if failed is not None:
+        await tell(client, respond, body, failed)
 
 
 async def handle_retry_form(
@@ -36,9 +44,8 @@ async def handle_retry_form(
     """Reopen the form with the answers whose saving failed (carried in the button's value)."""
     await ack()
     team_id, user_id = team_and_user(body)
-    enrolment = await participation.current(deps(context).db, team_id=team_id, user_id=user_id)
+    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
     answers = answers_from_json(action.get("value", ""))
-    opened = await open_optin(client, trigger_id=body["trigger_id"], enrolment=enrolment, answers=answers)
-    if not opened and respond is not None:
-        reply = form_failed_reply()
-        await try_call(respond(response_type="ephemeral", replace_original=False, **reply.as_kwargs()), what="respond")
+    failed = await open_optin(client, trigger_id=body["trigger_id"], enrolments=enrolments, answers=answers)
+    if failed is not None:
+        await tell(client, respond, body, failed)

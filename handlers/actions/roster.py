@@ -15,25 +15,35 @@ from bot.home import publish_home
 from bot.roster import act_on_person, roster_view
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
-from handlers.common import team_and_user
+from handlers.common import program_id_of, team_and_user
 from prompts.messages import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
-from prompts.roster import person_result
+from prompts.roster import gone_modal, person_result
 
 
-def _position(body: dict[str, Any]) -> tuple[int, str]:
-    """Page and search of the roster modal the click came from."""
+def _position(body: dict[str, Any]) -> tuple[int, int, str]:
+    """Program, page and search of the roster modal the click came from."""
     try:
         meta = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
-        return int(meta.get("page", 0)), str(meta.get("query", ""))
+        return int(meta.get("program_id", 0)), int(meta.get("page", 0)), str(meta.get("query", ""))
     except (ValueError, TypeError, AttributeError):
-        return 0, ""
+        return 0, 0, ""
+
+
+async def _roster(
+    context: AsyncBoltContext, team_id: str, *, program_id: int, page: int, query: str, notice: str = ""
+) -> dict[str, Any]:
+    view = await roster_view(
+        deps(context), team_id=team_id, program_id=program_id, page=page, query=query, notice=notice
+    )
+    return view if view is not None else gone_modal()
 
 
 async def _show(
     client: AsyncWebClient, context: AsyncBoltContext, body: dict[str, Any], *, page: int, query: str, notice: str = ""
 ) -> None:
-    team_id, user_id = team_and_user(body)
-    view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=page, query=query, notice=notice)
+    team_id, _ = team_and_user(body)
+    program_id, _, _ = _position(body)
+    view = await _roster(context, team_id, program_id=program_id, page=page, query=query, notice=notice)
     current = body.get("view") or {}
     await try_call(
         client.views_update(view_id=current.get("id"), hash=current.get("hash"), view=view), what="views.update"
@@ -41,13 +51,13 @@ async def _show(
 
 
 async def handle_open_roster(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
     if (who := await admin_or_refuse(body, context, client)) is None:
         return
-    team_id, user_id = who
-    view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=0, query="")
+    team_id, _ = who
+    view = await _roster(context, team_id, program_id=program_id_of(action) or 0, page=0, query="")
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
 
@@ -70,7 +80,7 @@ async def handle_page(
         wanted = json.loads(action.get("value") or "{}")
         page, query = int(wanted.get("page", 0)), str(wanted.get("query", ""))
     except (ValueError, TypeError, AttributeError):
-        page, query = _position(body)
+        _, page, query = _position(body)
     await _show(client, context, body, page=page, query=query)
 
 
@@ -87,7 +97,7 @@ async def handle_person(
     person, outcome = await act_on_person(
         deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=int(raw_id)
     )
-    page, query = _position(body)
+    _, page, query = _position(body)
     notice = person_result(person, outcome) if person else "That person is no longer in this program."
     await _show(client, context, body, page=page, query=query, notice=notice)
     if person and outcome in ADMIN_CHANGES:
@@ -106,5 +116,6 @@ async def handle_roster_submission(
         await ack(response_action="errors", errors={"roster_search": not_admin_reply().text})
         return
     value = ((view["state"]["values"].get("roster_search") or {}).get("roster_search") or {}).get("value") or ""
-    new_view = await roster_view(deps(context), team_id=team_id, user_id=user_id, page=0, query=value.strip())
+    program_id, _, _ = _position(body)
+    new_view = await _roster(context, team_id, program_id=program_id, page=0, query=value.strip())
     await ack(response_action="update", view=new_view)

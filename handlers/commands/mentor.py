@@ -16,7 +16,8 @@ from bot.acks import pending_acks
 from bot.commands import Command, UnknownCommandError, parse
 from bot.deps import Deps, deps
 from bot.errors import NotEnrolledError, PauseDateError
-from bot.home import publish_home
+from bot.home import employee_programs, publish_home
+from bot.participation import Enrolment
 from bot.slack import try_call
 from handlers.common import open_optin
 from prompts import messages
@@ -40,43 +41,68 @@ class Request:
         return self.deps.db
 
 
+async def _programs(req: Request) -> list[Enrolment]:
+    return await participation.programs_for(req.db, team_id=req.team_id, user_id=req.user_id)
+
+
+def _status(enrolments: list[Enrolment]) -> Reply:
+    """The person's state in every program they have a row in, or an invitation to join."""
+    mine = [e for e in enrolments if e.participant is not None]
+    latest = participation.latest_profile(enrolments)
+    if not mine or latest is None:
+        return (
+            messages.not_enrolled_reply() if any(e.joinable for e in enrolments) else messages.no_open_program_reply()
+        )
+    items = [{**item, "program_state": item["state"], "state": item["my_state"]} for item in employee_programs(mine)]
+    return messages.status_reply(programs=items, answers=latest.answers(), timezone=latest.timezone)
+
+
 async def _form(req: Request) -> Reply | None:
     """``/mentor`` (status once enrolled), ``join`` and ``edit``: the opt-in modal, pre-filled if possible."""
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    if enrolment.enrolled and req.command.name == "":
-        return messages.status_or_join_reply(enrolment.program.name, enrolment.participant)
-    if not await open_optin(req.client, trigger_id=req.trigger_id, enrolment=enrolment):
-        return messages.form_failed_reply()
-    return None
+    enrolments = await _programs(req)
+    if req.command.name == "" and any(e.enrolled for e in enrolments):
+        return _status(enrolments)
+    return await open_optin(req.client, trigger_id=req.trigger_id, enrolments=enrolments)
 
 
-async def _status(req: Request) -> Reply:
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    return messages.status_or_join_reply(enrolment.program.name, enrolment.participant)
+async def _show_status(req: Request) -> Reply:
+    return _status(await _programs(req))
+
+
+def _names(enrolments: list[Enrolment]) -> list[str]:
+    return [e.program.name for e in enrolments]
 
 
 async def _pause(req: Request) -> Reply:
     until = req.command.pause_until
-    await participation.pause(req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC))
+    paused = await participation.pause(
+        req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
+    )
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
-    return messages.paused_reply(until)
+    return messages.paused_reply(until, _names(paused))
 
 
 async def _resume(req: Request) -> Reply:
-    if not await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id):
+    resumed = await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id)
+    if not resumed:
         return messages.already_active_reply()
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
-    return messages.resumed_reply()
+    return messages.resumed_reply(_names(resumed))
 
 
 async def _leave(req: Request) -> Reply:
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    return messages.leave_confirm_reply() if enrolment.enrolled else messages.not_enrolled_reply()
+    mine = [(e.program.id, e.program.name) for e in await _programs(req) if e.enrolled and e.joinable]
+    return (
+        messages.leave_confirm_reply([(pid, name) for pid, name in mine if pid])
+        if mine
+        else messages.not_enrolled_reply()
+    )
 
 
 async def _delete(req: Request) -> Reply:
-    enrolment = await participation.current(req.db, team_id=req.team_id, user_id=req.user_id)
-    return messages.delete_confirm_reply() if enrolment.participant else messages.nothing_to_delete_reply()
+    enrolments = await _programs(req)
+    has_data = any(e.participant is not None for e in enrolments)
+    return messages.delete_confirm_reply() if has_data else messages.nothing_to_delete_reply()
 
 
 async def _help(req: Request) -> Reply:
@@ -88,7 +114,7 @@ SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
     "": _form,
     "join": _form,
     "edit": _form,
-    "status": _status,
+    "status": _show_status,
     "pause": _pause,
     "resume": _resume,
     "leave": _leave,

@@ -2,7 +2,9 @@ from slack_bolt.async_app import AsyncApp
 
 from handlers.actions.roster import handle_roster_submission
 from handlers.views.optin import handle_optin_submission
+from handlers.views.pause import handle_pause_submission
 from handlers.views.program_settings import handle_settings_submission
+from prompts.home import PAUSE_CALLBACK_ID
 from prompts.optin import CALLBACK_ID
 from prompts.program import SETTINGS_CALLBACK_ID
 from prompts.roster import ROSTER_CALLBACK_ID
@@ -12,3 +14,4 @@ def register(app: AsyncApp) -> None:
     app.view(CALLBACK_ID)(handle_optin_submission)
     app.view(SETTINGS_CALLBACK_ID)(handle_settings_submission)
     app.view(ROSTER_CALLBACK_ID)(handle_roster_submission)
+    app.view(PAUSE_CALLBACK_ID)(handle_pause_submission)

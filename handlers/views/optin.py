@@ -20,12 +20,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import participation
 from bot.acks import pending_acks
 from bot.deps import deps
-from bot.home import publish_enrolment
-from bot.profile import profile_from_state
+from bot.errors import ProgramClosedError
+from bot.home import publish_home
+from bot.profile import chosen_program, profile_from_state
 from bot.slack import try_call, user_timezone
 from handlers.common import team_and_user
+from prompts.catalogue import program_topics
 from prompts.messages import profile_not_saved_dm, profile_saved_dm
-from prompts.optin import program_id_from_metadata
+from prompts.optin import ERRORS, PROGRAM, ROLE, program_id_from_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +36,25 @@ async def handle_optin_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     team_id, user_id = team_and_user(body)
-    profile, errors = profile_from_state(view["state"]["values"], user_id=user_id)
+    values = view["state"]["values"]
+    db = deps(context).db
+    program_id = chosen_program(values) or program_id_from_metadata(view.get("private_metadata", ""))
+    program = await participation.joinable_program(db, team_id=team_id, program_id=program_id)
+    if program is None or program.id is None:
+        where = PROGRAM if PROGRAM in values else ROLE
+        await ack(response_action="errors", errors={where: ERRORS["program_closed"]})
+        return
+    profile, errors = profile_from_state(values, user_id=user_id, catalogue=program_topics(program.topics))
     if profile is None:
         await ack(response_action="errors", errors=errors)
         return
     await ack()
     await pending_acks.wait_idle()
-    db = deps(context).db
-    program_id = program_id_from_metadata(view.get("private_metadata", ""))
     try:
         enrolment, joined = await participation.save_profile(
-            db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
+            db, team_id=team_id, user_id=user_id, program_id=program.id, profile=profile
         )
-    except (SQLAlchemyError, OSError):
+    except (SQLAlchemyError, OSError, ProgramClosedError):
         logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
         dm = profile_not_saved_dm(
             answers=profile.answers(),
@@ -56,6 +64,12 @@ async def handle_optin_submission(
         return
     tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
     enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
-    dm = profile_saved_dm(program_name=enrolment.program.name, answers=profile.answers(), timezone=tz, joined=joined)
+    dm = profile_saved_dm(
+        program_name=enrolment.program.name,
+        answers=profile.answers(),
+        timezone=tz,
+        joined=joined,
+        program_id=enrolment.program.id,
+    )
     await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
-    await publish_enrolment(client, deps(context), team_id=team_id, user_id=user_id, enrolment=enrolment)
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -1,7 +1,9 @@
-"""The program settings modal's submission: admins only, validated inline, audited, then the Home tab refreshed."""
+"""The program settings modal's submission (editing a program, or creating one): admins only, validated inline,
+audited; then the admin's Home tab, and those of the program's people, refreshed."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -10,12 +12,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.admins import is_admin
 from bot.deps import deps
-from bot.home import publish_home
+from bot.home import publish_home, refresh_program_homes
 from bot.programs import save_settings, settings_from_state
 from handlers.common import team_and_user
 from prompts.messages import NOT_ADMIN
 from prompts.optin import program_id_from_metadata
 from prompts.program import ERRORS, NAME
+
+
+def _is_new(private_metadata: str) -> bool:
+    try:
+        return json.loads(private_metadata or "{}").get("new") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 async def handle_settings_submission(
@@ -26,11 +35,13 @@ async def handle_settings_submission(
         await ack(response_action="errors", errors={NAME: NOT_ADMIN})
         return
     fields, errors = settings_from_state(view["state"]["values"])
-    program_id = program_id_from_metadata(view.get("private_metadata", ""))
-    if program_id is None:
+    metadata = view.get("private_metadata", "")
+    program_id = program_id_from_metadata(metadata)
+    changed: int | None = None
+    if program_id is None and not _is_new(metadata):
         errors = {NAME: ERRORS["stale"]}
     elif fields is not None:
-        errors = await save_settings(
+        changed, errors = await save_settings(
             deps(context), team_id=team_id, program_id=program_id, actor_id=user_id, fields=fields
         )
     if errors:
@@ -38,3 +49,5 @@ async def handle_settings_submission(
         return
     await ack()
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
+    if changed is not None and program_id is not None:
+        await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)

@@ -14,7 +14,7 @@ from bot.deps import Deps
 from bot.slack import _user_cache, make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
-from tests.program_state import settings_values
+from tests.program_state import first_program_id, settings_values
 from tests.slack_fake import FakeSlack
 from tests.slack_requests import SlackSender
 
@@ -36,9 +36,10 @@ async def audit(db: Database, team_id: str) -> list[AuditLog]:
         return list((await session.exec(select(AuditLog).where(AuditLog.team_id == team_id))).all())
 
 
-async def open_settings_as_admin(slack: SlackSender) -> dict:
+async def open_settings_as_admin(slack: SlackSender, db: Database, team_id: str) -> dict:
     slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view")
+    program_id = await first_program_id(db, team_id)
+    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(program_id))
     return (await slack.fake.wait_for("views.open"))[-1]["view"]
 
 
@@ -54,7 +55,7 @@ async def test_home_shows_the_admin_section_only_to_admins(slack: SlackSender) -
 
 
 async def test_admin_edits_settings_with_an_audit_trail(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     by_id = {b["block_id"]: b for b in view["blocks"]}
     assert by_id["program_name"]["element"]["initial_value"] == "Reverse mentoring"
     assert by_id["cadence"]["element"]["initial_option"]["value"] == "biweekly"
@@ -92,7 +93,7 @@ async def test_admin_edits_settings_with_an_audit_trail(slack: SlackSender, db: 
 async def test_bad_settings_get_inline_errors_and_change_nothing(
     slack: SlackSender, db: Database, team_id: str, answers: dict, errors: dict
 ) -> None:
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     status, body = await slack.submit_view(view, settings_values(**answers), user_id="UADMIN")
     assert status == 200
     got = json.loads(body)
@@ -105,15 +106,15 @@ async def test_bad_settings_get_inline_errors_and_change_nothing(
 
 
 async def test_name_already_taken(slack: SlackSender, db: Database, team_id: str) -> None:
+    view = await open_settings_as_admin(slack, db, team_id)
     async with db.session() as session:
         session.add(Program(team_id=team_id, name="Taken", state="draft"))
-    view = await open_settings_as_admin(slack)
     _, body = await slack.submit_view(view, settings_values(name="Taken"), user_id="UADMIN")
     assert json.loads(body)["errors"] == {"program_name": "Another program in this workspace already has this name."}
 
 
 async def test_non_admin_forging_the_button_gets_a_refusal(slack: SlackSender) -> None:
-    status, _ = await slack.click("edit_program_settings", user_id="U100", container="view")
+    status, _ = await slack.click("edit_program_settings", user_id="U100", container="view", value="1")
     assert status == 200
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
@@ -121,7 +122,7 @@ async def test_non_admin_forging_the_button_gets_a_refusal(slack: SlackSender) -
 
 
 async def test_non_admin_forging_the_submission_changes_nothing(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     status, body = await slack.submit_view(view, settings_values(name="Hijacked"), user_id="U100")
     assert status == 200
     assert json.loads(body)["errors"]["program_name"].startswith("Only program admins")
@@ -136,7 +137,7 @@ async def test_forged_program_of_another_workspace_is_refused(slack: SlackSender
         session.add(other)
         await session.flush()
         other_id = other.id
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     view["private_metadata"] = json.dumps({"program_id": other_id})
     _, body = await slack.submit_view(view, settings_values(name="Mine now"), user_id="UADMIN")
     assert json.loads(body)["errors"]["program_name"].startswith("This form is out of date")
@@ -167,9 +168,7 @@ async def test_who_is_an_admin(settings: Settings, db: Database, team_id: str, f
 
 
 async def set_channel(db: Database, team_id: str, channel: str | None) -> None:
-    from bot import participation
-
-    await participation.current(db, team_id=team_id, user_id="UADMIN")  # creates the default program
+    await first_program_id(db, team_id)
     async with db.session() as session:
         [program] = (await session.exec(select(Program).where(Program.team_id == team_id))).all()
         program.channel_id = channel
@@ -181,7 +180,9 @@ async def test_announce_posts_the_invitation_and_join_opens_the_form(
 ) -> None:
     slack.fake.add_user("UADMIN", is_admin=True)
     await set_channel(db, team_id, "C0ANNOUNCE")
-    await slack.click("announce_program", user_id="UADMIN", container="view")
+    await slack.click(
+        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(db, team_id))
+    )
     posts = await slack.fake.wait_for("chat.postMessage", count=2)
     [invitation] = [p for p in posts if p["channel"] == "C0ANNOUNCE"]
     assert "Join Reverse mentoring" in invitation["text"]
@@ -213,7 +214,9 @@ async def test_announce_problems_are_explained(
     await set_channel(db, team_id, channel)
     if error:
         slack.fake.fail("chat.postMessage", error=error)
-    await slack.click("announce_program", user_id="UADMIN", container="view")
+    await slack.click(
+        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(db, team_id))
+    )
     told = [
         p for p in await slack.fake.wait_for("chat.postMessage", count=2 if error else 1) if p["channel"] == "UADMIN"
     ]
@@ -223,14 +226,16 @@ async def test_announce_problems_are_explained(
 
 async def test_non_admin_cannot_announce(slack: SlackSender, db: Database, team_id: str) -> None:
     await set_channel(db, team_id, "C0ANNOUNCE")
-    await slack.click("announce_program", user_id="U100", container="view")
+    await slack.click(
+        "announce_program", user_id="U100", container="view", value=str(await first_program_id(db, team_id))
+    )
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
     assert await audit(db, team_id) == []
 
 
 async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     await slack.submit_view(view, settings_values(name="Renamed"), user_id="UADMIN")
     await slack.click("open_audit_log", user_id="UADMIN", container="view")
     modal = (await slack.fake.wait_for("views.open", count=2))[-1]["view"]
@@ -244,7 +249,7 @@ async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database,
 
 
 async def test_saving_unchanged_settings_writes_no_audit_entry(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack)
+    view = await open_settings_as_admin(slack, db, team_id)
     await slack.submit_view(view, settings_values(), user_id="UADMIN")
     await slack.fake.wait_for("views.publish")
     await slack.submit_view(view, settings_values(), user_id="UADMIN")

@@ -15,6 +15,7 @@ from bot.profile import Profile
 from bot.slack import _user_cache
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
+from tests.program_state import first_program_id
 from tests.slack_requests import SlackSender
 
 DEPARTMENTS = ("Legal", "Sales", "IT")
@@ -26,9 +27,12 @@ def fresh_role_cache() -> None:
 
 
 async def seed(db: Database, team_id: str, count: int) -> None:
+    program_id = await first_program_id(db, team_id)
     for i in range(count):
         profile = Profile("mentor", DEPARTMENTS[i % 3], i % 40, ["ai_tools"], [], "Share", "video", None)
-        await participation.save_profile(db, team_id=team_id, user_id=f"U{i:04d}", program_id=None, profile=profile)
+        await participation.save_profile(
+            db, team_id=team_id, user_id=f"U{i:04d}", program_id=program_id, profile=profile
+        )
 
 
 async def block_action(
@@ -59,15 +63,16 @@ def people_in(view: dict[str, Any]) -> list[str]:
     ]
 
 
-async def open_roster(slack: SlackSender) -> dict[str, Any]:
+async def open_roster(slack: SlackSender, db: Database) -> dict[str, Any]:
     slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("open_roster", user_id="UADMIN", container="view")
+    program_id = await first_program_id(db, slack.team_id)
+    await slack.click("open_roster", user_id="UADMIN", container="view", value=str(program_id))
     return (await slack.fake.wait_for("views.open"))[-1]["view"]
 
 
 async def test_roster_pages_and_searches(slack: SlackSender, db: Database, team_id: str) -> None:
     await seed(db, team_id, 45)
-    view = await open_roster(slack)
+    view = await open_roster(slack, db)
     assert view["callback_id"] == "roster"
     assert "*45 people* · page 1 of 3" in json.dumps(view, ensure_ascii=False)
     assert people_in(view)[:2] == ["<@U0000>", "<@U0001>"] and len(people_in(view)) == 20
@@ -96,7 +101,7 @@ async def test_roster_pages_and_searches(slack: SlackSender, db: Database, team_
 
 async def test_actions_on_a_person_are_applied_and_audited(slack: SlackSender, db: Database, team_id: str) -> None:
     await seed(db, team_id, 3)
-    view = await open_roster(slack)
+    view = await open_roster(slack, db)
     async with db.read() as session:
         person = (
             await session.exec(
@@ -169,7 +174,7 @@ async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSende
     await seed(db, other, 1)
     async with db.read() as session:
         pid = (await session.exec(select(Participant.id).where(Participant.team_id == other))).one()
-    view = await open_roster(slack)
+    view = await open_roster(slack, db)
     option = {"value": f"remove:{pid}"}
     await block_action(slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view)
     update = (await slack.fake.wait_for("views.update"))[-1]
@@ -181,7 +186,7 @@ async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSende
 
 async def test_promote_twice_and_demote(slack: SlackSender, db: Database, team_id: str) -> None:
     await seed(db, team_id, 1)
-    view = await open_roster(slack)
+    view = await open_roster(slack, db)
     async with db.read() as session:
         pid = (await session.exec(select(Participant.id).where(Participant.team_id == team_id))).one()
     for verb, notice in (("promote", "now a program admin"), ("promote", "already so"), ("demote", "no longer")):

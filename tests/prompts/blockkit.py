@@ -126,6 +126,18 @@ class _Checker:
         if chosen not in available:
             self.fail(where, f"initial option {chosen!r} is not one of the element's options")
 
+    def confirm(self, dialog: Any, where: str) -> None:
+        """A confirmation dialog: title ≤ 100, text ≤ 300, confirm and deny ≤ 30 (plain_text but the text)."""
+        if not isinstance(dialog, dict):
+            self.fail(where, "confirm must be a dict")
+            return
+        self.text(dialog.get("title"), f"{where}.title", max_len=100, plain_only=True)
+        self.text(dialog.get("text"), f"{where}.text", max_len=300)
+        self.text(dialog.get("confirm"), f"{where}.confirm", max_len=30, plain_only=True)
+        self.text(dialog.get("deny"), f"{where}.deny", max_len=30, plain_only=True)
+        if dialog.get("style") not in (None, "primary", "danger"):
+            self.fail(where, f"confirm style {dialog['style']!r} is not primary or danger")
+
     def element(self, element: Any, where: str) -> None:
         if not isinstance(element, dict):
             self.fail(where, "element must be a dict")
@@ -138,6 +150,8 @@ class _Checker:
                 self.fail(where, "button value is over 2000 characters")
             if element.get("style") not in (None, "primary", "danger"):
                 self.fail(where, f"button style {element['style']!r} is not primary or danger")
+            if "confirm" in element:
+                self.confirm(element["confirm"], f"{where}.confirm")
         elif kind in ("static_select", "multi_static_select"):
             self.action_id(element, where)
             self.placeholder(element, where)

@@ -1,4 +1,4 @@
-"""The Home tab for each participation state."""
+"""The Home tab: each program as the person sees it, for each participation state, and the pause modal."""
 
 from __future__ import annotations
 
@@ -7,15 +7,30 @@ from typing import Any
 
 import pytest
 
-from prompts.home import ABOUT, home_view
-from prompts.messages import ACTION_EDIT_PROFILE, ACTION_JOIN
+from prompts.home import ABOUT, ACTION_PAUSE, ACTION_RESUME, PROGRAMS_SHOWN, home_view, pause_modal
+from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN
 
 from .blockkit import assert_valid_view, buttons, walk_text
 from .samples import HOSTILE, OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, escape_problems, hostile_answers
 
 
-def home(state: str | None, *, objectives: str = OBJECTIVES, **kwargs: Any) -> dict[str, Any]:
-    view = home_view(program_name=PROGRAM, objectives=objectives, state=state, **kwargs)
+def program(mine: str | None = None, *, state: str = "open", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": 7,
+        "name": PROGRAM,
+        "objectives": OBJECTIVES,
+        "state": state,
+        "start_date": date(2027, 1, 11),
+        "end_date": date(2027, 4, 5),
+        "cadence": "biweekly",
+        "my_state": mine,
+        "paused_until": None,
+        **extra,
+    }
+
+
+def home(*programs: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    view = home_view(programs=list(programs), **kwargs)
     assert_valid_view(view)
     return view
 
@@ -25,75 +40,73 @@ def mrkdwn(view: dict[str, Any]) -> str:
 
 
 def test_common_frame() -> None:
-    view = home("active", answers=answers())
+    view = home(program("active"), answers=answers())
     assert view["type"] == "home"
-    assert view["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": PROGRAM, "emoji": True}}
-    assert view["blocks"][1]["text"]["text"] == ABOUT
-    assert view["blocks"][2]["text"]["text"] == f"*Objectives*\n{OBJECTIVES}"
-    assert view["blocks"][3] == {"type": "divider"}
-    assert view["blocks"][-1]["type"] == "context"
+    assert view["blocks"][0]["text"]["text"] == "Reverse mentoring"
+    assert ABOUT in mrkdwn(view)
     assert "`/mentor help`" in view["blocks"][-1]["elements"][0]["text"]
 
 
-def test_no_objectives_no_objectives_section() -> None:
-    view = home(None, objectives="")
-    assert "*Objectives*" not in mrkdwn(view)
-    assert view["blocks"][2] == {"type": "divider"}
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"state": None},
-        {"state": None, "answers": None},
-        {"state": "active", "answers": None},
-    ],
-    ids=["not enrolled", "no answers", "state without answers"],
-)
-def test_not_taking_part_offers_join_and_shows_no_profile(kwargs: dict[str, Any]) -> None:
-    view = home(**kwargs)
+def test_someone_not_enrolled_sees_the_program_its_objectives_time_frame_and_join() -> None:
+    view = home(program())
     text = mrkdwn(view)
-    assert "*You're not taking part yet.*" in text
-    assert "*Department:*" not in text
-    assert "Finance" not in text, "erased answers must not be shown"
+    assert f"*{PROGRAM}* · 2027-01-11 → 2027-04-05 · pairs meet every 2 weeks" in text
+    assert f"*Objectives:* {OBJECTIVES}" in text and "not taking part yet" in text
     [join] = buttons(view["blocks"])
-    assert (join["action_id"], join["text"]["text"], join["style"]) == (ACTION_JOIN, "Join", "primary")
+    assert (join["action_id"], join["value"], join["style"]) == (ACTION_JOIN, "7", "primary")
+    assert "Your profile" not in text
+
+
+def test_no_program_open() -> None:
+    view = home()
+    assert "No program is open for sign-ups" in mrkdwn(view)
+    assert buttons(view["blocks"]) == []
 
 
 @pytest.mark.parametrize(
-    ("state", "until", "status"),
+    ("mine", "until", "status", "toggle"),
     [
-        ("active", None, "*Your status:* taking part"),
-        ("paused", PAUSED_UNTIL, "*Your status:* paused until 2027-01-31"),
-        ("paused", None, "*Your status:* paused"),
-        ("left", None, "*Your status:* left the program"),
+        ("active", None, "*Your status:* taking part", ACTION_PAUSE),
+        ("paused", PAUSED_UNTIL, "*Your status:* paused until 2027-01-31", ACTION_RESUME),
+        ("paused", None, "*Your status:* paused until you resume", ACTION_RESUME),
     ],
 )
-def test_enrolled_states(state: str, until: date | None, status: str) -> None:
-    view = home(state, paused_until=until, answers=answers(), timezone="Europe/Paris")
-    statuses = [
-        b["text"]["text"] for b in view["blocks"] if b.get("text", {}).get("text", "").startswith("*Your status:*")
-    ]
-    assert statuses == [status]
+def test_taking_part_shows_status_pair_and_the_mentor_actions(
+    mine: str, until: date | None, status: str, toggle: str
+) -> None:
+    view = home(program(mine, paused_until=until), answers=answers(), timezone="Europe/Paris")
     text = mrkdwn(view)
-    assert "*Department:* Finance" in text
-    assert "*Time zone:* Europe/Paris" in text
-    assert "not taking part" not in text
-    [button] = buttons(view["blocks"])
-    if state == "left":
-        assert (button["action_id"], button["text"]["text"], button["style"]) == (ACTION_JOIN, "Join again", "primary")
-    else:
-        assert (button["action_id"], button["text"]["text"]) == (ACTION_EDIT_PROFILE, "Edit profile")
+    assert status in text and "*Your pair:* not matched yet" in text
+    assert "*Department:* Finance" in text and "Europe/Paris" in text
+    ids = [(b["action_id"], b["value"]) for b in buttons(view["blocks"])]
+    assert ids == [(ACTION_EDIT_PROFILE, "7"), (toggle, "7"), (ACTION_CONFIRM_LEAVE, "7")]
+    leave = buttons(view["blocks"])[-1]
+    assert leave["confirm"]["style"] == "danger" and PROGRAM in leave["confirm"]["text"]["text"]
+
+
+def test_left_offers_join_again_and_ended_offers_nothing() -> None:
+    view = home(program("left"), program("active", state="ended", id=8, name="Old"), answers=answers())
+    text = mrkdwn(view)
+    assert "you left this program" in text and "*Old* · " in text and "has ended" in text
+    assert [(b["text"]["text"], b["value"]) for b in buttons(view["blocks"])] == [("Join again", "7")]
+
+
+def test_many_programs_are_capped_with_a_pointer_to_status() -> None:
+    many = [program("active", id=i, name=f"P{i}") for i in range(PROGRAMS_SHOWN + 3)]
+    view = home(*many, answers=answers())
+    assert "…and 3 more" in mrkdwn(view)
+    assert len({b["value"] for b in buttons(view["blocks"])}) == PROGRAMS_SHOWN
 
 
 def test_user_and_program_text_is_escaped() -> None:
-    view = home_view(
-        program_name=PROGRAM, objectives=HOSTILE, state="active", answers=hostile_answers(), timezone="<!everyone>"
-    )
+    view = home(program("active", name=HOSTILE, objectives=HOSTILE), answers=hostile_answers(), timezone="<!here>")
+    assert escape_problems(walk_text(view, "mrkdwn")) == []
+
+
+def test_pause_modal() -> None:
+    view = pause_modal(program_id=7, program_name=HOSTILE)
     assert_valid_view(view)
-    texts = walk_text(view, "mrkdwn")
-    assert escape_problems(texts) == []
-    assert not any("<!everyone>" in t for t in texts)
-    joined = "\n".join(texts)
-    assert "*Department:* &lt;!channel&gt;" in joined
-    assert "*Objectives*\n&lt;!channel&gt;" in joined
+    assert view["private_metadata"] == '{"program_id": 7}'
+    assert escape_problems(walk_text(view, "mrkdwn")) == []
+    [date_input] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert date_input["optional"] is True and date_input["element"]["type"] == "datepicker"

@@ -99,9 +99,7 @@ def test_profile_fields_with_nothing_filled_in() -> None:
 def test_user_text_is_escaped_in_profile_dm_and_status() -> None:
     replies = [
         messages.profile_saved_dm(program_name=PROGRAM, answers=hostile_answers(), timezone="<!here>", joined=True),
-        messages.status_reply(
-            program_name=PROGRAM, state="active", paused_until=None, answers=hostile_answers(), timezone="<!here>"
-        ),
+        messages.status_reply(programs=[_item(state="active")], answers=hostile_answers(), timezone="<!here>"),
     ]
     for reply in replies:
         assert_valid_reply(reply)
@@ -115,10 +113,12 @@ def test_user_text_is_escaped_in_profile_dm_and_status() -> None:
         assert escape_problems([reply.text]) == []
 
 
+def _item(name: str = PROGRAM, *, state: str = "active", until: date | None = None, program_state: str = "open"):
+    return {"id": 3, "name": name, "program_state": program_state, "state": state, "paused_until": until}
+
+
 def test_status_escapes_the_program_name() -> None:
-    reply = messages.status_reply(
-        program_name=HOSTILE, state="active", paused_until=None, answers=answers(), timezone=None
-    )
+    reply = messages.status_reply(programs=[_item(HOSTILE)], answers=answers(), timezone=None)
     assert escape_problems(walk_text(reply.blocks, "mrkdwn")) == []
 
 
@@ -132,9 +132,7 @@ def test_status_escapes_the_program_name() -> None:
     ],
 )
 def test_status_reply(state: str, until: date | None, where: str) -> None:
-    reply = messages.status_reply(
-        program_name=PROGRAM, state=state, paused_until=until, answers=answers(), timezone=None
-    )
+    reply = messages.status_reply(programs=[_item(state=state, until=until)], answers=answers(), timezone=None)
     assert_valid_reply(reply)
     assert reply.blocks[0]["text"]["text"] == f"*{PROGRAM}*: you are {where}."
     assert reply.text == f"{PROGRAM}: you are {where}."
@@ -162,7 +160,7 @@ def test_paused_replies_name_the_date_or_how_to_come_back() -> None:
 @pytest.mark.parametrize(
     ("reply", "danger_action", "danger_text", "cancel_text"),
     [
-        (messages.leave_confirm_reply(), messages.ACTION_CONFIRM_LEAVE, "Leave the program", "Stay"),
+        (messages.leave_confirm_reply([(4, PROGRAM)]), messages.ACTION_CONFIRM_LEAVE, "Leave the program", "Stay"),
         (messages.delete_confirm_reply(), messages.ACTION_CONFIRM_DELETE, "Erase my data", "Keep my data"),
     ],
 )
@@ -208,13 +206,35 @@ def test_replies_for_people_who_left_say_how_to_rejoin() -> None:
         assert "`/mentor join`" in reply.text
 
 
-def test_status_or_join_reply_offers_join_without_a_profile_and_status_with_one() -> None:
-    from storage.models import Participant
+def test_status_lists_every_program_and_offers_the_right_button() -> None:
+    items = [
+        _item("Digital 2027", state="paused", until=PAUSED_UNTIL),
+        _item("AI 2026", state="left", program_state="ended"),
+    ]
+    reply = messages.status_reply(programs=items, answers=answers(), timezone=None)
+    lines = reply.blocks[0]["text"]["text"].splitlines()
+    assert lines == [
+        "*Digital 2027*: you are paused until 2027-01-31.",
+        "*AI 2026* has ended: thank you for taking part.",
+    ]
+    [edit] = buttons(reply.blocks)
+    assert (edit["action_id"], edit["value"]) == (messages.ACTION_EDIT_PROFILE, "3")
+    left = messages.status_reply(programs=[_item(state="left")], answers=answers(), timezone=None)
+    assert [b["action_id"] for b in buttons(left.blocks)] == [messages.ACTION_JOIN]
 
-    assert "join_program" in str(messages.status_or_join_reply("P", None).blocks)
-    left = Participant(team_id="T", program_id=1, user_id="U", role="mentor", state="left", department="Ops")
-    reply = messages.status_or_join_reply("P", left)
-    assert "left the program" in reply.text
-    assert "join_program" in str(reply.blocks) and "edit_profile" not in str(reply.blocks)
-    paused = Participant(team_id="T", program_id=1, user_id="U", role="mentee", state="paused", department="Ops")
-    assert "edit_profile" in str(messages.status_or_join_reply("P", paused).blocks)
+
+def test_leaving_several_programs_offers_one_button_each() -> None:
+    reply = messages.leave_confirm_reply([(1, "Digital"), (2, "<!channel>")])
+    assert_valid_reply(reply)
+    leave = [b for b in buttons(reply.blocks) if b["action_id"] == messages.ACTION_CONFIRM_LEAVE]
+    assert [(b["text"]["text"], b["value"], b["style"]) for b in leave] == [
+        ("Leave Digital", "1", "danger"),
+        ("Leave <!channel>", "2", "danger"),
+    ]
+    assert buttons(reply.blocks)[-1]["action_id"] == messages.ACTION_CANCEL
+
+
+def test_paused_and_resumed_name_the_programs_when_there_are_several() -> None:
+    assert " in A, B until 2027-01-31" in messages.paused_reply(PAUSED_UNTIL, ["A", "B"]).text
+    assert " in " not in messages.paused_reply(PAUSED_UNTIL, ["A"]).text
+    assert "active again in A, &lt;B&gt;" in messages.resumed_reply(["A", "<B>"]).text

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+import pytest
 
 from prompts.home import home_view
 from prompts.program import admin_section, settings_modal
 from storage.models import default_rules
-from tests.prompts.blockkit import assert_valid_blocks, assert_valid_view
+from tests.prompts.blockkit import assert_valid_blocks, assert_valid_view, buttons
 
 PROGRAM = {
     "id": 7,
@@ -51,14 +53,43 @@ def test_settings_modal_without_optional_values() -> None:
 
 def test_admin_section_counts_and_escapes() -> None:
     counts = {("active", "mentor"): 1200, ("active", "mentee"): 700, ("paused", "either"): 90, ("left", "mentee"): 10}
-    blocks = admin_section(PROGRAM, counts)
+    blocks = admin_section([PROGRAM], {7: counts})
     text = str(blocks)
     assert "*Taking part:* 1990 (reverse mentors 1200, mentees 700, either 90)" in text
     assert "*paused:* 90 · *left:* 10" in text
-    assert "<#C123>" in text and "Friday at 16:30" in text
-    view = home_view(program_name=PROGRAM["name"], objectives=PROGRAM["objectives"], state=None)
+    assert "<#C123>" in text and "Friday at 16:30" in text and "*Topics:* 16" in text
+    view = home_view(programs=[{**PROGRAM, "my_state": None}])
     view["blocks"] += blocks
     assert_valid_blocks(view["blocks"], 100)
+
+
+@pytest.mark.parametrize(
+    ("state", "moves"),
+    [
+        ("draft", [("open", "primary"), ("ended", "danger")]),
+        ("open", [("running", "primary"), ("ended", "danger")]),
+        ("running", [("ended", "danger")]),
+        ("ended", []),
+    ],
+)
+def test_each_state_offers_its_next_moves_with_a_confirmation(state: str, moves: list[tuple[str, str]]) -> None:
+    blocks = admin_section([{**PROGRAM, "state": state}], {})
+    found = [b for b in buttons(blocks) if b["action_id"] in ("move_program", "end_program")]
+    assert [(b["value"].split(":")[2], b["style"]) for b in found] == moves
+    assert all(b["value"].startswith(f"7:{state}:") and b["confirm"]["title"]["text"] for b in found)
+    announce = [b for b in buttons(blocks) if b["action_id"] == "announce_program"]
+    assert bool(announce) is (state in ("open", "running"))
+
+
+def test_fifty_programs_with_a_big_employee_part_stay_under_100_blocks() -> None:
+    from tests.prompts.samples import long_answers
+
+    programs = [{**PROGRAM, "id": i, "state": ("draft", "open", "running", "ended")[i % 4]} for i in range(50)]
+    audit = [{"actor_id": "U1", "action": "program.settings", "at": datetime(2027, 1, 1), "after": {"name": 1}}] * 9
+    view = home_view(programs=[{**p, "my_state": "active"} for p in programs], answers=long_answers())
+    view["blocks"] += admin_section(programs, {i: {("active", "mentor"): i} for i in range(50)}, audit)
+    assert_valid_view(view)
+    assert "older ended program(s) not shown" in str(view["blocks"])
 
 
 def test_announcement_and_results() -> None:

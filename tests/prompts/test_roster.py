@@ -24,6 +24,7 @@ def people(n: int) -> list[dict]:
 
 def test_a_page_of_a_2000_person_program_is_valid() -> None:
     view = roster_modal(
+        program_id=1,
         program_name="P" * 100,
         people=people(PAGE_SIZE),
         total=2000,
@@ -39,11 +40,17 @@ def test_a_page_of_a_2000_person_program_is_valid() -> None:
 
 
 def test_overflow_offers_only_what_applies() -> None:
-    view = roster_modal(program_name="P", people=people(3), total=3, page=0, query="", departments=[])
+    view = roster_modal(program_id=1, program_name="P", people=people(3), total=3, page=0, query="", departments=[])
     menus = [[o["value"].split(":")[0] for o in b["accessory"]["options"]] for b in view["blocks"] if "accessory" in b]
     assert menus == [["pause", "remove", "promote"], ["resume", "remove", "promote"], ["resume", "promote"]]
     admin = roster_modal(
-        program_name="P", people=[{**people(1)[0], "admin": True}], total=1, page=0, query="", departments=[]
+        program_id=1,
+        program_name="P",
+        people=[{**people(1)[0], "admin": True}],
+        total=1,
+        page=0,
+        query="",
+        departments=[],
     )
     assert [o["value"].split(":")[0] for o in admin["blocks"][-1]["accessory"]["options"]] == [
         "pause",

@@ -13,6 +13,7 @@ from bot.profile import Profile
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Participant, Program
+from tests.program_state import first_program_id
 
 PROFILE = Profile(
     role="mentor",
@@ -26,22 +27,37 @@ PROFILE = Profile(
 )
 
 
+async def enrolment_of(db: Database, team_id: str, user_id: str) -> participation.Enrolment:
+    enrolment = await participation.current(db, team_id=team_id, user_id=user_id)
+    assert enrolment is not None
+    return enrolment
+
+
 async def test_default_program_is_created_once_even_concurrently(db: Database, team_id: str) -> None:
     async def get() -> int | None:
         async with db.session() as session:
-            return (await repo.create_default_program(session, team_id=team_id, objectives="o")).id
+            program = await repo.create_default_program(session, team_id=team_id, objectives="o")
+            return program.id if program else None
 
     ids = await asyncio.gather(*(get() for _ in range(8)))
-    assert len(set(ids)) == 1
+    assert len(set(ids) - {None}) == 1
     async with db.session() as session:
         programs = (await session.exec(select(Program).where(Program.team_id == team_id))).all()
     assert len(programs) == 1 and programs[0].state == "open"
+    # once the workspace has a program, however it stands, no default comes back
+    programs[0].state = "ended"
+    async with db.session() as session:
+        session.add(programs[0])
+    async with db.session() as session:
+        assert await repo.create_default_program(session, team_id=team_id, objectives="o") is None
+    assert await participation.current(db, team_id=team_id, user_id="U1") is None
 
 
 async def test_concurrent_submissions_never_duplicate_a_participant(db: Database, team_id: str) -> None:
+    program_id = await first_program_id(db, team_id)
     results = await asyncio.gather(
         *(
-            participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+            participation.save_profile(db, team_id=team_id, user_id="U1", program_id=program_id, profile=PROFILE)
             for _ in range(6)
         )
     )
@@ -54,21 +70,25 @@ async def test_concurrent_submissions_never_duplicate_a_participant(db: Database
 
 async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -> None:
     other_team = team_id + "X"
-    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
-    mine = await participation.current(db, team_id=team_id, user_id="U1")
-    theirs = await participation.current(db, team_id=other_team, user_id="U1")
+    await participation.save_profile(
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+    )
+    mine = await enrolment_of(db, team_id, "U1")
+    theirs = await enrolment_of(db, other_team, "U1")
     assert mine.participant is not None
     assert theirs.participant is None
     assert mine.program.id != theirs.program.id
     # erasing in another workspace touches nothing here
     assert await participation.erase(db, team_id=other_team, user_id="U1") is False
-    again = await participation.current(db, team_id=team_id, user_id="U1")
+    again = await enrolment_of(db, team_id, "U1")
     assert again.participant is not None and again.participant.department == "Marketing"
 
 
 async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> None:
-    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
-    fresh = await participation.current(db, team_id=team_id, user_id="U1")
+    await participation.save_profile(
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+    )
+    fresh = await enrolment_of(db, team_id, "U1")
     assert fresh.participant is not None
     assert fresh.participant.joined_at.tzinfo is not None
     assert abs((datetime.now(UTC) - fresh.participant.joined_at).total_seconds()) < 60
@@ -77,7 +97,7 @@ async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> 
 async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id: str) -> None:
     for user, tz in (("UA", "Pacific/Auckland"), ("UB", "America/Los_Angeles"), ("UC", None)):
         enrolment, _ = await participation.save_profile(
-            db, team_id=team_id, user_id=user, program_id=None, profile=PROFILE
+            db, team_id=team_id, user_id=user, program_id=await first_program_id(db, team_id), profile=PROFILE
         )
         assert enrolment.participant is not None and enrolment.participant.id is not None
         await participation.set_timezone(
@@ -99,12 +119,14 @@ async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id:
     )
     resumed = sorted(r.user_id for run in both for r in run if r.team_id == team_id)
     assert resumed == ["UB", "UC"]  # 04:00 on March 1st in Los Angeles, noon in UTC
-    states = {u: (await participation.current(db, team_id=team_id, user_id=u)).participant for u in ("UA", "UB")}
+    states = {u: (await enrolment_of(db, team_id, u)).participant for u in ("UA", "UB")}
     assert all(p is not None and p.state == "active" and p.paused_until is None for p in states.values())
 
 
 async def test_resume_due_skips_inactive_workspaces(db: Database, team_id: str) -> None:
-    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    await participation.save_profile(
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+    )
     await participation.pause(
         db, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
     )
@@ -123,12 +145,16 @@ async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:
 
 @pytest.mark.parametrize("state", ["left", "deleted"])
 async def test_rejoining_reactivates_the_same_row(db: Database, team_id: str, state: str) -> None:
-    await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    await participation.save_profile(
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+    )
     if state == "left":
         await participation.leave(db, team_id=team_id, user_id="U1")
     else:
         await participation.erase(db, team_id=team_id, user_id="U1")
-    _, joined = await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=None, profile=PROFILE)
+    _, joined = await participation.save_profile(
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+    )
     assert joined is True
     async with db.session() as session:
         rows = (await session.exec(select(Participant).where(Participant.team_id == team_id))).all()

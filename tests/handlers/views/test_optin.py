@@ -115,7 +115,7 @@ async def test_timezone_lookup_failure_still_saves_and_confirms(slack: SlackSend
     assert person.timezone is None and person.state == "active"
 
 
-async def test_forged_program_id_from_another_workspace_is_ignored(
+async def test_forged_program_id_from_another_workspace_is_refused_inline(
     slack: SlackSender, db: Database, team_id: str
 ) -> None:
     async with db.session() as session:
@@ -125,10 +125,9 @@ async def test_forged_program_id_from_another_workspace_is_ignored(
         other_id = other.id
     view = await open_join_modal(slack)
     view["private_metadata"] = json.dumps({"program_id": other_id})
-    await slack.submit_view(view, optin_values())
-    await slack.fake.wait_for("chat.postMessage")
-    [person] = await participants(db, team_id)
-    assert person.program_id != other_id
+    status, body = await slack.submit_view(view, optin_values())
+    assert status == 200 and json.loads(body)["errors"]["role"].startswith("This program is no longer open")
+    assert await participants(db, team_id) == []
 
 
 async def test_rate_limited_dm_is_retried_after_retry_after(slack: SlackSender, db: Database, team_id: str) -> None:
