@@ -727,6 +727,10 @@ async def bench(args: argparse.Namespace, workdir: Path) -> bool:
                 await bot.wait_healthy(session)
                 await floor.wait_healthy(session)
 
+                # First use: any /mentor creates the workspace's default program (id 1, the one the form names).
+                await send(session, bot.base_url, command_body(fake, "status", user_id(0)).encode())
+                await fake.wait_for("response_url")
+                reset_fake(fake)
                 # Enrol the people whose status is asked for, so /mentor status reads a profile.
                 optin_payloads = bodies(OPTIN, fake)
                 enrol = Cell(BOT, "enrolment", 10)

@@ -37,6 +37,31 @@ async def tell(client: AsyncWebClient, respond: AsyncRespond | None, body: dict[
         await try_call(client.chat_postMessage(channel=body["user"]["id"], **reply.as_kwargs()), what="DM")
 
 
+def optin_view(
+    enrolments: list[Enrolment], *, program_id: int | None = None, answers: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The sign-up form for ``program_id`` (or the program the person is most likely after), pre-filled with
+    ``answers`` or else their saved ones; with several programs open, it offers a menu of them. None when no
+    program takes sign-ups."""
+    target = participation.form_target(enrolments, program_id)
+    if target is None:
+        return None
+    program = target.program
+    assert program.id is not None
+    saved = target.participant or participation.latest_profile(enrolments)
+    if answers is None and saved is not None:
+        answers = saved.answers()
+    choices = [(e.program.id, e.program.name) for e in enrolments if e.joinable and e.program.id is not None]
+    return optin_modal(
+        program_id=program.id,
+        program_name=program.name,
+        objectives=program.objectives,
+        answers=answers,
+        topics=program_topics(program.topics),
+        choices=choices,
+    )
+
+
 async def open_optin(
     client: AsyncWebClient,
     *,
@@ -45,27 +70,10 @@ async def open_optin(
     program_id: int | None = None,
     answers: dict[str, Any] | None = None,
 ) -> Reply | None:
-    """Open the modal for ``program_id`` (or the program the person is most likely after), pre-filled with
-    ``answers`` or else their saved ones; with several programs open, the modal offers a menu of them.
-
-    Returns what to tell the person when it can't be opened (no program open, or Slack refused the trigger).
-    """
-    target = participation.form_target(enrolments, program_id)
-    if target is None:
+    """Open the sign-up form (see :func:`optin_view`); what to tell the person when it can't be opened (no
+    program open, or Slack refused the trigger)."""
+    view = optin_view(enrolments, program_id=program_id, answers=answers)
+    if view is None:
         return no_open_program_reply()
-    program = target.program
-    assert program.id is not None
-    saved = target.participant or participation.latest_profile(enrolments)
-    if answers is None and saved is not None:
-        answers = saved.answers()
-    choices = [(e.program.id, e.program.name) for e in enrolments if e.joinable and e.program.id is not None]
-    view = optin_modal(
-        program_id=program.id,
-        program_name=program.name,
-        objectives=program.objectives,
-        answers=answers,
-        topics=program_topics(program.topics),
-        choices=choices,
-    )
     opened = await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open")
     return None if opened is not None else form_failed_reply()

@@ -24,12 +24,12 @@ ACTION_RETRY_FORM = "retry_optin_form"
 
 HELP_LINES = (
     ("/mentor", "join the program, or see your status if you already have"),
-    ("/mentor join", "open the sign-up form"),
-    ("/mentor status", "your profile and where you stand"),
+    ("/mentor join", "open the sign-up form (pick a program there when several are open)"),
+    ("/mentor status", "your profile and where you stand in each program"),
     ("/mentor edit", "change your answers"),
-    ("/mentor pause [until YYYY-MM-DD]", "take a break from matching and check-ins"),
+    ("/mentor pause [until YYYY-MM-DD]", "take a break from matching and check-ins (in every program)"),
     ("/mentor resume", "come back from a pause"),
-    ("/mentor leave", "stop taking part (your history is kept)"),
+    ("/mentor leave", "stop taking part (asks which program if you're in several; your history is kept)"),
     ("/mentor delete-my-data", "erase your answers and feedback"),
     ("/mentor help", "this list"),
 )

@@ -7,11 +7,11 @@ from typing import Any
 
 from prompts.blocks import Block, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
-from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic
+from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic, topic_label
 
 CALLBACK_ID = "mentor_optin"
 
-PROGRAM = "program"
+PROGRAM = "optin_program"  # the menu of open programs; picking one redraws the form for it
 
 ROLE = "role"
 DEPARTMENT = "department"
@@ -148,7 +148,9 @@ def optin_modal(
 
     blocks: list[Block] = []
     if choices and len(choices) > 1:
-        blocks.append(input_block(PROGRAM, "Program", _program_select(program_id, choices)))
+        menu = input_block(PROGRAM, "Program", _program_select(program_id, choices))
+        menu["dispatch_action"] = True
+        blocks.append(menu)
     blocks += [
         section(f"*{esc(program_name)}*\n{esc(objectives)}" if objectives else f"*{esc(program_name)}*"),
         context(
@@ -176,7 +178,7 @@ def optin_modal(
             _text(
                 SHARES_OTHER,
                 OTHER_MAX,
-                value=", ".join(s for s in shares if s not in offered),
+                value=", ".join(topic_label(s) for s in shares if s not in offered),
                 placeholder="Separate with commas, e.g. Figma, TikTok ads",
             ),
             optional=True,
@@ -194,7 +196,7 @@ def optin_modal(
             _text(
                 LEARNS_OTHER,
                 OTHER_MAX,
-                value=", ".join(s for s in learns if s not in offered),
+                value=", ".join(topic_label(s) for s in learns if s not in offered),
                 placeholder="Separate with commas",
             ),
             optional=True,

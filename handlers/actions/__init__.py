@@ -10,15 +10,16 @@ from handlers.actions.admin import (
 )
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.home import handle_pause_button, handle_resume_button
-from handlers.actions.profile import handle_open_form, handle_retry_form
+from handlers.actions.profile import handle_open_form, handle_program_switch, handle_retry_form
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
-from prompts import home, messages, program, roster
+from prompts import home, messages, optin, program, roster
 
 
 def register(app: AsyncApp) -> None:
     app.action(messages.ACTION_EDIT_PROFILE)(handle_open_form)
     app.action(messages.ACTION_JOIN)(handle_open_form)
     app.action(messages.ACTION_RETRY_FORM)(handle_retry_form)
+    app.action(optin.PROGRAM)(handle_program_switch)
     app.action(messages.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
     app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
     app.action(messages.ACTION_CANCEL)(handle_cancel)

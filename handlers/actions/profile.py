@@ -11,7 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.deps import deps
 from bot.profile import answers_from_json
-from handlers.common import open_optin, program_id_of, team_and_user, tell
+from bot.slack import try_call
+from handlers.common import open_optin, optin_view, program_id_of, team_and_user, tell
 
 
 async def handle_open_form(
@@ -49,3 +50,21 @@ async def handle_retry_form(
     failed = await open_optin(client, trigger_id=body["trigger_id"], enrolments=enrolments, answers=answers)
     if failed is not None:
         await tell(client, respond, body, failed)
+
+
+async def handle_program_switch(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """Another program picked in the form's menu: show its name, objectives and topics. What the person already
+    typed stays, since every input keeps its block and action ids (Slack preserves them on views.update)."""
+    await ack()
+    team_id, user_id = team_and_user(body)
+    chosen = str((action.get("selected_option") or {}).get("value") or "")
+    program_id = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 12 else None
+    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    view = optin_view(enrolments, program_id=program_id)
+    current = body.get("view") or {}
+    if view is not None and current.get("id"):
+        await try_call(
+            client.views_update(view_id=current["id"], hash=current.get("hash"), view=view), what="views.update"
+        )

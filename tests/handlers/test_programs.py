@@ -50,6 +50,14 @@ async def create_program(slack: SlackSender, name: str = "Digital skills 2027 H1
     return view
 
 
+async def open_settings(slack: SlackSender, db: Database, team_id: str) -> tuple[int, dict]:
+    """An admin opens the first program's settings: its id and the modal."""
+    pid = await first_program_id(db, team_id)
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
+    return pid, (await slack.fake.wait_for("views.open"))[-1]["view"]
+
+
 async def move(slack: SlackSender, program: Program, to_state: str, *, user_id: str = "UADMIN") -> None:
     action = "end_program" if to_state == "ended" else "move_program"
     value = f"{program.id}:{program.state}:{to_state}"
@@ -83,7 +91,7 @@ async def join(slack: SlackSender, *, user_id: str = "U100", pick: int | None = 
     view = (await slack.fake.wait_for("views.open"))[-1]["view"]
     values = optin_values(**answers)
     if pick is not None:
-        values["program"] = {"program": {"type": "static_select", "selected_option": {"value": str(pick)}}}
+        values["optin_program"] = {"optin_program": {"type": "static_select", "selected_option": {"value": str(pick)}}}
     status, body = await slack.submit_view(view, values, user_id=user_id)
     assert status == 200, body
     return {"view": view, "body": body}
@@ -110,7 +118,7 @@ async def test_admin_creates_a_draft_that_only_admins_see(slack: SlackSender, db
     assert "Digital skills 2027 H1" not in employee and "Reverse mentoring" in employee
     await slack.command("join")
     form = (await slack.fake.wait_for("views.open"))[-1]["view"]
-    assert "program" not in {b.get("block_id") for b in form["blocks"]}, "one open program: no menu"
+    assert "optin_program" not in {b.get("block_id") for b in form["blocks"]}, "one open program: no menu"
 
 
 async def test_a_name_taken_by_another_program_is_refused_inline(
@@ -137,7 +145,7 @@ async def test_life_cycle_with_two_programs_open(slack: SlackSender, db: Databas
     slack.fake.reset()
     await join(slack, pick=new.id)
     form = slack.fake.calls_to("views.open")[-1]["view"]
-    menu = next(b for b in form["blocks"] if b.get("block_id") == "program")
+    menu = next(b for b in form["blocks"] if b.get("block_id") == "optin_program")
     assert [o["text"]["text"] for o in menu["element"]["options"]] == ["Reverse mentoring", "Digital skills 2027 H1"]
     await slack.fake.wait_for("chat.postMessage")
     assert list(await rows(db, team_id)) == [new.id]
@@ -181,7 +189,7 @@ async def test_life_cycle_with_two_programs_open(slack: SlackSender, db: Databas
     slack.fake.reset()
     await slack.command("join", user_id="U300")
     form = (await slack.fake.wait_for("views.open"))[-1]["view"]
-    assert "program" not in {b.get("block_id") for b in form["blocks"]}
+    assert "optin_program" not in {b.get("block_id") for b in form["blocks"]}
     form["private_metadata"] = json.dumps({"program_id": new.id})
     _, body = await slack.submit_view(form, optin_values(), user_id="U300")
     assert "no longer open" in json.loads(body)["errors"]["role"]
@@ -265,10 +273,7 @@ async def test_non_admin_forging_a_new_program_submission_creates_nothing(
 async def test_topics_trimmed_and_added_by_an_admin_shape_the_form(
     slack: SlackSender, db: Database, team_id: str
 ) -> None:
-    pid = await first_program_id(db, team_id)
-    slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    pid, view = await open_settings(slack, db, team_id)
     extra = "Our CRM: which report do you trust?\nInternal podcasts"
     answers = settings_values(topics=("ai_tools", "leadership"), extra=extra, name="Reverse mentoring")
     _, body = await slack.submit_view(view, answers, user_id="UADMIN")
@@ -306,10 +311,7 @@ async def test_topics_trimmed_and_added_by_an_admin_shape_the_form(
 async def test_bad_topic_settings_are_refused_inline(
     slack: SlackSender, db: Database, team_id: str, topics: tuple[str, ...] | None, extra: str, error: str
 ) -> None:
-    pid = await first_program_id(db, team_id)
-    slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    _, view = await open_settings(slack, db, team_id)
     _, body = await slack.submit_view(view, settings_values(topics=topics, extra=extra), user_id="UADMIN")
     errors = json.loads(body)["errors"]
     assert any(message.startswith(error) for message in errors.values()), errors
@@ -317,10 +319,7 @@ async def test_bad_topic_settings_are_refused_inline(
 
 
 async def test_the_announcement_channel_can_be_cleared(slack: SlackSender, db: Database, team_id: str) -> None:
-    pid = await first_program_id(db, team_id)
-    slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    pid, view = await open_settings(slack, db, team_id)
     assert "clear_channel" not in {b.get("block_id") for b in view["blocks"]}, "nothing to clear yet"
     await slack.submit_view(view, settings_values(name="Reverse mentoring"), user_id="UADMIN")
     await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
@@ -397,3 +396,47 @@ async def test_pausing_someone_elses_program_or_a_forged_id_changes_nothing(
     _, body = await slack.submit_view(modal, {}, user_id="U200")
     assert "not taking part in this program" in json.loads(body)["errors"]["pause_until"]
     assert (await rows(db, team_id))[pid].state == "active"
+
+
+async def test_picking_another_program_in_the_form_redraws_it_for_that_program(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    await first_program_id(db, team_id)
+    await create_program(slack, name="AI for leaders", topics=("ai_tools", "leadership"), extra="Our CRM")
+    await move(slack, (await programs(db, team_id))["AI for leaders"], "open")
+    await last_dm(slack, "UADMIN")
+    new_id = (await programs(db, team_id))["AI for leaders"].id
+    slack.fake.reset()
+    await slack.command("join")
+    form = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U100", "username": "u100", "name": "u100", "team_id": team_id},
+        "api_app_id": "A0001",
+        "token": "verification-token",
+        "trigger_id": "1337.abc",
+        "team": {"id": team_id, "domain": "example"},
+        "container": {"type": "view", "view_id": "VFORM"},
+        "view": {**form, "id": "VFORM", "hash": "9.z", "team_id": team_id, "state": {"values": {}}},
+        "actions": [
+            {
+                "type": "static_select",
+                "action_id": "optin_program",
+                "block_id": "optin_program",
+                "selected_option": {"text": {"type": "plain_text", "text": "AI"}, "value": str(new_id)},
+                "action_ts": "1.2",
+            }
+        ],
+        "is_enterprise_install": False,
+    }
+    status, _ = await slack.interactive(payload)
+    assert status == 200
+    [update] = await slack.fake.wait_for("views.update")
+    assert (update["view_id"], update["hash"]) == ("VFORM", "9.z")
+    redrawn = update["view"]
+    assert json.loads(redrawn["private_metadata"]) == {"program_id": new_id}
+    assert "*AI for leaders*" in json.dumps(redrawn)
+    shares = next(b for b in redrawn["blocks"] if b.get("block_id") == "shares")["element"]
+    assert [o["value"] for g in shares["option_groups"] for o in g["options"]] == ["ai_tools", "leadership", "Our CRM"]
+    # the same input blocks and action ids as before, so Slack keeps what the person typed
+    assert [b.get("block_id") for b in redrawn["blocks"]] == [b.get("block_id") for b in form["blocks"]]

@@ -61,3 +61,19 @@ def hostile_answers() -> dict[str, Any]:
 def escape_problems(texts: list[str]) -> list[str]:
     """Raw Slack markup (mentions, links) found in mrkdwn texts that should have been escaped."""
     return [f"{markup!r} in {text!r}" for text in texts for markup in RAW_MARKUP if markup in text]
+
+
+def program_item(mine: str | None = None, *, state: str = "open", **extra: Any) -> dict[str, Any]:
+    """A program as the Home tab's employee part gets it (``mine``: the person's state in it)."""
+    return {
+        "id": 7,
+        "name": PROGRAM,
+        "objectives": OBJECTIVES,
+        "state": state,
+        "start_date": date(2027, 1, 11),
+        "end_date": date(2027, 4, 5),
+        "cadence": "biweekly",
+        "my_state": mine,
+        "paused_until": None,
+        **extra,
+    }

@@ -16,7 +16,7 @@ from prompts.home import home_view
 from prompts.optin import optin_modal
 
 from .blockkit import MESSAGE_LIMIT, VIEW_LIMIT, assert_valid_blocks, assert_valid_reply, assert_valid_view
-from .samples import OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, hostile_answers, long_answers
+from .samples import OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, hostile_answers, long_answers, program_item
 
 # --- the checker catches what it claims to catch ----------------------------------------------------------------
 
@@ -341,40 +341,28 @@ def test_every_reply_builder_is_covered() -> None:
     assert builders == covered
 
 
-def _program(state: str = "open", mine: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": 7,
-        "name": PROGRAM,
-        "objectives": OBJECTIVES,
-        "state": state,
-        "start_date": date(2027, 1, 11),
-        "end_date": date(2027, 4, 5),
-        "cadence": "biweekly",
-        "my_state": mine,
-        "paused_until": None,
-        **extra,
-    }
-
-
 HOME_CASES: dict[str, dict[str, Any]] = {
     "no program": {"programs": []},
-    "not enrolled": {"programs": [_program()]},
-    "active": {"programs": [_program(mine="active")], "answers": answers(), "timezone": "Europe/Paris"},
-    "paused until": {"programs": [_program("running", "paused", paused_until=PAUSED_UNTIL)], "answers": answers()},
-    "paused": {"programs": [_program(mine="paused")], "answers": answers()},
-    "left": {"programs": [_program(mine="left")], "answers": answers()},
-    "ended": {"programs": [_program("ended", "active")], "answers": answers()},
+    "not enrolled": {"programs": [program_item()]},
+    "active": {"programs": [program_item("active")], "answers": answers(), "timezone": "Europe/Paris"},
+    "paused until": {
+        "programs": [program_item("paused", state="running", paused_until=PAUSED_UNTIL)],
+        "answers": answers(),
+    },
+    "paused": {"programs": [program_item("paused")], "answers": answers()},
+    "left": {"programs": [program_item("left")], "answers": answers()},
+    "ended": {"programs": [program_item("active", state="ended")], "answers": answers()},
     "long": {
-        "programs": [_program(mine="active", name="P" * 1000, objectives="<&>" * 2000)],
+        "programs": [program_item("active", name="P" * 1000, objectives="<&>" * 2000)],
         "answers": long_answers(),
     },
     "hostile": {
-        "programs": [_program(mine="active", name="<!channel>", objectives="<@U1>")],
+        "programs": [program_item("active", name="<!channel>", objectives="<@U1>")],
         "answers": hostile_answers(),
         "timezone": "<!channel>",
     },
     "many programs": {
-        "programs": [{**_program(mine="active", name=f"P{i}" * 40), "id": i} for i in range(40)],
+        "programs": [{**program_item("active", name=f"P{i}" * 40), "id": i} for i in range(40)],
         "answers": long_answers(),
     },
 }

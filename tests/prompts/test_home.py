@@ -11,22 +11,18 @@ from prompts.home import ABOUT, ACTION_PAUSE, ACTION_RESUME, PROGRAMS_SHOWN, hom
 from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN
 
 from .blockkit import assert_valid_view, buttons, walk_text
-from .samples import HOSTILE, OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, escape_problems, hostile_answers
-
-
-def program(mine: str | None = None, *, state: str = "open", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": 7,
-        "name": PROGRAM,
-        "objectives": OBJECTIVES,
-        "state": state,
-        "start_date": date(2027, 1, 11),
-        "end_date": date(2027, 4, 5),
-        "cadence": "biweekly",
-        "my_state": mine,
-        "paused_until": None,
-        **extra,
-    }
+from .samples import (
+    HOSTILE,
+    OBJECTIVES,
+    PAUSED_UNTIL,
+    PROGRAM,
+    answers,
+    escape_problems,
+    hostile_answers,
+)
+from .samples import (
+    program_item as program,
+)
 
 
 def home(*programs: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -280,3 +280,28 @@ def test_saved_catalogue_keys_missing_from_catalogue_are_not_offered_as_initial_
     el = element(modal(answers(learns=["ai_tools", "retired_topic_key"])), ids.LEARNS)
     assert [o["value"] for o in el["initial_options"]] == ["ai_tools"]
     assert "retired_topic_key" not in TOPICS_BY_KEY
+
+
+def test_several_open_programs_give_a_menu_starting_with_the_one_asked_for() -> None:
+    view = optin_modal(program_id=2, program_name="B", objectives="", choices=[(1, "A"), (2, "B"), (3, "<C>")])
+    assert_valid_view(view)
+    menu = view["blocks"][0]
+    assert menu["block_id"] == "optin_program" and menu["element"]["initial_option"]["value"] == "2"
+    assert menu["dispatch_action"] is True
+    assert [o["text"]["text"] for o in menu["element"]["options"]] == ["A", "B", "<C>"]
+    single = optin_modal(program_id=2, program_name="B", objectives="", choices=[(2, "B")])
+    assert "optin_program" not in {b.get("block_id") for b in single["blocks"]}
+
+
+def test_the_program_catalogue_decides_the_options_and_what_counts_as_own_words() -> None:
+    from prompts.catalogue import program_topics
+
+    topics = program_topics({"off": [t.key for t in CATALOGUE[2:]], "extra": [{"label": "Our CRM"}]})
+    saved = {"shares": [CATALOGUE[0].key, "Our CRM", CATALOGUE[5].key], "learns": []}
+    view = optin_modal(program_id=1, program_name="P", objectives="", answers=saved, topics=topics)
+    assert_valid_view(view)
+    by_id = {b.get("block_id"): b for b in view["blocks"]}
+    groups = by_id["shares"]["element"]["option_groups"]
+    assert [g["label"]["text"] for g in groups][-1] == "Added for this program"
+    assert [o["value"] for o in by_id["shares"]["element"]["initial_options"]] == [CATALOGUE[0].key, "Our CRM"]
+    assert by_id["shares_other"]["element"]["initial_value"] == CATALOGUE[5].label, "a trimmed topic stays, in words"

@@ -145,3 +145,41 @@ def test_audit_modal_is_valid_with_many_long_entries() -> None:
     assert_valid_view(view)
     assert len(view["blocks"]) == 51 and "<!here>" not in str(view)
     assert_valid_view(audit_modal([]))
+
+
+def test_new_program_modal_creates_a_draft_from_defaults() -> None:
+    from bot.programs import default_fields
+
+    fields = default_fields(date(2027, 1, 6))  # a Wednesday
+    assert fields["start_date"] == date(2027, 1, 11) and fields["end_date"] == date(2027, 4, 5)
+    view = settings_modal(fields)
+    assert_valid_view(view)
+    assert view["title"]["text"] == "New program" and view["submit"]["text"] == "Create"
+    assert view["private_metadata"] == '{"new": true}'
+    by_id = {b["block_id"]: b for b in view["blocks"] if b.get("block_id")}
+    assert by_id["program_name"]["element"]["initial_value"] == ""
+    assert "draft" in str(view["blocks"][0])
+    assert "clear_channel" not in by_id
+
+
+def test_topic_fields_show_the_program_catalogue() -> None:
+    from prompts.catalogue import CATALOGUE
+
+    setting = {"off": ["social_media"], "extra": [{"label": "Our CRM", "question": "Which report?"}, {"label": "X"}]}
+    view = settings_modal({**PROGRAM, "topics": setting})
+    assert_valid_view(view)
+    by_id = {b["block_id"]: b["element"] for b in view["blocks"]}
+    kept = [o["value"] for o in by_id["topics_offered"]["initial_options"]]
+    assert kept == [t.key for t in CATALOGUE if t.key != "social_media"]
+    assert by_id["extra_topics"]["initial_value"] == "Our CRM: Which report?\nX"
+    assert by_id["clear_channel"]["options"][0]["value"] == "clear"
+
+
+def test_program_topics_trims_and_extends_the_catalogue() -> None:
+    from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, program_topics
+
+    assert program_topics({}) == CATALOGUE == program_topics(None)
+    topics = program_topics({"off": ["ai_tools"], "extra": [{"label": "Our CRM", "question": "Which report?"}, {}]})
+    assert "ai_tools" not in [t.key for t in topics]
+    assert topics[-1].key == topics[-1].label == "Our CRM" and topics[-1].side == PROGRAM_SIDE
+    assert topics[-1].questions == ("Which report?",)
