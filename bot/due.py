@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -35,12 +35,15 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueRe
     async with db.session() as session:
         await repo.prune_events(session, before=now - EVENT_IDS_KEPT)
     resumed = await participation.resume_due(db, now=now)
+    people: dict[tuple[str, str, date], list[str]] = {}
+    for person in resumed:  # one DM per person and date, naming every program they're back in
+        people.setdefault((person.team_id, person.user_id, person.until), []).append(person.program_name)
     sent = 0
-    for person in resumed:
-        reply = auto_resumed_dm(person.until)
-        if await try_call(client.chat_postMessage(channel=person.user_id, **reply.as_kwargs()), what="resume DM"):
+    for (team_id, user_id, until), names in people.items():
+        reply = auto_resumed_dm(until, names)
+        if await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="resume DM"):
             sent += 1
-        await publish_home(client, deps, team_id=person.team_id, user_id=person.user_id)
+        await publish_home(client, deps, team_id=team_id, user_id=user_id)
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
     return DueReport(resumed=len(resumed), messages_sent=sent)

@@ -32,7 +32,8 @@ class Enrolment:
 
     @property
     def enrolled(self) -> bool:
-        return self.participant is not None and self.participant.state in TAKING_PART
+        """Taking part (active or paused) in a program that is still going (open or running)."""
+        return self.participant is not None and self.participant.state in TAKING_PART and self.joinable
 
     @property
     def joinable(self) -> bool:
@@ -61,16 +62,23 @@ async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enro
 async def current(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> Enrolment | None:
     """The program a form or command is about: ``program_id`` if it is open for sign-ups, else the first open
     one the person takes part in, else the first open one; None when no program is open."""
-    return form_target(await programs_for(db, team_id=team_id, user_id=user_id), program_id)
+    enrolments = await programs_for(db, team_id=team_id, user_id=user_id)
+    return form_target(enrolments, program_id) or form_target(enrolments)
 
 
-def form_target(enrolments: list[Enrolment], program_id: int | None = None) -> Enrolment | None:
+def form_target(
+    enrolments: list[Enrolment], program_id: int | None = None, *, joining: bool = False
+) -> Enrolment | None:
+    """The program a form is for: ``program_id`` if it takes sign-ups (None if it doesn't: the caller says so);
+    without one, when ``joining``, the first open program the person is not in yet, else the first they take
+    part in, else the first open one; None when no program is open."""
     joinable = [e for e in enrolments if e.joinable]
-    return (
-        next((e for e in joinable if e.program.id == program_id), None)
-        or next((e for e in joinable if e.enrolled), None)
-        or next(iter(joinable), None)
-    )
+    if program_id is not None:
+        return next((e for e in joinable if e.program.id == program_id), None)
+    fresh = [e for e in joinable if not e.enrolled]
+    mine = [e for e in joinable if e.enrolled]
+    order = [*fresh, *mine] if joining else [*mine, *fresh]
+    return next(iter(order), None)
 
 
 def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
@@ -135,7 +143,7 @@ async def _enrolled(db: Database, *, team_id: str, user_id: str, program_id: int
     enrolments = [
         e
         for e in await programs_for(db, team_id=team_id, user_id=user_id)
-        if e.enrolled and e.joinable and (program_id is None or e.program.id == program_id)
+        if e.enrolled and (program_id is None or e.program.id == program_id)
     ]
     if not enrolments:
         raise NotEnrolledError(user_id)
@@ -170,12 +178,21 @@ async def pause(
 ) -> list[Enrolment]:
     """Pause in ``program_id``, or in every program the person takes part in (a pause is about the person's
     time), optionally until a date that must lie ahead in their own time zone (at most a year)."""
+    enrolments = await check_pause(db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
+    return await _set_states(db, enrolments, ParticipantState.PAUSED, until)
+
+
+async def check_pause(
+    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+) -> list[Enrolment]:
+    """What :func:`pause` would pause, read-only: raises NotEnrolledError or PauseDateError instead of writing
+    (so a form can answer inline before its ack)."""
     enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
     if until is not None:
         p = enrolments[0].participant
         assert p is not None
         check_pause_date(until, local_date(now, p.timezone, p.tz_offset))
-    return await _set_states(db, enrolments, ParticipantState.PAUSED, until)
+    return enrolments
 
 
 def check_pause_date(until: date, today: date) -> None:
@@ -212,6 +229,7 @@ class Resumed:
     team_id: str
     user_id: str
     until: date
+    program_name: str
 
 
 async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
@@ -220,11 +238,11 @@ async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
     async with db.read() as session:
         active = await repo.active_workspace_ids(session)
         candidates = await repo.paused_with_end_date(session)
-    for p in candidates:
+    for p, program_name in candidates:
         assert p.id is not None and p.paused_until is not None
         if p.team_id not in active or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
             continue
         async with db.session() as session:
             if await repo.claim_resume(session, team_id=p.team_id, participant_id=p.id, until=p.paused_until):
-                resumed.append(Resumed(p.team_id, p.user_id, p.paused_until))
+                resumed.append(Resumed(p.team_id, p.user_id, p.paused_until, program_name))
     return resumed

@@ -65,6 +65,15 @@ def answers_from_json(text: str) -> dict[str, Any] | None:
     return clean or None
 
 
+def program_id_from_json(text: str) -> int | None:
+    """The program a *Try again* button's answers were meant for (None if absent or not a plausible id)."""
+    try:
+        value = json.loads(text).get("program_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if type(value) is int and 0 < value < 10**11 else None
+
+
 def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
     return values.get(block_id, {}).get(block_id) or {}
 
@@ -80,7 +89,7 @@ def _selected(values: dict[str, Any], block_id: str) -> list[str]:
 def chosen_program(values: dict[str, Any]) -> int | None:
     """The program picked in the form's menu (shown when several are open), if any."""
     text = _single(values, ids.PROGRAM)
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 def _single(values: dict[str, Any], block_id: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,8 +78,11 @@ def _number(values: dict[str, Any], block_id: str, errors: dict[str, str]) -> in
     return int(text)
 
 
-def settings_from_state(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The modal's answers as program fields, or inline errors keyed by block id."""
+def settings_from_state(
+    values: dict[str, Any], *, earliest_start: date | None = None
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The modal's answers as program fields, or inline errors keyed by block id. ``earliest_start``: for a new
+    program, the first start date allowed (an existing one may well have started already)."""
     errors: dict[str, str] = {}
     name = (_el(values, ids.NAME).get("value") or "").strip()
     if not name:
@@ -94,6 +99,8 @@ def settings_from_state(values: dict[str, Any]) -> tuple[dict[str, Any] | None, 
     for block_id, day in ((ids.START, start), (ids.END, end)):
         if day is None:
             errors[block_id] = ERRORS["date_missing"]
+    if start and earliest_start and start < earliest_start:
+        errors[ids.START] = ERRORS["start_past"]
     if start and end:
         if end <= start:
             errors[ids.END] = ERRORS["end_before_start"]
@@ -151,7 +158,8 @@ def _topics(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     if not kept <= TOPICS_BY_KEY.keys():
         errors[ids.TOPICS_OFFERED] = ERRORS["choice"]
     off = [t.key for t in CATALOGUE if t.key not in kept]
-    known = {t.label.casefold() for t in CATALOGUE}
+    # An added topic may not repeat a kept topic's label, nor any catalogue key (its key is its label).
+    known = {t.label.casefold() for t in CATALOGUE if t.key in kept} | {key.casefold() for key in TOPICS_BY_KEY}
     extra: list[dict[str, str]] = []
     text = _el(values, ids.EXTRA_TOPICS).get("value") or ""
     lines = [line.strip() for line in text.splitlines()]
@@ -178,11 +186,25 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}
 
 
+def settings_version(fields: dict[str, Any]) -> str:
+    """A short fingerprint of a program's editable settings, carried by the settings form: a save from a form
+    opened before another admin's change is refused, instead of silently undoing that change."""
+    data = json.dumps(_jsonable({key: fields.get(key) for key in EDITABLE}), sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
 async def save_settings(
-    deps: Deps, *, team_id: str, program_id: int | None, actor_id: str, fields: dict[str, Any]
+    deps: Deps,
+    *,
+    team_id: str,
+    program_id: int | None,
+    actor_id: str,
+    fields: dict[str, Any],
+    version: str | None = None,
 ) -> tuple[int | None, dict[str, str]]:
     """Apply validated settings (``program_id`` None: create a draft program) and record the change in the audit
-    log. Returns the program's id when something changed, and errors (name taken, stale form) keyed by block id."""
+    log. Returns the program's id when something changed, and errors keyed by block id: name taken, a form that
+    is out of date (another admin saved since ``version``), or an ended program (read-only)."""
     try:
         async with deps.db.session() as session:
             if program_id is None:
@@ -195,6 +217,10 @@ async def save_settings(
             found = await repo.get_program(session, team_id=team_id, program_id=program_id)
             if found is None:  # another workspace's program, or one that no longer exists
                 return None, {ids.NAME: ERRORS["stale"]}
+            if found.state == ProgramState.ENDED:
+                return None, {ids.NAME: ERRORS["ended"]}
+            if version is not None and settings_version(program_fields(found)) != version:
+                return None, {ids.NAME: ERRORS["changed_meanwhile"]}
             renamed = fields["name"] != found.name
             if renamed and await repo.program_named(session, team_id=team_id, name=fields["name"]):
                 return None, {ids.NAME: ERRORS["name_taken"]}
@@ -254,7 +280,8 @@ def default_fields(today: date) -> dict[str, Any]:
 
 
 async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from_state: str, to_state: str) -> str:
-    """Move a program along draft → open → running → ended. Returns "moved", "unchanged" (someone else moved it
+    """Move a program along draft → open → running → ended. Returns "moved", "discarded" (a draft ended: it is
+    deleted, as nobody could have joined it, and its name is free again), "unchanged" (someone else moved it
     first, or the button was stale) or "not_allowed" (no such move, or not this workspace's program)."""
     allowed = NEXT_STATES.get(ProgramState(from_state), ()) if from_state in STATE_VALUES else ()
     if to_state not in allowed:
@@ -263,6 +290,11 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
         program = await repo.get_program(session, team_id=team_id, program_id=program_id)
         if program is None:
             return "not_allowed"
+        if from_state == ProgramState.DRAFT and to_state == ProgramState.ENDED:
+            if not await repo.discard_draft(session, team_id=team_id, program_id=program_id):
+                return "unchanged"
+            await _audit(session, team_id, actor_id, "program.discard", program_id, {"name": program.name}, {})
+            return "discarded"
         if not await repo.move_program(
             session, team_id=team_id, program_id=program_id, from_state=from_state, to_state=to_state
         ):

@@ -7,7 +7,7 @@ from typing import Any
 from bot.deps import Deps
 from prompts.roster import PAGE_SIZE, roster_modal
 from storage import repositories as repo
-from storage.models import ParticipantState
+from storage.models import ParticipantState, ProgramState
 
 DEPARTMENTS_SHOWN = 8
 STATE_OF = {"pause": ParticipantState.PAUSED, "resume": ParticipantState.ACTIVE, "remove": ParticipantState.LEFT}
@@ -50,6 +50,7 @@ async def roster_view(
     return roster_modal(
         program_id=program.id,
         program_name=program.name,
+        read_only=program.state == ProgramState.ENDED,
         people=people,
         total=total,
         page=page,
@@ -59,15 +60,21 @@ async def roster_view(
     )
 
 
-async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int) -> tuple[str, str]:
-    """Apply an admin's action to a person of this workspace; returns (their user id, outcome) for the notice.
+async def act_on_person(
+    deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int
+) -> tuple[str, str, str]:
+    """Apply an admin's action to a person of this workspace; returns (their user id, outcome, program name).
 
-    Outcomes: the verb when something changed, "unchanged" when it was already so, "gone" for no such person.
+    Outcomes: the verb when something changed, "unchanged" when it was already so, "gone" for no such person,
+    "ended" when their program has ended (read-only).
     """
     async with deps.db.session() as session:
         person = await repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
         if person is None or person.state == ParticipantState.DELETED:
-            return "", "gone"
+            return "", "gone", ""
+        program = await repo.get_program(session, team_id=team_id, program_id=person.program_id)
+        if program is None or program.state == ProgramState.ENDED:
+            return person.user_id, "ended", ""
         before: dict[str, Any] = {"state": person.state}
         after: dict[str, Any]
         if verb in ("promote", "demote"):
@@ -76,15 +83,15 @@ async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, p
             else:
                 changed = await repo.demote_admin(session, team_id=team_id, user_id=person.user_id)
             if not changed:
-                return person.user_id, "unchanged"
+                return person.user_id, "unchanged", program.name
             before, after = {"admin": verb == "demote"}, {"admin": verb == "promote"}
         elif verb in STATE_OF:
             if person.state == STATE_OF[verb]:
-                return person.user_id, "unchanged"
+                return person.user_id, "unchanged", program.name
             await repo.set_state(session, participant=person, state=STATE_OF[verb])
             after = {"state": person.state}
         else:
-            return person.user_id, "gone"
+            return person.user_id, "gone", program.name
         await repo.record_audit(
             session,
             team_id=team_id,
@@ -94,4 +101,4 @@ async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, p
             before=before,
             after=after,
         )
-        return person.user_id, verb
+        return person.user_id, verb, program.name

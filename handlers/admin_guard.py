@@ -15,11 +15,15 @@ from prompts.messages import not_admin_reply
 
 
 async def admin_or_refuse(
-    body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient, *, opens_view: bool = False
 ) -> tuple[str, str] | None:
-    """``(team_id, user_id)`` of an admin; for anyone else, a polite refusal by DM and None."""
+    """``(team_id, user_id)`` of an admin; for anyone else, a polite refusal by DM and None.
+
+    ``opens_view``: the button opens a modal, whose trigger expires 3 s after the click, so the workspace-role
+    check makes one quick try instead of waiting out Slack's rate limits.
+    """
     team_id, user_id = team_and_user(body)
-    if await is_admin(deps(context), client, team_id=team_id, user_id=user_id):
+    if await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=opens_view):
         return team_id, user_id
     reply = not_admin_reply()
     await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")

@@ -13,7 +13,7 @@ from bot.participation import Enrolment
 from bot.slack import try_call
 from prompts.blocks import Reply
 from prompts.catalogue import program_topics
-from prompts.messages import form_failed_reply, no_open_program_reply
+from prompts.messages import form_failed_reply, no_open_program_reply, program_closed_reply
 from prompts.optin import optin_modal
 
 
@@ -38,12 +38,16 @@ async def tell(client: AsyncWebClient, respond: AsyncRespond | None, body: dict[
 
 
 def optin_view(
-    enrolments: list[Enrolment], *, program_id: int | None = None, answers: dict[str, Any] | None = None
+    enrolments: list[Enrolment],
+    *,
+    program_id: int | None = None,
+    answers: dict[str, Any] | None = None,
+    joining: bool = False,
 ) -> dict[str, Any] | None:
-    """The sign-up form for ``program_id`` (or the program the person is most likely after), pre-filled with
-    ``answers`` or else their saved ones; with several programs open, it offers a menu of them. None when no
-    program takes sign-ups."""
-    target = participation.form_target(enrolments, program_id)
+    """The sign-up form for ``program_id`` (or, without one, the program the person is most likely after: see
+    :func:`bot.participation.form_target`), pre-filled with ``answers`` or else their saved ones; with several
+    programs open, it offers a menu of them. None when that program (or every program) takes no sign-ups."""
+    target = participation.form_target(enrolments, program_id, joining=joining)
     if target is None:
         return None
     program = target.program
@@ -59,6 +63,7 @@ def optin_view(
         answers=answers,
         topics=program_topics(program.topics),
         choices=choices,
+        editing=target.enrolled,
     )
 
 
@@ -69,11 +74,13 @@ async def open_optin(
     enrolments: list[Enrolment],
     program_id: int | None = None,
     answers: dict[str, Any] | None = None,
+    joining: bool = False,
 ) -> Reply | None:
-    """Open the sign-up form (see :func:`optin_view`); what to tell the person when it can't be opened (no
-    program open, or Slack refused the trigger)."""
-    view = optin_view(enrolments, program_id=program_id, answers=answers)
+    """Open the sign-up form (see :func:`optin_view`); what to tell the person when it can't be opened (that
+    program or every program closed, or Slack refused the trigger)."""
+    view = optin_view(enrolments, program_id=program_id, answers=answers, joining=joining)
     if view is None:
-        return no_open_program_reply()
+        named = next((e.program.name for e in enrolments if e.program.id == program_id), None)
+        return program_closed_reply(named) if program_id is not None else no_open_program_reply()
     opened = await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open")
     return None if opened is not None else form_failed_reply()

@@ -20,12 +20,7 @@ ABOUT = (
     "We match pairs across departments, never inside a reporting line, and help you keep meeting."
 )
 CADENCE_WORDS = {"weekly": "every week", "biweekly": "every 2 weeks", "monthly": "every month"}
-PROGRAM_STATE_LABELS = {
-    "draft": "draft (only admins see it)",
-    "open": "open for sign-ups",
-    "running": "running (sign-ups still welcome)",
-    "ended": "ended",
-}
+PROGRAM_STATE_WORDS = {"open": "open for sign-ups", "running": "running, sign-ups welcome", "ended": "ended"}
 
 
 def time_frame(program: dict[str, Any]) -> str:
@@ -58,7 +53,8 @@ def _program_blocks(program: dict[str, Any]) -> list[Block]:
     cadence, and the person's ``my_state`` (None if they never joined) and ``paused_until``."""
     pid, name, mine = program["id"], program["name"], program.get("my_state")
     frame = time_frame(program)
-    lines = [f"*{esc(name)}*" + (f" · {frame}" if frame else "")]
+    state = PROGRAM_STATE_WORDS.get(program.get("state") or "", "")
+    lines = [" · ".join(part for part in (f"*{esc(name)}*", state, frame) if part)]
     if program.get("state") == "ended":
         lines.append("This program has ended. Thank you for taking part!")
         return [section("\n".join(lines))]
@@ -102,6 +98,9 @@ def home_view(
         blocks.append(
             section("No program is open for sign-ups right now. Your program admins will announce the next one.")
         )
+    # the programs the person takes part in first, then open ones to join, then ended ones
+    rank = {"active": 0, "paused": 0}
+    programs = sorted(programs, key=lambda p: (p.get("state") == "ended", rank.get(p.get("my_state") or "", 1)))
     for program in programs[:PROGRAMS_SHOWN]:
         blocks += _program_blocks(program)
     if len(programs) > PROGRAMS_SHOWN:

@@ -140,18 +140,18 @@ def status_reply(*, programs: list[dict[str, Any]], answers: dict[str, Any], tim
     ``programs`` items: id, name, program_state, state, paused_until.
     """
     lines = [_program_status(item) for item in programs]
-    taking_part = [item for item in programs if item.get("state") in ("active", "paused")]
-    left_only = not taking_part and any(item.get("state") == "left" for item in programs)
-    pair_line = (
-        "Type `/mentor join` to come back."
-        if left_only
-        else "You have no partner yet: we'll introduce you when the next round is matched."
-    )
-    button_row = (
-        button("Join again", ACTION_JOIN, style="primary")
-        if left_only
-        else button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]) if taking_part else None)
-    )
+    going = [item for item in programs if item.get("program_state") != "ended"]
+    taking_part = [item for item in going if item.get("state") in ("active", "paused")]
+    left = [item for item in going if item.get("state") == "left"]
+    if taking_part:
+        pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
+        button_row = button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]))
+    elif left:
+        pair_line = "Type `/mentor join` to come back."
+        button_row = button("Join again", ACTION_JOIN, value=str(left[0]["id"]), style="primary")
+    else:
+        pair_line = "Type `/mentor join` to join a program that is open now."
+        button_row = button("Join", ACTION_JOIN, style="primary")
     blocks = [
         section("\n".join(lines)),
         section(profile_fields(answers, timezone)),
@@ -163,8 +163,13 @@ def status_reply(*, programs: list[dict[str, Any]], answers: dict[str, Any], tim
 
 
 def not_enrolled_reply() -> Reply:
-    text = "You're not taking part in the reverse mentoring program right now."
+    text = "You're not taking part in a reverse mentoring program right now."
     return Reply(text, [section(text), actions(button("Join", ACTION_JOIN, style="primary"))])
+
+
+def program_closed_reply(name: str | None) -> Reply:
+    what = esc(name) if name else "That program"
+    return Reply(f"{what} is no longer taking sign-ups. Type `/mentor` to see what is open.")
 
 
 def no_open_program_reply() -> Reply:
@@ -195,10 +200,11 @@ def resumed_reply(names: list[str] | None = None) -> Reply:
     return Reply(f"Welcome back! You're active again{_in(names or [])} and will be included in the next match.")
 
 
-def auto_resumed_dm(until: date) -> Reply:
+def auto_resumed_dm(until: date, program_names: list[str]) -> Reply:
+    """Your pause is over, in one or more programs (one DM per person, naming them)."""
+    names = ", ".join(esc(n) for n in program_names) or "the reverse mentoring program"
     return Reply(
-        f"Your pause ended on {until.isoformat()}: you're back in the reverse mentoring program. "
-        "Type `/mentor pause` if you need more time."
+        f"Your pause ended on {until.isoformat()}: you're back in {names}. Type `/mentor pause` if you need more time."
     )
 
 
@@ -236,7 +242,9 @@ def leave_confirm_reply(programs: list[tuple[int, str]]) -> Reply:
         actions(button(f"Leave {name}", ACTION_CONFIRM_LEAVE, value=str(pid), style="danger"), block_id=f"leave-{pid}")
         for pid, name in programs[:MAX_LEAVE_CHOICES]
     ]
-    return Reply(text, [section(text), *choices, actions(button("Stay", ACTION_CANCEL))])
+    more = len(programs) - MAX_LEAVE_CHOICES
+    rest = [context(f"…and {more} more: leave those from the app's Home tab.")] if more > 0 else []
+    return Reply(text, [section(text), *choices, *rest, actions(button("Stay", ACTION_CANCEL))])
 
 
 def left_reply(names: list[str] | None = None) -> Reply:
@@ -268,31 +276,33 @@ def cancelled_reply() -> Reply:
 MAX_BUTTON_VALUE = 2000
 
 
-def profile_not_saved_dm(*, answers: dict[str, Any], answers_json: str) -> Reply:
-    """After the form closed, saving failed: the person gets their answers back and a way to try again."""
+def profile_not_saved_dm(*, answers: dict[str, Any], answers_json: str, program_id: int | None = None) -> Reply:
+    """After the form closed, saving failed: the person gets their answers back and a way to try again.
+
+    ``answers_json`` (the answers and the program id) rides in the *Try again* button when it fits.
+    """
     text = "Sorry, we couldn't save your answers just now. Here they are, so nothing is lost:"
     retry = (
         button("Try again", ACTION_RETRY_FORM, value=answers_json, style="primary")
         if len(answers_json) <= MAX_BUTTON_VALUE
-        else button("Open the form again", ACTION_JOIN, style="primary")
+        else button("Open the form again", ACTION_JOIN, value=str(program_id) if program_id else None, style="primary")
     )
     blocks = [section(f":warning: {text}"), section(profile_fields(answers, None)), actions(retry)]
     return Reply(text, blocks)
 
 
 ADMIN_CHANGES = {
-    "pause": "A program admin paused your participation: no matching or check-ins for now. `/mentor resume` brings "
-    "you back.",
-    "resume": "A program admin made your participation active again: you'll be included in the next match. "
-    "`/mentor pause` or `/mentor leave` if that's not what you want.",
-    "remove": "A program admin removed you from the reverse mentoring program. Your history is kept; "
-    "`/mentor join` brings you back.",
+    "pause": "A program admin paused your participation in {program}: no matching or check-ins there for now. "
+    "The *Resume* button on the app's Home tab brings you back.",
+    "resume": "A program admin made your participation in {program} active again: you'll be included in the next "
+    "match. Pause or leave from the app's Home tab if that's not what you want.",
+    "remove": "A program admin removed you from {program}. Your history is kept; `/mentor join` brings you back.",
 }
 
 
-def admin_changed_you_dm(verb: str) -> Reply:
-    """Tell a person an admin changed their participation (``verb``: pause, resume, remove)."""
-    return Reply(ADMIN_CHANGES[verb])
+def admin_changed_you_dm(verb: str, program_name: str) -> Reply:
+    """Tell a person an admin changed their participation in a program (``verb``: pause, resume, remove)."""
+    return Reply(ADMIN_CHANGES[verb].format(program=esc(program_name)))
 
 
 NOT_ADMIN = "Only program admins can do that. Ask a workspace admin or someone in MENTOR_ADMINS."

@@ -47,8 +47,8 @@ ERRORS = {
     "goals_missing": "Please tell us what you hope to get out of the program.",
     "format": "Please choose a meeting format.",
     "manager_is_self": "That's you! Choose your manager, or leave this empty.",
-    "not_offered": "“{label}” isn't offered in this program: pick from the list, or type it below.",
-    "program_closed": "This program is no longer open for sign-ups: pick another, or close the form.",
+    "program_closed": "This program is no longer open for sign-ups: pick another one in the menu.",
+    "program_closed_only": "This program is no longer open for sign-ups. Close the form; `/mentor` says what is open.",
 }
 
 ROLE_OPTIONS = (
@@ -102,13 +102,14 @@ def optin_modal(
     answers: dict[str, Any] | None = None,
     topics: tuple[Topic, ...] = CATALOGUE,
     choices: list[tuple[int, str]] | None = None,
+    editing: bool | None = None,
 ) -> Block:
     """The modal; ``answers`` (a participant's saved answers) pre-fills it for editing. ``topics`` is the
     program's catalogue; ``choices`` (id, name) are the programs open for sign-ups, offered in a menu when there
     are several (the form is opened for ``program_id``, which comes first)."""
     a = answers or {}
     offered = {t.key for t in topics}
-    editing = answers is not None
+    editing = answers is not None if editing is None else editing
     shares = list(a.get("shares") or [])
     learns = list(a.get("learns") or [])
     role_value = a.get("role")

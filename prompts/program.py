@@ -81,6 +81,10 @@ ERRORS = {
     "choice": "Please choose one of the options.",
     "channel": "Please pick a channel.",
     "stale": "This form is out of date: close it and open the program settings again.",
+    "changed_meanwhile": "Another admin changed this program after you opened this form, so saving would undo "
+    "their change. Copy what you need, close the form and open Settings again.",
+    "ended": "This program has ended, so its settings can no longer change.",
+    "start_past": "A new program can't start in the past: pick today or later.",
     "too_few_topics": f"Offer at least {MIN_TOPICS} topics in all, so pairs have something to choose from.",
     "extra_format": "Line {line}: write a topic of up to 50 characters, optionally “: an opening question” "
     "(up to 200).",
@@ -120,8 +124,9 @@ def _time(action_id: str, value: str) -> Block:
     return {"type": "timepicker", "action_id": action_id, "initial_time": value}
 
 
-def settings_modal(program: dict[str, Any]) -> Block:
-    """``program``: the program's fields (id, name, objectives, dates, cadence, times, rules, channel_id)."""
+def settings_modal(program: dict[str, Any], version: str | None = None) -> Block:
+    """``program``: the program's fields (id, name, objectives, dates, cadence, times, rules, channel_id, topics);
+    ``version``: the fingerprint of those settings (see ``bot.programs.settings_version``), sent back on save."""
     rules = program.get("rules") or {}
     flags = [option(label, key) for key, label in FLAGS.items()]
     flag_element: Block = {"type": "checkboxes", "action_id": RULE_FLAGS, "options": flags}
@@ -222,7 +227,7 @@ def settings_modal(program: dict[str, Any]) -> Block:
         "title": plain("New program" if new else "Program settings"),
         "submit": plain("Create" if new else "Save"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"new": True} if new else {"program_id": program["id"]}),
+        "private_metadata": json.dumps({"new": True} if new else {"program_id": program["id"], "version": version}),
         "blocks": blocks,
     }
 
@@ -313,10 +318,9 @@ def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int]) -
     channel = f"<#{program['channel_id']}>" if program.get("channel_id") else "none yet"
     weekday = WEEKDAYS[int(program.get("checkin_weekday", 1)) % len(WEEKDAYS)]
     topics = len(program_topics(program.get("topics")))
-    buttons = [
-        button("Settings", ACTION_EDIT_SETTINGS, value=str(pid)),
-        button("Roster", ACTION_OPEN_ROSTER, value=str(pid)),
-    ]
+    buttons = [button("Roster", ACTION_OPEN_ROSTER, value=str(pid))]
+    if state != "ended":  # an ended program is read-only
+        buttons.insert(0, button("Settings", ACTION_EDIT_SETTINGS, value=str(pid)))
     if state in ("open", "running"):
         buttons.append(button("Announce", ACTION_ANNOUNCE, value=str(pid)))
     buttons += [state_button(pid, name, state, to) for (frm, to) in STATE_MOVES if frm == state]
@@ -359,7 +363,7 @@ def admin_section(
     hidden = len(programs) - len(shown)
     note = "Only admins see this part. Every change is recorded in the audit log."
     if hidden:
-        note = f"{hidden} older ended program(s) not shown. " + note
+        note = f"{hidden} more program(s) not shown (the oldest ended ones go first). " + note
     blocks.append(context(note))
     return blocks + audit_blocks(audit or [])
 
@@ -421,7 +425,7 @@ def announcement(program: dict[str, Any]) -> Reply:
     blocks = [
         header(f"Join {name}"),
         section("\n".join(lines)),
-        actions(button("Join", ACTION_JOIN, style="primary")),
+        actions(button("Join", ACTION_JOIN, value=str(program["id"]) if program.get("id") else None, style="primary")),
         context("Takes two minutes. Or type `/mentor` anywhere."),
     ]
     return Reply(text, blocks)
@@ -436,6 +440,7 @@ def program_gone_reply() -> Reply:
 
 
 MOVE_RESULTS = {
+    "discarded": "The draft {name} is discarded. Its name is free again.",
     "open": "{name} is open for sign-ups. *Announce* posts the invitation in its channel.",
     "running": "{name} is running. People can still join; they are matched in the next round.",
     "ended": "{name} has ended: no more sign-ups or messages. Its figures stay on the Home tab.",
@@ -444,8 +449,8 @@ MOVE_RESULTS = {
 
 def move_result_reply(name: str, to_state: str, outcome: str) -> Reply:
     """What the admin is told after a state button: ``outcome`` is moved, unchanged or not_allowed."""
-    if outcome == "moved":
-        return Reply(MOVE_RESULTS[to_state].format(name=esc(name)))
+    if outcome in ("moved", "discarded"):
+        return Reply(MOVE_RESULTS["discarded" if outcome == "discarded" else to_state].format(name=esc(name)))
     if outcome == "unchanged":
         return Reply(f"{esc(name)} had already changed state (another admin?): the Home tab now shows where it is.")
     return Reply("That change isn't possible for this program. Open the Home tab again to see where it stands.")

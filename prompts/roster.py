@@ -33,10 +33,11 @@ RESULTS = {
     "demote": "no longer a program admin",
     "unchanged": "already so: nothing changed",
     "gone": "no longer in this program",
+    "ended": "in a program that has ended, so nothing changed",
 }
 
 
-def _person(p: dict[str, Any]) -> Block:
+def _person(p: dict[str, Any], read_only: bool = False) -> Block:
     state = p["state"] + (f" until {p['paused_until'].isoformat()}" if p.get("paused_until") else "")
     line = f"<@{p['user_id']}> · {ROLE_LABELS.get(p['role'], p['role'])} · {esc(p.get('department') or '—')} · {state}"
     verbs = [v for v in PERSON_ACTIONS if not (v == "pause" and p["state"] != "active")]
@@ -48,7 +49,7 @@ def _person(p: dict[str, Any]) -> Block:
         "action_id": ACTION_PERSON,
         "options": [option(PERSON_ACTIONS[v], f"{v}:{p['id']}") for v in verbs],
     }
-    return section(line, accessory=overflow, block_id=f"person-{p['id']}")
+    return section(line, accessory=None if read_only else overflow, block_id=f"person-{p['id']}")
 
 
 def roster_modal(
@@ -61,6 +62,7 @@ def roster_modal(
     query: str,
     departments: list[tuple[str, int]],
     notice: str = "",
+    read_only: bool = False,
 ) -> Block:
     """``people``: one page (id, user_id, role, department, state, paused_until); ``total`` that match ``query``."""
     pages = max(1, -(-total // PAGE_SIZE))
@@ -86,7 +88,9 @@ def roster_modal(
         blocks.append(context(notice))
     found = f"{total} {'person' if total == 1 else 'people'}" + (f" matching “{esc(query)}”" if query else "")
     blocks.append(section(f"*{found}* · page {page + 1} of {pages}"))
-    blocks += [_person(p) for p in people]
+    blocks += [_person(p, read_only) for p in people]
+    if read_only:
+        blocks.append(context("This program has ended: its roster can be read, not changed."))
     nav = []
     if page > 0:
         nav.append(button("Previous", ACTION_PREVIOUS, value=json.dumps({"page": page - 1, "query": query})))

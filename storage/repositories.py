@@ -116,6 +116,19 @@ async def move_program(session: AsyncSession, *, team_id: str, program_id: int, 
     return bool(result.rowcount)
 
 
+async def discard_draft(session: AsyncSession, *, team_id: str, program_id: int) -> bool:
+    """Delete a program that is still a draft with nobody in it; False if it is not (any more)."""
+    has_people = select(Participant.id).where(Participant.team_id == team_id, Participant.program_id == program_id)
+    if (await session.exec(has_people)).first() is not None:
+        return False
+    result = await session.exec(
+        delete(Program).where(
+            col(Program.team_id) == team_id, col(Program.id) == program_id, col(Program.state) == ProgramState.DRAFT
+        )
+    )
+    return bool(result.rowcount)
+
+
 async def participants_in_programs(
     session: AsyncSession, *, team_id: str, user_id: str, program_ids: Sequence[int]
 ) -> Sequence[Participant]:
@@ -226,11 +239,11 @@ async def erase_personal_data(session: AsyncSession, *, participant: Participant
     await session.flush()
 
 
-async def paused_with_end_date(session: AsyncSession) -> Sequence[Participant]:
+async def paused_with_end_date(session: AsyncSession) -> Sequence[tuple[Participant, str]]:
     """Paused people who gave a resume date, in programs that have not ended, in every workspace (for the
-    scheduler)."""
+    scheduler), each with the name of their program."""
     query = (
-        select(Participant)
+        select(Participant, Program.name)
         .join(Program, col(Program.id) == col(Participant.program_id))
         .where(
             Participant.state == ParticipantState.PAUSED,

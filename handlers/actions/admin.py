@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps
 from bot.home import publish_home, refresh_program_homes
-from bot.programs import announce, default_fields, move, program_fields
+from bot.programs import announce, default_fields, move, program_fields, settings_version
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
 from handlers.common import program_id_of, tell
@@ -30,7 +30,7 @@ async def handle_edit_settings(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client)) is None:
+    if (who := await admin_or_refuse(body, context, client, opens_view=True)) is None:
         return
     team_id, _ = who
     program_id = program_id_of(action)
@@ -39,7 +39,8 @@ async def handle_edit_settings(
     if program is None:
         await tell(client, None, body, program_gone_reply())
         return
-    view = settings_modal(program_fields(program))
+    fields = program_fields(program)
+    view = settings_modal(fields, version=settings_version(fields))
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
 
@@ -47,7 +48,7 @@ async def handle_new_program(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if await admin_or_refuse(body, context, client) is None:
+    if await admin_or_refuse(body, context, client, opens_view=True) is None:
         return
     view = settings_modal(default_fields(datetime.now(UTC).date()))
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
@@ -64,6 +65,11 @@ async def handle_move_program(
     raw_id, _, states = str(action.get("value") or "").partition(":")
     from_state, _, to_state = states.partition(":")
     program_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12 else 0
+    async with deps(context).db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    if program is None:
+        await tell(client, None, body, program_gone_reply())
+        return
     outcome = await move(
         deps(context),
         team_id=team_id,
@@ -72,12 +78,7 @@ async def handle_move_program(
         from_state=from_state,
         to_state=to_state,
     )
-    async with deps(context).db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
-    if program is None:
-        await tell(client, None, body, program_gone_reply())
-        return
     await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
     if outcome == "moved":
         await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)
@@ -101,7 +102,7 @@ async def handle_audit_log(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client)) is None:
+    if (who := await admin_or_refuse(body, context, client, opens_view=True)) is None:
         return
     team_id, _ = who
     async with deps(context).db.read() as session:

@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
-from bot.profile import answers_from_json
+from bot.profile import answers_from_json, program_id_from_json
 from bot.slack import try_call
 from handlers.common import open_optin, optin_view, program_id_of, team_and_user, tell
 
@@ -46,8 +46,14 @@ async def handle_retry_form(
     await ack()
     team_id, user_id = team_and_user(body)
     enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
-    answers = answers_from_json(action.get("value", ""))
-    failed = await open_optin(client, trigger_id=body["trigger_id"], enrolments=enrolments, answers=answers)
+    value = action.get("value", "")
+    failed = await open_optin(
+        client,
+        trigger_id=body["trigger_id"],
+        enrolments=enrolments,
+        program_id=program_id_from_json(value),
+        answers=answers_from_json(value),
+    )
     if failed is not None:
         await tell(client, respond, body, failed)
 

@@ -54,7 +54,7 @@ async def handle_open_roster(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client)) is None:
+    if (who := await admin_or_refuse(body, context, client, opens_view=True)) is None:
         return
     team_id, _ = who
     view = await _roster(context, team_id, program_id=program_id_of(action) or 0, page=0, query="")
@@ -92,19 +92,20 @@ async def handle_person(
         return
     team_id, user_id = who
     verb, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12):
         return
-    person, outcome = await act_on_person(
+    person, outcome, program_name = await act_on_person(
         deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=int(raw_id)
     )
     _, page, query = _position(body)
     notice = person_result(person, outcome) if person else "That person is no longer in this program."
     await _show(client, context, body, page=page, query=query, notice=notice)
     if person and outcome in ADMIN_CHANGES:
-        dm = admin_changed_you_dm(outcome)
+        dm = admin_changed_you_dm(outcome, program_name)
         await try_call(client.chat_postMessage(channel=person, **dm.as_kwargs()), what="chat.postMessage")
     if person:
         await publish_home(client, deps(context), team_id=team_id, user_id=person)
+        await publish_home(client, deps(context), team_id=team_id, user_id=user_id)  # the admin's figures
 
 
 async def handle_roster_submission(

@@ -62,7 +62,8 @@ async def _form(req: Request) -> Reply | None:
     enrolments = await _programs(req)
     if req.command.name == "" and any(e.enrolled for e in enrolments):
         return _status(enrolments)
-    return await open_optin(req.client, trigger_id=req.trigger_id, enrolments=enrolments)
+    joining = req.command.name != "edit"  # join: a program you're not in yet; edit: the one you're in
+    return await open_optin(req.client, trigger_id=req.trigger_id, enrolments=enrolments, joining=joining)
 
 
 async def _show_status(req: Request) -> Reply:

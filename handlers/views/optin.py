@@ -41,8 +41,8 @@ async def handle_optin_submission(
     program_id = chosen_program(values) or program_id_from_metadata(view.get("private_metadata", ""))
     program = await participation.joinable_program(db, team_id=team_id, program_id=program_id)
     if program is None or program.id is None:
-        where = PROGRAM if PROGRAM in values else ROLE
-        await ack(response_action="errors", errors={where: ERRORS["program_closed"]})
+        error = {PROGRAM: ERRORS["program_closed"]} if PROGRAM in values else {ROLE: ERRORS["program_closed_only"]}
+        await ack(response_action="errors", errors=error)
         return
     profile, errors = profile_from_state(values, user_id=user_id, catalogue=program_topics(program.topics))
     if profile is None:
@@ -56,9 +56,11 @@ async def handle_optin_submission(
         )
     except (SQLAlchemyError, OSError, ProgramClosedError):
         logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
+        carried = {**profile.answers(), "program_id": program.id}
         dm = profile_not_saved_dm(
             answers=profile.answers(),
-            answers_json=json.dumps(profile.answers(), ensure_ascii=False, separators=(",", ":")),
+            answers_json=json.dumps(carried, ensure_ascii=False, separators=(",", ":")),
+            program_id=program.id,
         )
         await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
         return

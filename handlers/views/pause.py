@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -33,15 +34,11 @@ async def handle_pause_submission(
 ) -> None:
     team_id, user_id = team_and_user(body)
     program_id = program_id_from_metadata(view.get("private_metadata", ""))
+    db, now = deps(context).db, datetime.now(UTC)
     try:
         until = _until(view["state"]["values"])
-        await participation.pause(
-            deps(context).db,
-            team_id=team_id,
-            user_id=user_id,
-            until=until,
-            now=datetime.now(UTC),
-            program_id=program_id,
+        await participation.check_pause(
+            db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id
         )
     except PauseDateError as exc:
         await ack(response_action="errors", errors={PAUSE_UNTIL: PAUSE_ERRORS[exc.reason]})
@@ -50,4 +47,7 @@ async def handle_pause_submission(
         await ack(response_action="errors", errors={PAUSE_UNTIL: PAUSE_ERRORS["not_enrolled"]})
         return
     await ack()
+    # If they left in the meantime (another tab, a command), nothing is paused: the Home tab shows where they stand.
+    with contextlib.suppress(NotEnrolledError, PauseDateError):
+        await participation.pause(db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

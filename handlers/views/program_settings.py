@@ -4,6 +4,7 @@ audited; then the admin's Home tab, and those of the program's people, refreshed
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -20,11 +21,12 @@ from prompts.optin import program_id_from_metadata
 from prompts.program import ERRORS, NAME
 
 
-def _is_new(private_metadata: str) -> bool:
+def _metadata(private_metadata: str) -> dict[str, Any]:
     try:
-        return json.loads(private_metadata or "{}").get("new") is True
-    except (ValueError, AttributeError):
-        return False
+        meta = json.loads(private_metadata or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 async def handle_settings_submission(
@@ -34,15 +36,24 @@ async def handle_settings_submission(
     if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=True):
         await ack(response_action="errors", errors={NAME: NOT_ADMIN})
         return
-    fields, errors = settings_from_state(view["state"]["values"])
-    metadata = view.get("private_metadata", "")
-    program_id = program_id_from_metadata(metadata)
+    meta = _metadata(view.get("private_metadata", ""))
+    new = meta.get("new") is True
+    program_id = program_id_from_metadata(view.get("private_metadata", ""))
+    version = meta.get("version") if isinstance(meta.get("version"), str) else None
+    # a new program starts today or later (a day's grace, as the admin's today may be UTC's yesterday)
+    earliest = datetime.now(UTC).date() - timedelta(days=1) if new else None
+    fields, errors = settings_from_state(view["state"]["values"], earliest_start=earliest)
     changed: int | None = None
-    if program_id is None and not _is_new(metadata):
+    if program_id is None and not new:
         errors = {NAME: ERRORS["stale"]}
     elif fields is not None:
         changed, errors = await save_settings(
-            deps(context), team_id=team_id, program_id=program_id, actor_id=user_id, fields=fields
+            deps(context),
+            team_id=team_id,
+            program_id=None if new else program_id,
+            actor_id=user_id,
+            fields=fields,
+            version=version,
         )
     if errors:
         await ack(response_action="errors", errors=errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -43,9 +44,12 @@ async def audit_actions(db: Database, team_id: str) -> list[str]:
 async def create_program(slack: SlackSender, name: str = "Digital skills 2027 H1", **answers: Any) -> dict:
     """An admin clicks *New program* and submits the form."""
     slack.fake.add_user("UADMIN", is_admin=True)
+    opened = len(slack.fake.calls_to("views.open"))
     await slack.click("new_program", user_id="UADMIN", container="view")
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
-    status, body = await slack.submit_view(view, settings_values(name=name, **answers), user_id="UADMIN")
+    view = (await slack.fake.wait_for("views.open", count=opened + 1))[-1]["view"]
+    start = date.today() + timedelta(days=14)  # new programs can't start in the past: keep the test timeless
+    dates = {"start": start.isoformat(), "end": (start + timedelta(weeks=12)).isoformat()}
+    status, body = await slack.submit_view(view, settings_values(name=name, **{**dates, **answers}), user_id="UADMIN")
     assert (status, body) == (200, "")
     return view
 
@@ -246,6 +250,7 @@ async def test_state_moves_are_checked_on_the_server(slack: SlackSender, db: Dat
         ("edit_program_settings", "{pid}"),
         ("open_roster", "{pid}"),
         ("announce_program", "{pid}"),
+        ("open_audit_log", None),
     ],
 )
 async def test_non_admin_forging_program_buttons_changes_nothing(
@@ -363,9 +368,9 @@ async def test_pause_and_resume_from_the_home_tab(slack: SlackSender, db: Databa
     assert (await rows(db, team_id))[pid].state == "active"
     _, body = await slack.submit_view(modal, until(None))
     assert body == ""
+    home = await home_of(slack, "U100", "paused until you resume")  # saved after the ack, then Home refreshed
+    assert "home_resume" in home
     assert (await rows(db, team_id))[pid].state == "paused"
-    home = json.dumps((await slack.fake.wait_for("views.publish", count=2))[-1]["view"])
-    assert "paused until you resume" in home and "home_resume" in home
 
     await slack.click("home_resume", container="view", value=str(pid))
     await slack.fake.wait_for("views.publish", count=3)
@@ -440,3 +445,138 @@ async def test_picking_another_program_in_the_form_redraws_it_for_that_program(
     assert [o["value"] for g in shares["option_groups"] for o in g["options"]] == ["ai_tools", "leadership", "Our CRM"]
     # the same input blocks and action ids as before, so Slack keeps what the person typed
     assert [b.get("block_id") for b in redrawn["blocks"]] == [b.get("block_id") for b in form["blocks"]]
+
+
+async def end_default_and_open_another(slack: SlackSender, db: Database, team_id: str) -> tuple[int, int]:
+    """U100 takes part in the default program, which ends; "Next round" is open. Returns both ids."""
+    old_id = await first_program_id(db, team_id)
+    await join(slack)
+    await last_dm(slack, "U100")
+    await create_program(slack, name="Next round")
+    await move(slack, (await programs(db, team_id))["Next round"], "open")
+    await last_dm(slack, "UADMIN")
+    await move(slack, (await programs(db, team_id))["Reverse mentoring"], "ended")
+    await last_dm(slack, "UADMIN", count=2)
+    new_id = (await programs(db, team_id))["Next round"].id
+    assert new_id is not None
+    return old_id, new_id
+
+
+async def test_people_of_an_ended_program_can_join_the_next_one(slack: SlackSender, db: Database, team_id: str) -> None:
+    _, new_id = await end_default_and_open_another(slack, db, team_id)
+    slack.fake.reset()
+    await slack.command("")
+    form = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    assert json.loads(form["private_metadata"]) == {"program_id": new_id}
+    assert form["title"]["text"] == "Join reverse mentoring", "joining, pre-filled from the old program"
+    assert next(b for b in form["blocks"] if b.get("block_id") == "department")["element"]["initial_value"]
+    await slack.command("status")
+    [status] = await slack.fake.wait_for("response_url")
+    assert "Reverse mentoring has ended" in status["text"]
+    assert "join_program" in json.dumps(status["blocks"]) and "no partner yet" not in json.dumps(status["blocks"])
+
+
+async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, team_id: str) -> None:
+    old_id, _ = await end_default_and_open_another(slack, db, team_id)
+    # settings: no button on the card, and a forged or stale form is refused
+    home = json.dumps(slack.fake.calls_to("views.publish")[-1]["view"])
+    assert f'"edit_program_settings", "value": "{old_id}"' not in home
+    view = {
+        "type": "modal",
+        "callback_id": "program_settings",
+        "private_metadata": json.dumps({"program_id": old_id}),
+        "blocks": [],
+    }
+    _, body = await slack.submit_view(view, settings_values(name="Revived"), user_id="UADMIN")
+    assert json.loads(body)["errors"]["program_name"].startswith("This program has ended")
+    # roster: readable, without actions; a forged action changes nothing
+    slack.fake.reset()
+    await slack.click("open_roster", user_id="UADMIN", container="view", value=str(old_id))
+    roster = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    assert "can be read, not changed" in json.dumps(roster) and "overflow" not in json.dumps(roster)
+    person = (await rows(db, team_id))[old_id]
+    await slack.interactive(
+        {
+            "type": "block_actions",
+            "user": {"id": "UADMIN", "username": "a", "name": "a", "team_id": team_id},
+            "team": {"id": team_id, "domain": "example"},
+            "trigger_id": "1.2",
+            "container": {"type": "view", "view_id": "VR"},
+            "view": {**roster, "id": "VR", "hash": "1.a", "team_id": team_id, "state": {"values": {}}},
+            "actions": [
+                {
+                    "type": "overflow",
+                    "action_id": "roster_person",
+                    "block_id": "b",
+                    "selected_option": {"value": f"remove:{person.id}"},
+                    "action_ts": "1.2",
+                }
+            ],
+        }
+    )
+    [update] = await slack.fake.wait_for("views.update")
+    assert "nothing changed" in json.dumps(update["view"])
+    assert (await rows(db, team_id))[old_id].state == "active"
+    assert "participant.remove" not in await audit_actions(db, team_id)
+
+
+async def test_the_announcements_join_button_opens_that_programs_form(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    await first_program_id(db, team_id)
+    await create_program(slack, name="Next round", channel="C0NEXT")
+    next_round = (await programs(db, team_id))["Next round"]
+    await move(slack, next_round, "open")
+    await slack.click("announce_program", user_id="UADMIN", container="view", value=str(next_round.id))
+    posts = await slack.fake.wait_for("chat.postMessage", count=2)
+    [post] = [p for p in posts if p["channel"] == "C0NEXT"]
+    [join_button] = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert join_button["value"] == str(next_round.id)
+    slack.fake.reset()
+    await slack.click("join_program", user_id="U200", value=join_button["value"], hook="channel")
+    form = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    assert json.loads(form["private_metadata"]) == {"program_id": next_round.id}
+
+
+async def test_a_join_button_for_a_program_that_closed_says_so(slack: SlackSender, db: Database, team_id: str) -> None:
+    pid = await first_program_id(db, team_id)
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await move(slack, (await programs(db, team_id))["Reverse mentoring"], "ended")
+    await last_dm(slack, "UADMIN")
+    await slack.click("join_program", user_id="U200", value=str(pid), hook="join")
+    [reply] = await slack.fake.wait_for("response_url")
+    assert reply["text"] == "That program is no longer taking sign-ups. Type `/mentor` to see what is open."
+    assert slack.fake.calls_to("views.open") == []
+
+
+async def test_a_form_opened_before_another_admins_save_cannot_undo_it(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    _, first = await open_settings(slack, db, team_id)
+    _, second = await open_settings(slack, db, team_id)
+    _, body = await slack.submit_view(first, settings_values(name="First"), user_id="UADMIN")
+    assert body == ""
+    _, body = await slack.submit_view(second, settings_values(name="Second"), user_id="UADMIN")
+    assert json.loads(body)["errors"]["program_name"].startswith("Another admin changed this program")
+    assert list(await programs(db, team_id)) == ["First"]
+
+
+async def test_discarding_a_draft_deletes_it_and_frees_its_name(slack: SlackSender, db: Database, team_id: str) -> None:
+    await first_program_id(db, team_id)
+    await create_program(slack, name="Maybe")
+    await move(slack, (await programs(db, team_id))["Maybe"], "ended")
+    assert "The draft Maybe is discarded" in await last_dm(slack, "UADMIN")
+    assert list(await programs(db, team_id)) == ["Reverse mentoring"]
+    assert await audit_actions(db, team_id) == ["program.create", "program.discard"]
+    slack.fake.reset()
+    await create_program(slack, name="Maybe")
+    assert "Maybe" in await programs(db, team_id)
+
+
+async def test_a_new_program_cannot_start_in_the_past(slack: SlackSender, db: Database, team_id: str) -> None:
+    await first_program_id(db, team_id)
+    slack.fake.add_user("UADMIN", is_admin=True)
+    await slack.click("new_program", user_id="UADMIN", container="view")
+    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    _, body = await slack.submit_view(view, settings_values(start="2020-01-06", end="2020-03-30"), user_id="UADMIN")
+    assert json.loads(body)["errors"] == {"start_date": "A new program can't start in the past: pick today or later."}

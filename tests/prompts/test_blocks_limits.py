@@ -252,7 +252,10 @@ def _all_replies() -> dict[str, Reply]:
         "paused in several": messages.paused_reply(PAUSED_UNTIL, ["P" * 100, "<!channel>"]),
         "resumed": messages.resumed_reply(),
         "resumed in several": messages.resumed_reply(["A", "B" * 100]),
-        "auto resumed": messages.auto_resumed_dm(today),
+        "auto resumed": messages.auto_resumed_dm(today, [PROGRAM]),
+        "auto resumed, several": messages.auto_resumed_dm(today, ["<!channel>" * 10, "P" * 100]),
+        "program closed": messages.program_closed_reply("<!here>" * 30),
+        "program closed, unnamed": messages.program_closed_reply(None),
         "already active": messages.already_active_reply(),
         "pause date past": messages.pause_date_error_reply("past"),
         "pause date too far": messages.pause_date_error_reply("too_far"),
@@ -269,7 +272,7 @@ def _all_replies() -> dict[str, Reply]:
         "form failed": messages.form_failed_reply(),
         "apology": messages.apology_reply(),
         "not admin": messages.not_admin_reply(),
-        **{f"admin {v}": messages.admin_changed_you_dm(v) for v in messages.ADMIN_CHANGES},
+        **{f"admin {v}": messages.admin_changed_you_dm(v, "<!channel>" * 20) for v in messages.ADMIN_CHANGES},
     }
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers()), ("empty", {})):
         for joined in (True, False):
@@ -327,6 +330,7 @@ def test_every_reply_builder_is_covered() -> None:
         "not_admin_reply",
         "admin_changed_you_dm",
         "no_open_program_reply",
+        "program_closed_reply",
         "leave_confirm_reply",
         "left_reply",
         "delete_confirm_reply",

@@ -46,7 +46,7 @@ def test_common_frame() -> None:
 def test_someone_not_enrolled_sees_the_program_its_objectives_time_frame_and_join() -> None:
     view = home(program())
     text = mrkdwn(view)
-    assert f"*{PROGRAM}* · 2027-01-11 → 2027-04-05 · pairs meet every 2 weeks" in text
+    assert f"*{PROGRAM}* · open for sign-ups · 2027-01-11 → 2027-04-05 · pairs meet every 2 weeks" in text
     assert f"*Objectives:* {OBJECTIVES}" in text and "not taking part yet" in text
     [join] = buttons(view["blocks"])
     assert (join["action_id"], join["value"], join["style"]) == (ACTION_JOIN, "7", "primary")

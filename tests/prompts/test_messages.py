@@ -154,7 +154,8 @@ def test_paused_replies_name_the_date_or_how_to_come_back() -> None:
     assert "until 2027-01-31" in messages.paused_reply(PAUSED_UNTIL).text
     assert "automatically" in messages.paused_reply(PAUSED_UNTIL).text
     assert "`/mentor resume`" in messages.paused_reply(None).text
-    assert "2027-01-31" in messages.auto_resumed_dm(PAUSED_UNTIL).text
+    resumed = messages.auto_resumed_dm(PAUSED_UNTIL, ["Digital", "<AI>"]).text
+    assert "2027-01-31" in resumed and "back in Digital, &lt;AI&gt;." in resumed
 
 
 @pytest.mark.parametrize(

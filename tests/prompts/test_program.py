@@ -89,7 +89,7 @@ def test_fifty_programs_with_a_big_employee_part_stay_under_100_blocks() -> None
     view = home_view(programs=[{**p, "my_state": "active"} for p in programs], answers=long_answers())
     view["blocks"] += admin_section(programs, {i: {("active", "mentor"): i} for i in range(50)}, audit)
     assert_valid_view(view)
-    assert "older ended program(s) not shown" in str(view["blocks"])
+    assert "more program(s) not shown" in str(view["blocks"])
 
 
 def test_announcement_and_results() -> None:
