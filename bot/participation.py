@@ -5,6 +5,7 @@ Functions take plain values and a :class:`storage.db.Database`, return plain val
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -87,13 +88,35 @@ def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
     return max(rows, key=lambda p: p.updated_at) if rows else None
 
 
+PROGRAM_CACHE_SECONDS = 10.0
+_programs_seen: dict[tuple[str, int], tuple[Program | None, float]] = {}
+
+
 async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
-    """The workspace's program ``program_id`` if it takes sign-ups (the check before acknowledging a form)."""
+    """The workspace's program ``program_id`` if it takes sign-ups: the check before acknowledging a form.
+
+    Remembered for a few seconds, so a burst of sign-ups doesn't put a database read in front of every ack.
+    Changes made here forget it at once (:func:`forget_program`); one made by another replica can be seen up to
+    that late, which is safe: saving checks the program again in its own transaction.
+    """
     if program_id is None:
         return None
-    async with db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    key = (team_id, program_id)
+    seen = _programs_seen.get(key)
+    if seen is not None and seen[1] > time.monotonic():
+        program = seen[0]
+    else:
+        async with db.read() as session:
+            program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if len(_programs_seen) > 10_000:
+            _programs_seen.clear()
+        _programs_seen[key] = (program, time.monotonic() + PROGRAM_CACHE_SECONDS)
     return program if program is not None and program.state in JOINABLE_STATES else None
+
+
+def forget_program(team_id: str, program_id: int) -> None:
+    """Called after a program's settings or state changed in this process."""
+    _programs_seen.pop((team_id, program_id), None)
 
 
 async def save_profile(

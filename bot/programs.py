@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
+from bot.participation import forget_program
 from bot.slack import slack_error
 from prompts import program as ids
 from prompts.blocks import Reply
@@ -235,6 +236,7 @@ async def save_settings(
             await _audit(session, team_id, actor_id, "program.settings", program_id, before_changed, _jsonable(changed))
     except IntegrityError:  # another admin saved the same name a moment ago
         return None, {ids.NAME: ERRORS["name_taken"]}
+    forget_program(team_id, program_id)  # once committed, so no reader caches the old settings again
     return program_id, {}
 
 
@@ -294,15 +296,18 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
             if not await repo.discard_draft(session, team_id=team_id, program_id=program_id):
                 return "unchanged"
             await _audit(session, team_id, actor_id, "program.discard", program_id, {"name": program.name}, {})
-            return "discarded"
-        if not await repo.move_program(
+            outcome = "discarded"
+        elif await repo.move_program(
             session, team_id=team_id, program_id=program_id, from_state=from_state, to_state=to_state
         ):
+            await _audit(
+                session, team_id, actor_id, "program.state", program_id, {"state": from_state}, {"state": to_state}
+            )
+            outcome = "moved"
+        else:
             return "unchanged"
-        await _audit(
-            session, team_id, actor_id, "program.state", program_id, {"state": from_state}, {"state": to_state}
-        )
-    return "moved"
+    forget_program(team_id, program_id)  # once committed, so no reader caches the old state again
+    return outcome
 
 
 async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, program_id: int) -> Reply:

@@ -69,14 +69,19 @@ async def move(slack: SlackSender, program: Program, to_state: str, *, user_id: 
     assert status == 200
 
 
+async def message_to(slack: SlackSender, channel: str, count: int = 1) -> dict[str, Any]:
+    """The latest message posted to ``channel`` (a user id: a DM), once at least ``count`` were posted there."""
+    for _ in range(500):
+        posted = [c for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == channel]
+        if len(posted) >= count:
+            return posted[-1]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {count} messages to {channel}: {slack.fake.methods()}")
+
+
 async def last_dm(slack: SlackSender, user_id: str, count: int = 1) -> str:
     """The text of the latest DM to ``user_id``, once at least ``count`` were sent to them."""
-    for _ in range(500):
-        mine = [c for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == user_id]
-        if len(mine) >= count:
-            return str(mine[-1]["text"])
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"fewer than {count} DMs to {user_id}: {slack.fake.methods()}")
+    return str((await message_to(slack, user_id, count))["text"])
 
 
 async def home_of(slack: SlackSender, user_id: str, containing: str) -> str:
@@ -222,9 +227,10 @@ async def test_state_moves_are_checked_on_the_server(slack: SlackSender, db: Dat
     await slack.click("move_program", user_id="UADMIN", container="view", value=f"{program.id}:ended:open")
     assert "isn't possible" in await last_dm(slack, "UADMIN", count=2)
     # Two admins clicking the same button: the second is told it had already changed.
-    await move(slack, program, "running")
-    await move(slack, program, "running")
-    assert "had already changed" in await last_dm(slack, "UADMIN", count=4)
+    await asyncio.gather(move(slack, program, "running"), move(slack, program, "running"))
+    await message_to(slack, "UADMIN", count=4)
+    told = [c["text"] for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == "UADMIN"][-2:]
+    assert sorted("had already changed" in text for text in told) == [False, True]
     assert await audit_actions(db, team_id) == ["program.state"]
     # Another workspace's program, or garbage.
     async with db.session() as session:
@@ -527,9 +533,9 @@ async def test_the_announcements_join_button_opens_that_programs_form(
     await create_program(slack, name="Next round", channel="C0NEXT")
     next_round = (await programs(db, team_id))["Next round"]
     await move(slack, next_round, "open")
+    await last_dm(slack, "UADMIN")  # moved (the work after the ack is done)
     await slack.click("announce_program", user_id="UADMIN", container="view", value=str(next_round.id))
-    posts = await slack.fake.wait_for("chat.postMessage", count=2)
-    [post] = [p for p in posts if p["channel"] == "C0NEXT"]
+    post = await message_to(slack, "C0NEXT")
     [join_button] = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert join_button["value"] == str(next_round.id)
     slack.fake.reset()
