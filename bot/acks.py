@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Iterator
-
-POLL_SECONDS = 0.005
 
 
 class AckGate:
     def __init__(self, max_wait: float = 0.5) -> None:
         self.max_wait = max_wait
         self.pending = 0
+        self._idle: asyncio.Future[None] | None = None  # resolved when pending reaches 0; made per event loop
 
     @contextlib.contextmanager
     def request(self) -> Iterator[None]:
@@ -30,11 +28,24 @@ class AckGate:
             yield
         finally:
             self.pending -= 1
+            if self.pending == 0:
+                self._release()
+
+    def _release(self) -> None:
+        idle, self._idle = self._idle, None
+        if idle is not None and not idle.done() and not idle.get_loop().is_closed():
+            idle.set_result(None)
 
     async def wait_idle(self) -> None:
-        deadline = time.monotonic() + self.max_wait
-        while self.pending and time.monotonic() < deadline:  # noqa: ASYNC110 (an Event would tie the gate to one loop)
-            await asyncio.sleep(POLL_SECONDS)
+        """Return once no request waits for its ack, or after ``max_wait``. Waiters sleep on one future instead
+        of polling, so a backlog of follow-up work costs the event loop nothing while acks are pending."""
+        if not self.pending:
+            return
+        loop = asyncio.get_running_loop()
+        if self._idle is None or self._idle.done() or self._idle.get_loop() is not loop:
+            self._idle = loop.create_future()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._idle), self.max_wait)
 
 
 pending_acks = AckGate()

@@ -17,11 +17,22 @@ async def _workspace_admin(client: AsyncWebClient, *, team_id: str, user_id: str
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-async def is_admin(deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, before_ack: bool = False) -> bool:
-    """``before_ack=True`` when the answer is needed before acknowledging (form submissions)."""
+async def is_admin(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    before_ack: bool = False,
+    promoted: bool | None = None,
+) -> bool:
+    """``before_ack=True`` when the answer is needed before acknowledging (form submissions); ``promoted`` when
+    the caller already read whether the person was promoted (saves a database read)."""
     if user_id in deps.settings.admins:
         return True
-    async with deps.db.read() as session:
-        if await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id):
-            return True
+    if promoted is None:
+        async with deps.db.read() as session:
+            promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+    if promoted:
+        return True
     return await _workspace_admin(client, team_id=team_id, user_id=user_id, before_ack=before_ack)

@@ -39,19 +39,18 @@ def employee_programs(enrolments: list[Enrolment]) -> list[dict[str, Any]]:
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
-    enrolments = await participation.programs_for(deps.db, team_id=team_id, user_id=user_id)
-    latest = participation.latest_profile(enrolments)
+    seen = await participation.overview(deps.db, team_id=team_id, user_id=user_id)
+    latest = participation.latest_profile(seen.enrolments)
     view = home_view(
-        programs=employee_programs(enrolments),
+        programs=employee_programs(seen.enrolments),
         answers=latest.answers() if latest else None,
         timezone=latest.timezone if latest else None,
     )
-    if await is_admin(deps, client, team_id=team_id, user_id=user_id):
+    if await is_admin(deps, client, team_id=team_id, user_id=user_id, promoted=seen.promoted_admin):
         async with deps.db.read() as session:
-            programs = [program_fields(p) for p in await repo.list_programs(session, team_id=team_id)]
             counts = await repo.counts_by_program(session, team_id=team_id)
             audit = [entry.model_dump() for entry in await repo.audit_entries(session, team_id=team_id)]
-        view["blocks"] += admin_section(programs, counts, audit)
+        view["blocks"] += admin_section([program_fields(p) for p in seen.programs], counts, audit)
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 

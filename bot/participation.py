@@ -41,23 +41,40 @@ class Enrolment:
         return self.program.state in JOINABLE_STATES
 
 
+@dataclass(frozen=True)
+class Overview:
+    """Everything a person's Home tab needs from the database, read in one session."""
+
+    programs: list[Program]  # every program of the workspace, drafts and ended ones included (for admins)
+    enrolments: list[Enrolment]  # the ones this person sees (see programs_for)
+    promoted_admin: bool
+
+
+async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
+    """The workspace's programs, the person's row in each, and whether they were promoted to admin: one read
+    session, since a Home tab is published after nearly everything. Creates the default program on first use."""
+    programs = await workspace_programs(db, team_id=team_id)
+    async with db.read() as session:
+        rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+    if not programs:  # first use (or another request is creating the default right now: then read it)
+        async with db.session() as session:
+            await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
+        forget_programs(team_id)
+        programs = await workspace_programs(db, team_id=team_id)
+    mine = {row.program_id: row for row in rows}
+    every = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
+    visible = [e for e in every if e.joinable] + [
+        e for e in every if e.program.state == ProgramState.ENDED and e.participant is not None
+    ]
+    return Overview(programs, visible, promoted)
+
+
 async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enrolment]:
     """The programs a person can see, with their row in each: those open for sign-ups or running, then ended
     ones they took part in; drafts are for admins only. On a workspace's first use this creates the default
     program, so ``/mentor`` works before anyone has configured anything."""
-    async with db.read() as session:
-        programs = list(await repo.list_programs(session, team_id=team_id))
-        ids = [p.id for p in programs if p.id is not None]
-        rows = await repo.participants_in_programs(session, team_id=team_id, user_id=user_id, program_ids=ids)
-    if not programs:
-        async with db.session() as session:
-            created = await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
-        programs = [created] if created is not None else []
-    mine = {row.program_id: row for row in rows}
-    enrolments = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
-    return [e for e in enrolments if e.joinable] + [
-        e for e in enrolments if e.program.state == ProgramState.ENDED and e.participant is not None
-    ]
+    return (await overview(db, team_id=team_id, user_id=user_id)).enrolments
 
 
 async def current(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> Enrolment | None:
@@ -89,50 +106,55 @@ def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
 
 
 PROGRAM_CACHE_SECONDS = 10.0
-_programs_seen: dict[tuple[str, int], tuple[Program | None, float]] = {}
+_programs_seen: dict[str, tuple[list[Program], float]] = {}
+
+
+async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
+    """Every program of the workspace, oldest first, remembered for a few seconds.
+
+    Nearly every request shows or checks programs (Home tabs, the sign-up form's check before its ack), and
+    programs change rarely. A change made in this process forgets them at once (:func:`forget_programs`); one
+    made by another replica shows up here within ``PROGRAM_CACHE_SECONDS``, which is safe: writes that depend on
+    a program's state (saving a sign-up, moving a program) read it again themselves.
+    """
+    seen = _programs_seen.get(team_id)
+    if seen is not None and seen[1] > time.monotonic():
+        return seen[0]
+    async with db.read() as session:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+    if len(_programs_seen) > 10_000:
+        _programs_seen.clear()
+    _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    return programs
+
+
+def forget_programs(team_id: str) -> None:
+    """Called once a change to the workspace's programs (created, edited, moved, discarded) is committed."""
+    _programs_seen.pop(team_id, None)
 
 
 async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
-    """The workspace's program ``program_id`` if it takes sign-ups: the check before acknowledging a form.
-
-    Remembered for a few seconds, so a burst of sign-ups doesn't put a database read in front of every ack.
-    Changes made here forget it at once (:func:`forget_program`); one made by another replica can be seen up to
-    that late, which is safe: saving checks the program again in its own transaction.
-    """
-    if program_id is None:
-        return None
-    key = (team_id, program_id)
-    seen = _programs_seen.get(key)
-    if seen is not None and seen[1] > time.monotonic():
-        program = seen[0]
-    else:
-        async with db.read() as session:
-            program = await repo.get_program(session, team_id=team_id, program_id=program_id)
-        if len(_programs_seen) > 10_000:
-            _programs_seen.clear()
-        _programs_seen[key] = (program, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    """The workspace's program ``program_id`` if it takes sign-ups: the check before acknowledging a form."""
+    programs = await workspace_programs(db, team_id=team_id) if program_id is not None else []
+    program = next((p for p in programs if p.id == program_id), None)
     return program if program is not None and program.state in JOINABLE_STATES else None
-
-
-def forget_program(team_id: str, program_id: int) -> None:
-    """Called after a program's settings or state changed in this process."""
-    _programs_seen.pop((team_id, program_id), None)
 
 
 async def save_profile(
     db: Database, *, team_id: str, user_id: str, program_id: int, profile: Profile
 ) -> tuple[Enrolment, bool]:
-    """Save opt-in answers to a program that takes sign-ups, in one short write transaction.
+    """Save opt-in answers to a program that takes sign-ups, in one short write transaction (one statement).
 
     Returns the enrolment and whether the person newly joined (or came back). Raises
     :class:`ProgramClosedError` when the program stopped taking sign-ups after the form was checked.
     """
-    async with db.session() as session:
+    async with db.read() as session:  # outside the write lock, which stays as short as one statement
         program = await repo.get_program(session, team_id=team_id, program_id=program_id)
         if program is None or program.state not in JOINABLE_STATES:
             raise ProgramClosedError(program_id)
         before = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
-        was_enrolled = before is not None and before.state in TAKING_PART
+    was_enrolled = before is not None and before.state in TAKING_PART
+    async with db.session() as session:
         participant = await repo.upsert_profile(
             session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
         )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.participation import forget_program
+from bot.participation import forget_programs
 from bot.slack import slack_error
 from prompts import program as ids
 from prompts.blocks import Reply
@@ -207,37 +207,57 @@ async def save_settings(
     log. Returns the program's id when something changed, and errors keyed by block id: name taken, a form that
     is out of date (another admin saved since ``version``), or an ended program (read-only)."""
     try:
-        async with deps.db.session() as session:
-            if program_id is None:
-                if await repo.program_named(session, team_id=team_id, name=fields["name"]):
-                    return None, {ids.NAME: ERRORS["name_taken"]}
-                program = await repo.create_program(session, team_id=team_id, fields=fields)
-                assert program.id is not None
-                await _audit(session, team_id, actor_id, "program.create", program.id, {}, _jsonable(fields))
-                return program.id, {}
-            found = await repo.get_program(session, team_id=team_id, program_id=program_id)
-            if found is None:  # another workspace's program, or one that no longer exists
-                return None, {ids.NAME: ERRORS["stale"]}
-            if found.state == ProgramState.ENDED:
-                return None, {ids.NAME: ERRORS["ended"]}
-            if version is not None and settings_version(program_fields(found)) != version:
-                return None, {ids.NAME: ERRORS["changed_meanwhile"]}
-            renamed = fields["name"] != found.name
-            if renamed and await repo.program_named(session, team_id=team_id, name=fields["name"]):
-                return None, {ids.NAME: ERRORS["name_taken"]}
-            before = {k: v for k, v in program_fields(found).items() if k in fields}
-            changed = {k: v for k, v in fields.items() if before.get(k) != v}
-            if not changed:
-                return None, {}
-            for key, value in changed.items():
-                setattr(found, key, value)
-            session.add(found)
-            before_changed = _jsonable({k: before[k] for k in changed})
-            await _audit(session, team_id, actor_id, "program.settings", program_id, before_changed, _jsonable(changed))
+        if program_id is None:
+            program_id, errors = await _create(deps, team_id=team_id, actor_id=actor_id, fields=fields)
+        else:
+            changed, errors = await _update(
+                deps, team_id=team_id, program_id=program_id, actor_id=actor_id, fields=fields, version=version
+            )
+            program_id = program_id if changed else None
     except IntegrityError:  # another admin saved the same name a moment ago
         return None, {ids.NAME: ERRORS["name_taken"]}
-    forget_program(team_id, program_id)  # once committed, so no reader caches the old settings again
+    if errors or program_id is None:
+        return None, errors
+    forget_programs(team_id)  # once committed, so no reader caches the old settings again
     return program_id, {}
+
+
+async def _create(
+    deps: Deps, *, team_id: str, actor_id: str, fields: dict[str, Any]
+) -> tuple[int | None, dict[str, str]]:
+    async with deps.db.session() as session:
+        if await repo.program_named(session, team_id=team_id, name=fields["name"]):
+            return None, {ids.NAME: ERRORS["name_taken"]}
+        program = await repo.create_program(session, team_id=team_id, fields=fields)
+        assert program.id is not None
+        await _audit(session, team_id, actor_id, "program.create", program.id, {}, _jsonable(fields))
+        return program.id, {}
+
+
+async def _update(
+    deps: Deps, *, team_id: str, program_id: int, actor_id: str, fields: dict[str, Any], version: str | None
+) -> tuple[bool, dict[str, str]]:
+    """Whether anything changed, and errors keyed by block id."""
+    async with deps.db.session() as session:
+        found = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if found is None:  # another workspace's program, or one that no longer exists
+            return False, {ids.NAME: ERRORS["stale"]}
+        if found.state == ProgramState.ENDED:
+            return False, {ids.NAME: ERRORS["ended"]}
+        if version is not None and settings_version(program_fields(found)) != version:
+            return False, {ids.NAME: ERRORS["changed_meanwhile"]}
+        if fields["name"] != found.name and await repo.program_named(session, team_id=team_id, name=fields["name"]):
+            return False, {ids.NAME: ERRORS["name_taken"]}
+        before = {k: v for k, v in program_fields(found).items() if k in fields}
+        changed = {k: v for k, v in fields.items() if before.get(k) != v}
+        if not changed:
+            return False, {}
+        for key, value in changed.items():
+            setattr(found, key, value)
+        session.add(found)
+        before_changed = _jsonable({k: before[k] for k in changed})
+        await _audit(session, team_id, actor_id, "program.settings", program_id, before_changed, _jsonable(changed))
+    return True, {}
 
 
 async def _audit(
@@ -306,7 +326,7 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
             outcome = "moved"
         else:
             return "unchanged"
-    forget_program(team_id, program_id)  # once committed, so no reader caches the old state again
+    forget_programs(team_id)  # once committed, so no reader caches the old state again
     return outcome
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -109,7 +109,10 @@ class Program(SQLModel, table=True):
 
 
 class Participant(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("program_id", "user_id", name="uq_participant_program_user"),)
+    __table_args__ = (
+        UniqueConstraint("program_id", "user_id", name="uq_participant_program_user"),
+        Index("ix_participant_team_user", "team_id", "user_id"),  # a person's rows in every program (Home tab)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True, max_length=32)

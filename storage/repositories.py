@@ -129,15 +129,6 @@ async def discard_draft(session: AsyncSession, *, team_id: str, program_id: int)
     return bool(result.rowcount)
 
 
-async def participants_in_programs(
-    session: AsyncSession, *, team_id: str, user_id: str, program_ids: Sequence[int]
-) -> Sequence[Participant]:
-    query = select(Participant).where(
-        Participant.team_id == team_id, Participant.user_id == user_id, col(Participant.program_id).in_(program_ids)
-    )
-    return (await session.exec(query)).all()
-
-
 async def members_of_program(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[str]:
     """Slack user ids of everyone with a (not erased) row in the program, for refreshing their Home tabs."""
     query = select(Participant.user_id).where(

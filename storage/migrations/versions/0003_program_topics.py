@@ -1,4 +1,4 @@
-"""program topic catalogue
+"""program topic catalogue; participants by workspace and person
 
 Revision ID: 0003
 Revises: 0002
@@ -19,8 +19,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("program", schema=None) as batch_op:
         batch_op.add_column(sa.Column("topics", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+    with op.batch_alter_table("participant", schema=None) as batch_op:
+        batch_op.create_index("ix_participant_team_user", ["team_id", "user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("participant", schema=None) as batch_op:
+        batch_op.drop_index("ix_participant_team_user")
     with op.batch_alter_table("program", schema=None) as batch_op:
         batch_op.drop_column("topics")
