@@ -1,0 +1,48 @@
+"""A workspace's programs are remembered for a few seconds: changes made here are seen at once, changes made by
+another replica (here: straight in the database) within ``PROGRAM_CACHE_SECONDS``."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import update
+
+from bot import participation
+from storage.db import Database
+from storage.models import Program
+from tests.program_state import first_program_id
+
+
+async def end_behind_the_apps_back(db: Database, program_id: int) -> None:
+    async with db.session() as session:
+        await session.exec(update(Program).where(Program.id == program_id).values(state="ended"))  # type: ignore[arg-type]
+
+
+async def test_another_replicas_change_is_seen_once_the_memory_expires(
+    db: Database, team_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program_id = await first_program_id(db, team_id)
+    assert await participation.joinable_program(db, team_id=team_id, program_id=program_id) is not None
+    await end_behind_the_apps_back(db, program_id)
+    # still remembered: another replica's change is not seen yet (saving checks again, see save_profile)
+    assert await participation.joinable_program(db, team_id=team_id, program_id=program_id) is not None
+    monkeypatch.setattr(participation, "PROGRAM_CACHE_SECONDS", 0.0)
+    participation.forget_programs(team_id)  # as after the memory expires
+    assert await participation.joinable_program(db, team_id=team_id, program_id=program_id) is None
+    assert await participation.programs_for(db, team_id=team_id, user_id="U1") == []
+
+
+async def test_saving_checks_the_program_again_whatever_is_remembered(db: Database, team_id: str) -> None:
+    from bot.errors import ProgramClosedError
+    from bot.profile import Profile
+
+    program_id = await first_program_id(db, team_id)
+    await participation.joinable_program(db, team_id=team_id, program_id=program_id)
+    await end_behind_the_apps_back(db, program_id)
+    profile = Profile("mentor", "IT", 2, ["ai_tools"], [], "Share", "video", None)
+    with pytest.raises(ProgramClosedError):
+        await participation.save_profile(db, team_id=team_id, user_id="U1", program_id=program_id, profile=profile)
+
+
+async def test_remembered_programs_are_per_workspace(db: Database, team_id: str) -> None:
+    mine = await first_program_id(db, team_id)
+    assert await participation.joinable_program(db, team_id=team_id + "X", program_id=mine) is None
