@@ -107,30 +107,36 @@ def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
 
 PROGRAM_CACHE_SECONDS = 10.0
 _programs_seen: dict[str, tuple[list[Program], float]] = {}
+_program_changes: dict[str, int] = {}  # per workspace: how often forget_programs was called
 
 
 async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
-    """Every program of the workspace, oldest first, remembered for a few seconds.
+    """Every program of the workspace, oldest first, remembered for a few seconds. Read-only: the same objects
+    are handed to every request until forgotten.
 
     Nearly every request shows or checks programs (Home tabs, the sign-up form's check before its ack), and
-    programs change rarely. A change made in this process forgets them at once (:func:`forget_programs`); one
-    made by another replica shows up here within ``PROGRAM_CACHE_SECONDS``, which is safe: writes that depend on
-    a program's state (saving a sign-up, moving a program) read it again themselves.
+    programs change rarely. A change made in this process forgets them at once (:func:`forget_programs`), and a
+    read that overlapped that change is not remembered; a change made by another replica shows up here within
+    ``PROGRAM_CACHE_SECONDS`` (a newly added topic may be refused that long there). Writes that depend on a
+    program's state (saving a sign-up, moving a program, saving its settings) read it again themselves.
     """
     seen = _programs_seen.get(team_id)
     if seen is not None and seen[1] > time.monotonic():
         return seen[0]
+    changes = _program_changes.get(team_id, 0)
     async with db.read() as session:
         programs = list(await repo.list_programs(session, team_id=team_id))
-    if len(_programs_seen) > 10_000:
-        _programs_seen.clear()
-    _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    if _program_changes.get(team_id, 0) == changes:  # nothing changed while we read
+        if len(_programs_seen) > 10_000:
+            _programs_seen.clear()
+        _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
     return programs
 
 
 def forget_programs(team_id: str) -> None:
     """Called once a change to the workspace's programs (created, edited, moved, discarded) is committed."""
     _programs_seen.pop(team_id, None)
+    _program_changes[team_id] = _program_changes.get(team_id, 0) + 1
 
 
 async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
@@ -143,18 +149,17 @@ async def joinable_program(db: Database, *, team_id: str, program_id: int | None
 async def save_profile(
     db: Database, *, team_id: str, user_id: str, program_id: int, profile: Profile
 ) -> tuple[Enrolment, bool]:
-    """Save opt-in answers to a program that takes sign-ups, in one short write transaction (one statement).
+    """Save opt-in answers to a program that takes sign-ups, in one short write transaction.
 
     Returns the enrolment and whether the person newly joined (or came back). Raises
     :class:`ProgramClosedError` when the program stopped taking sign-ups after the form was checked.
     """
-    async with db.read() as session:  # outside the write lock, which stays as short as one statement
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    async with db.session() as session:  # under the write lock, so a program ending meanwhile can't be missed
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if program is None or program.state not in JOINABLE_STATES:
             raise ProgramClosedError(program_id)
         before = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
-    was_enrolled = before is not None and before.state in TAKING_PART
-    async with db.session() as session:
+        was_enrolled = before is not None and before.state in TAKING_PART
         participant = await repo.upsert_profile(
             session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
         )

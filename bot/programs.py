@@ -239,7 +239,7 @@ async def _update(
 ) -> tuple[bool, dict[str, str]]:
     """Whether anything changed, and errors keyed by block id."""
     async with deps.db.session() as session:
-        found = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        found = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if found is None:  # another workspace's program, or one that no longer exists
             return False, {ids.NAME: ERRORS["stale"]}
         if found.state == ProgramState.ENDED:
@@ -309,7 +309,7 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
     if to_state not in allowed:
         return "not_allowed"
     async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if program is None:
             return "not_allowed"
         if from_state == ProgramState.DRAFT and to_state == ProgramState.ENDED:

@@ -73,8 +73,8 @@ async def act_on_person(
         if person is None or person.state == ParticipantState.DELETED:
             return "", "gone", ""
         program = await repo.get_program(session, team_id=team_id, program_id=person.program_id)
-        if program is None or program.state == ProgramState.ENDED:
-            return person.user_id, "ended", ""
+        if program is None or (program.state == ProgramState.ENDED and verb in STATE_OF):
+            return person.user_id, "ended", ""  # an ended program's people stay as they were (admin rights can change)
         before: dict[str, Any] = {"state": person.state}
         after: dict[str, Any]
         if verb in ("promote", "demote"):

@@ -49,7 +49,11 @@ def _person(p: dict[str, Any], read_only: bool = False) -> Block:
         "action_id": ACTION_PERSON,
         "options": [option(PERSON_ACTIONS[v], f"{v}:{p['id']}") for v in verbs],
     }
-    return section(line, accessory=None if read_only else overflow, block_id=f"person-{p['id']}")
+    if read_only:  # an ended program: its people stay as they were, but admin rights can still change
+        verb = "demote" if p.get("admin") else "promote"
+        only = button(PERSON_ACTIONS[verb], ACTION_PERSON, value=f"{verb}:{p['id']}")
+        return section(line, accessory=only, block_id=f"person-{p['id']}")
+    return section(line, accessory=overflow, block_id=f"person-{p['id']}")
 
 
 def roster_modal(
@@ -90,7 +94,7 @@ def roster_modal(
     blocks.append(section(f"*{found}* · page {page + 1} of {pages}"))
     blocks += [_person(p, read_only) for p in people]
     if read_only:
-        blocks.append(context("This program has ended: its roster can be read, not changed."))
+        blocks.append(context("This program has ended: who took part can no longer change."))
     nav = []
     if page > 0:
         nav.append(button("Previous", ACTION_PREVIOUS, value=json.dumps({"page": page - 1, "query": query})))

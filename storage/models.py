@@ -55,6 +55,9 @@ class ProgramState(StrEnum):
     OPEN = "open"  # open for sign-ups, not matched yet
     RUNNING = "running"  # pairs meet; late sign-ups are still taken and join the next round
     ENDED = "ended"  # read-only: no sign-ups, no scheduled messages
+    # A draft an admin threw away: kept (renamed, so its name is free) only so that its id is never reused, which
+    # keeps stale buttons and audit entries from pointing at another program. Shown nowhere.
+    DISCARDED = "discarded"
 
 
 JOINABLE_STATES = (ProgramState.OPEN, ProgramState.RUNNING)
@@ -64,6 +67,7 @@ NEXT_STATES = {
     ProgramState.OPEN: (ProgramState.RUNNING, ProgramState.ENDED),
     ProgramState.RUNNING: (ProgramState.ENDED,),
     ProgramState.ENDED: (),
+    ProgramState.DISCARDED: (),
 }
 
 

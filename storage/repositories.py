@@ -69,8 +69,9 @@ async def active_workspace_ids(session: AsyncSession) -> set[str]:
 
 
 async def list_programs(session: AsyncSession, *, team_id: str) -> Sequence[Program]:
-    """Every program of the workspace, oldest first."""
-    return (await session.exec(select(Program).where(Program.team_id == team_id).order_by(col(Program.id)))).all()
+    """Every program of the workspace, oldest first (discarded drafts left out)."""
+    query = select(Program).where(Program.team_id == team_id, Program.state != ProgramState.DISCARDED)
+    return (await session.exec(query.order_by(col(Program.id)))).all()
 
 
 async def create_default_program(session: AsyncSession, *, team_id: str, objectives: str) -> Program | None:
@@ -117,14 +118,18 @@ async def move_program(session: AsyncSession, *, team_id: str, program_id: int, 
 
 
 async def discard_draft(session: AsyncSession, *, team_id: str, program_id: int) -> bool:
-    """Delete a program that is still a draft with nobody in it; False if it is not (any more)."""
+    """Throw away a program that is still a draft with nobody in it; False if it is not (any more).
+
+    The row stays, renamed (its name is free again) and marked discarded, so its id is never reused: SQLite would
+    hand a deleted newest id to the next program, and stale buttons or audit entries would then point at it.
+    """
     has_people = select(Participant.id).where(Participant.team_id == team_id, Participant.program_id == program_id)
     if (await session.exec(has_people)).first() is not None:
         return False
     result = await session.exec(
-        delete(Program).where(
-            col(Program.team_id) == team_id, col(Program.id) == program_id, col(Program.state) == ProgramState.DRAFT
-        )
+        update(Program)
+        .where(col(Program.team_id) == team_id, col(Program.id) == program_id, col(Program.state) == ProgramState.DRAFT)
+        .values(state=ProgramState.DISCARDED, name=f"discarded #{program_id}")
     )
     return bool(result.rowcount)
 
@@ -297,8 +302,16 @@ async def audit_entries(session: AsyncSession, *, team_id: str, limit: int = 20)
     return (await session.exec(query)).all()
 
 
-async def get_program(session: AsyncSession, *, team_id: str, program_id: int) -> Program | None:
-    query = select(Program).where(Program.team_id == team_id, Program.id == program_id)
+async def get_program(
+    session: AsyncSession, *, team_id: str, program_id: int, for_update: bool = False
+) -> Program | None:
+    """A program of the workspace (discarded drafts are gone). ``for_update``: lock the row until the transaction
+    ends (PostgreSQL; SQLite writers are serial anyway), so a decision taken on its state holds when it writes."""
+    query = select(Program).where(
+        Program.team_id == team_id, Program.id == program_id, Program.state != ProgramState.DISCARDED
+    )
+    if for_update:
+        query = query.with_for_update()
     return (await session.exec(query)).first()
 
 

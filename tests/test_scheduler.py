@@ -38,3 +38,37 @@ async def test_scheduler_runs_due_work_at_start(
         scheduler.shutdown(wait=False)
     enrolment = await participation.current(db, team_id=team_id, user_id="U100")
     assert enrolment is not None and enrolment.participant is not None and enrolment.participant.state == "active"
+
+
+async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
+    db: Database, team_id: str, fake_slack: FakeSlack, settings: Settings
+) -> None:
+    from bot.due import run_due
+    from storage.models import Program
+
+    first = await first_program_id(db, team_id)
+    async with db.session() as session:
+        other = Program(team_id=team_id, name="AI for leaders", state="running")
+        ended = Program(team_id=team_id, name="Old one", state="open")
+        session.add_all([other, ended])
+        await session.flush()
+        ids = [first, other.id, ended.id]
+    participation.forget_programs(team_id)  # created behind the app's back: as if by another replica, 10 s ago
+    profile = Profile("mentor", "IT", 2, ["ai_tools"], [], "Share", "video", None)
+    for program_id in ids:
+        assert program_id is not None
+        await participation.save_profile(db, team_id=team_id, user_id="U100", program_id=program_id, profile=profile)
+    until = datetime(2027, 3, 1, tzinfo=UTC).date()
+    await participation.pause(db, team_id=team_id, user_id="U100", until=until, now=datetime(2027, 1, 1, tzinfo=UTC))
+    async with db.session() as session:
+        old = await session.get(Program, ids[2])
+        assert old is not None
+        old.state = "ended"  # a pause in an ended program is never "over": nothing to come back to
+        session.add(old)
+        await repo.ensure_workspace(session, team_id=team_id)
+
+    report = await run_due(Deps(settings, db), make_client(settings), now=datetime(2027, 3, 1, 12, tzinfo=UTC))
+    assert (report.resumed, report.messages_sent) == (2, 1)
+    [dm] = fake_slack.calls_to("chat.postMessage")
+    assert dm["channel"] == "U100" and "back in Reverse mentoring, AI for leaders." in dm["text"]
+    assert "Old one" not in dm["text"]

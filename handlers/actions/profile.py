@@ -13,6 +13,7 @@ from bot.deps import deps
 from bot.profile import answers_from_json, program_id_from_json
 from bot.slack import try_call
 from handlers.common import open_optin, optin_view, program_id_of, team_and_user, tell
+from prompts.messages import ACTION_JOIN
 
 
 async def handle_open_form(
@@ -27,8 +28,9 @@ async def handle_open_form(
     await ack()
     team_id, user_id = team_and_user(body)
     enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    joining = action.get("action_id") == ACTION_JOIN  # Join: a program the person isn't in yet, if none is named
     failed = await open_optin(
-        client, trigger_id=body["trigger_id"], enrolments=enrolments, program_id=program_id_of(action)
+        client, trigger_id=body["trigger_id"], enrolments=enrolments, program_id=program_id_of(action), joining=joining
     )
     if failed is not None:
         await tell(client, respond, body, failed)

@@ -91,7 +91,8 @@ async def handle_person(
     if (who := await admin_or_refuse(body, context, client)) is None:
         return
     team_id, user_id = who
-    verb, _, raw_id = ((action.get("selected_option") or {}).get("value") or "").partition(":")
+    chosen = (action.get("selected_option") or {}).get("value") or action.get("value") or ""  # menu, or button
+    verb, _, raw_id = str(chosen).partition(":")
     if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12):
         return
     person, outcome, program_name = await act_on_person(

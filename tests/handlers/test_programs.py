@@ -499,7 +499,8 @@ async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, t
     slack.fake.reset()
     await slack.click("open_roster", user_id="UADMIN", container="view", value=str(old_id))
     roster = (await slack.fake.wait_for("views.open"))[-1]["view"]
-    assert "can be read, not changed" in json.dumps(roster) and "overflow" not in json.dumps(roster)
+    assert "can no longer change" in json.dumps(roster) and "overflow" not in json.dumps(roster)
+    assert "Make program admin" in json.dumps(roster), "admin rights are workspace-wide: still manageable"
     person = (await rows(db, team_id))[old_id]
     await slack.interactive(
         {
@@ -524,6 +525,20 @@ async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, t
     assert "nothing changed" in json.dumps(update["view"])
     assert (await rows(db, team_id))[old_id].state == "active"
     assert "participant.remove" not in await audit_actions(db, team_id)
+    promote = {"type": "button", "action_id": "roster_person", "block_id": "b", "value": f"promote:{person.id}"}
+    await slack.interactive(
+        {
+            "type": "block_actions",
+            "user": {"id": "UADMIN", "username": "a", "name": "a", "team_id": team_id},
+            "team": {"id": team_id, "domain": "example"},
+            "trigger_id": "1.3",
+            "container": {"type": "view", "view_id": "VR"},
+            "view": {**roster, "id": "VR", "hash": "1.b", "team_id": team_id, "state": {"values": {}}},
+            "actions": [{**promote, "action_ts": "1.3"}],
+        }
+    )
+    await slack.fake.wait_for("views.update", count=2)
+    assert "participant.promote" in await audit_actions(db, team_id)
 
 
 async def test_the_announcements_join_button_opens_that_programs_form(
@@ -567,16 +582,25 @@ async def test_a_form_opened_before_another_admins_save_cannot_undo_it(
     assert list(await programs(db, team_id)) == ["First"]
 
 
-async def test_discarding_a_draft_deletes_it_and_frees_its_name(slack: SlackSender, db: Database, team_id: str) -> None:
+async def test_discarding_a_draft_hides_it_and_frees_its_name(slack: SlackSender, db: Database, team_id: str) -> None:
     await first_program_id(db, team_id)
     await create_program(slack, name="Maybe")
-    await move(slack, (await programs(db, team_id))["Maybe"], "ended")
+    maybe = (await programs(db, team_id))["Maybe"]
+    await move(slack, maybe, "ended")
     assert "The draft Maybe is discarded" in await last_dm(slack, "UADMIN")
-    assert list(await programs(db, team_id)) == ["Reverse mentoring"]
+    found = {name: p.state for name, p in (await programs(db, team_id)).items()}
+    assert found == {"Reverse mentoring": "open", f"discarded #{maybe.id}": "discarded"}  # kept: its id stays used
+    home = json.dumps(slack.fake.calls_to("views.publish")[-1]["view"])
+    assert "Maybe" not in home and "discarded" not in home
     assert await audit_actions(db, team_id) == ["program.create", "program.discard"]
     slack.fake.reset()
     await create_program(slack, name="Maybe")
-    assert "Maybe" in await programs(db, team_id)
+    again = (await programs(db, team_id))["Maybe"]
+    assert again.state == "draft" and again.id != maybe.id
+    # the old draft's buttons lead nowhere now
+    await slack.click("move_program", user_id="UADMIN", container="view", value=f"{maybe.id}:draft:open")
+    assert "no longer exists" in await last_dm(slack, "UADMIN")
+    assert (await programs(db, team_id))["Maybe"].state == "draft"
 
 
 async def test_a_new_program_cannot_start_in_the_past(slack: SlackSender, db: Database, team_id: str) -> None:

@@ -58,3 +58,20 @@ def test_overflow_offers_only_what_applies() -> None:
         "demote",
     ]
     assert not [b for b in view["blocks"] if b["type"] == "actions"]  # one page: no paging buttons
+
+
+def test_an_ended_programs_roster_only_offers_admin_rights() -> None:
+    view = roster_modal(
+        program_id=1,
+        program_name="P",
+        people=[{**people(2)[0], "admin": True}, people(2)[1]],
+        total=2,
+        page=0,
+        query="",
+        departments=[],
+        read_only=True,
+    )
+    assert_valid_view(view)
+    accessories = [b["accessory"] for b in view["blocks"] if "accessory" in b]
+    assert [(a["type"], a["value"].split(":")[0]) for a in accessories] == [("button", "demote"), ("button", "promote")]
+    assert "can no longer change" in str(view["blocks"])

@@ -51,6 +51,13 @@ async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -
                     "VALUES ('TOLD', 'Old', '', 'open', '2026-01-01 00:00:00')"
                 )
             )
+            await connection.execute(  # someone in it: adding columns must not rebuild the program table
+                text(
+                    "INSERT INTO participant (team_id, program_id, user_id, role, shares, learns, meeting_format, "
+                    "state, joined_at, updated_at) VALUES ('TOLD', 1, 'U1', 'mentor', '[]', '[]', 'video', "
+                    "'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
         await upgrade(database.engine)
         async with database.read() as session:
             [program] = (await session.exec(select(Program).where(Program.team_id == "TOLD"))).all()
@@ -59,3 +66,36 @@ async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -
     assert (program.cadence, program.checkin_weekday, program.checkin_time) == ("biweekly", 1, "10:00")
     assert (program.quiet_start, program.quiet_end, program.start_date) == ("09:00", "18:00", None)
     assert program.rules == default_rules()
+
+
+async def test_0003_keeps_programs_and_people(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A database at 0002 with a program and a person in it, upgraded: both are there, with the new defaults."""
+    from sqlmodel import select
+
+    from bot.config import normalize_database_url
+    from storage.models import Participant, Program
+
+    database = Database(normalize_database_url(f"sqlite:///{tmp_path / 'at-0002.db'}"))
+    try:
+        await upgrade(database.engine, "0002")
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO program (team_id, name, objectives, state, created_at) "
+                    "VALUES ('TMIG', 'Old', '', 'open', '2026-01-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO participant (team_id, program_id, user_id, role, shares, learns, meeting_format, "
+                    "state, joined_at, updated_at) VALUES ('TMIG', 1, 'U1', 'mentor', '[]', '[]', 'video', "
+                    "'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+        await upgrade(database.engine)
+        async with database.read() as session:
+            [program] = (await session.exec(select(Program).where(Program.team_id == "TMIG"))).all()
+            [person] = (await session.exec(select(Participant).where(Participant.team_id == "TMIG"))).all()
+    finally:
+        await database.dispose()
+    assert program.topics == {} and person.program_id == program.id

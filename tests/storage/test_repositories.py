@@ -170,3 +170,17 @@ async def test_old_event_ids_are_pruned(db: Database, team_id: str) -> None:
     async with db.session() as session:
         assert await repo.prune_events(session, before=datetime.now(UTC) + timedelta(seconds=1)) >= 1
         assert await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is True
+
+
+async def test_a_discarded_draft_frees_its_name_but_never_its_id(db: Database, team_id: str) -> None:
+    async with db.session() as session:
+        draft = await repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
+    assert draft.id is not None
+    async with db.session() as session:
+        assert await repo.discard_draft(session, team_id=team_id, program_id=draft.id) is True
+        assert await repo.discard_draft(session, team_id=team_id, program_id=draft.id) is False
+    async with db.session() as session:
+        again = await repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
+        assert again.id is not None and again.id > draft.id
+        assert await repo.get_program(session, team_id=team_id, program_id=draft.id) is None
+        assert [p.name for p in await repo.list_programs(session, team_id=team_id)] == ["Maybe"]

@@ -16,9 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The defaults of storage.models.default_rules(), for programs created before this revision.
+# Plain strings, not SQL expressions: SQLite then adds the columns in place instead of rebuilding the table (which
+# fails while participants point at it).
 RULES = (
-    '\'{"avoid_reporting_line": true, "prefer_other_departments": true, '
-    '"min_experience_gap": 5, "mentor_capacity": 1, "avoid_repeat_rounds": 2}\''
+    '{"avoid_reporting_line": true, "prefer_other_departments": true, '
+    '"min_experience_gap": 5, "mentor_capacity": 1, "avoid_repeat_rounds": 2}'
 )
 
 
@@ -49,20 +51,12 @@ def upgrade() -> None:
     with op.batch_alter_table("program", schema=None) as batch_op:
         batch_op.add_column(sa.Column("start_date", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("end_date", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column("cadence", sa.String(length=16), nullable=False, server_default=sa.text("'biweekly'"))
-        )
-        batch_op.add_column(sa.Column("checkin_weekday", sa.Integer(), nullable=False, server_default=sa.text("'1'")))
-        batch_op.add_column(
-            sa.Column("checkin_time", sa.String(length=5), nullable=False, server_default=sa.text("'10:00'"))
-        )
-        batch_op.add_column(
-            sa.Column("quiet_start", sa.String(length=5), nullable=False, server_default=sa.text("'09:00'"))
-        )
-        batch_op.add_column(
-            sa.Column("quiet_end", sa.String(length=5), nullable=False, server_default=sa.text("'18:00'"))
-        )
-        batch_op.add_column(sa.Column("rules", sa.JSON(), nullable=False, server_default=sa.text(RULES)))
+        batch_op.add_column(sa.Column("cadence", sa.String(length=16), nullable=False, server_default="biweekly"))
+        batch_op.add_column(sa.Column("checkin_weekday", sa.Integer(), nullable=False, server_default="1"))
+        batch_op.add_column(sa.Column("checkin_time", sa.String(length=5), nullable=False, server_default="10:00"))
+        batch_op.add_column(sa.Column("quiet_start", sa.String(length=5), nullable=False, server_default="09:00"))
+        batch_op.add_column(sa.Column("quiet_end", sa.String(length=5), nullable=False, server_default="18:00"))
+        batch_op.add_column(sa.Column("rules", sa.JSON(), nullable=False, server_default=RULES))
         batch_op.add_column(sa.Column("channel_id", sa.String(length=32), nullable=True))
 
 

@@ -17,8 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain-string defaults: SQLite then adds the column in place. A SQL-expression default makes Alembic rebuild
+    # the table, and dropping ``program`` fails while participants point at it.
     with op.batch_alter_table("program", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("topics", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+        batch_op.add_column(sa.Column("topics", sa.JSON(), nullable=False, server_default="{}"))
     with op.batch_alter_table("participant", schema=None) as batch_op:
         batch_op.create_index("ix_participant_team_user", ["team_id", "user_id"], unique=False)
 
