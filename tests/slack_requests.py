@@ -153,6 +153,32 @@ class SlackSender:
             payload["response_url"] = self.fake.webhook_url(hook)
         return await self.interactive(payload)
 
+    async def view_action(
+        self,
+        action: dict[str, Any],
+        *,
+        view: dict[str, Any],
+        user_id: str = "UADMIN",
+        view_id: str = "VMODAL",
+        view_hash: str = "123.abc",
+    ) -> tuple[int, str]:
+        """A block_actions payload from inside a modal (``view`` as the app opened it), as Slack sends it."""
+        payload = {
+            "type": "block_actions",
+            "user": self._user(user_id),
+            "api_app_id": "A0001",
+            "token": "verification-token",
+            "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+            "team": {"id": self.team_id, "domain": "example"},
+            "container": {"type": "view", "view_id": view_id},
+            "view": {**view, "id": view_id, "hash": view_hash, "team_id": self.team_id, "state": {"values": {}}},
+            "actions": [{"block_id": "b", "action_ts": f"{time.time():.6f}", **action}],
+            "state": {"values": {}},
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        return await self.interactive(payload)
+
     # --- events ---------------------------------------------------------------------------------------------
     def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
         return json.dumps(

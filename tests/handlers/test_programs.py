@@ -420,27 +420,12 @@ async def test_picking_another_program_in_the_form_redraws_it_for_that_program(
     slack.fake.reset()
     await slack.command("join")
     form = (await slack.fake.wait_for("views.open"))[-1]["view"]
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U100", "username": "u100", "name": "u100", "team_id": team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": "1337.abc",
-        "team": {"id": team_id, "domain": "example"},
-        "container": {"type": "view", "view_id": "VFORM"},
-        "view": {**form, "id": "VFORM", "hash": "9.z", "team_id": team_id, "state": {"values": {}}},
-        "actions": [
-            {
-                "type": "static_select",
-                "action_id": "optin_program",
-                "block_id": "optin_program",
-                "selected_option": {"text": {"type": "plain_text", "text": "AI"}, "value": str(new_id)},
-                "action_ts": "1.2",
-            }
-        ],
-        "is_enterprise_install": False,
+    switch = {
+        "type": "static_select",
+        "action_id": "optin_program",
+        "selected_option": {"text": {"type": "plain_text", "text": "AI"}, "value": str(new_id)},
     }
-    status, _ = await slack.interactive(payload)
+    status, _ = await slack.view_action(switch, view=form, user_id="U100", view_id="VFORM", view_hash="9.z")
     assert status == 200
     [update] = await slack.fake.wait_for("views.update")
     assert (update["view_id"], update["hash"]) == ("VFORM", "9.z")
@@ -502,41 +487,14 @@ async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, t
     assert "can no longer change" in json.dumps(roster) and "overflow" not in json.dumps(roster)
     assert "Make program admin" in json.dumps(roster), "admin rights are workspace-wide: still manageable"
     person = (await rows(db, team_id))[old_id]
-    await slack.interactive(
-        {
-            "type": "block_actions",
-            "user": {"id": "UADMIN", "username": "a", "name": "a", "team_id": team_id},
-            "team": {"id": team_id, "domain": "example"},
-            "trigger_id": "1.2",
-            "container": {"type": "view", "view_id": "VR"},
-            "view": {**roster, "id": "VR", "hash": "1.a", "team_id": team_id, "state": {"values": {}}},
-            "actions": [
-                {
-                    "type": "overflow",
-                    "action_id": "roster_person",
-                    "block_id": "b",
-                    "selected_option": {"value": f"remove:{person.id}"},
-                    "action_ts": "1.2",
-                }
-            ],
-        }
-    )
+    remove = {"type": "overflow", "action_id": "roster_person", "selected_option": {"value": f"remove:{person.id}"}}
+    await slack.view_action(remove, view=roster)
     [update] = await slack.fake.wait_for("views.update")
     assert "nothing changed" in json.dumps(update["view"])
     assert (await rows(db, team_id))[old_id].state == "active"
     assert "participant.remove" not in await audit_actions(db, team_id)
-    promote = {"type": "button", "action_id": "roster_person", "block_id": "b", "value": f"promote:{person.id}"}
-    await slack.interactive(
-        {
-            "type": "block_actions",
-            "user": {"id": "UADMIN", "username": "a", "name": "a", "team_id": team_id},
-            "team": {"id": team_id, "domain": "example"},
-            "trigger_id": "1.3",
-            "container": {"type": "view", "view_id": "VR"},
-            "view": {**roster, "id": "VR", "hash": "1.b", "team_id": team_id, "state": {"values": {}}},
-            "actions": [{**promote, "action_ts": "1.3"}],
-        }
-    )
+    promote = {"type": "button", "action_id": "roster_person", "value": f"promote:{person.id}"}
+    await slack.view_action(promote, view=roster)
     await slack.fake.wait_for("views.update", count=2)
     assert "participant.promote" in await audit_actions(db, team_id)
 

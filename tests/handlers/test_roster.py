@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
-import uuid
 from typing import Any
 
 import pytest
@@ -38,22 +36,8 @@ async def seed(db: Database, team_id: str, count: int) -> None:
 async def block_action(
     slack: SlackSender, action: dict[str, Any], *, view: dict[str, Any], user_id: str = "UADMIN"
 ) -> None:
-    """A block_actions payload from inside a modal (the roster), as Slack sends it."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": slack.team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
-        "team": {"id": slack.team_id, "domain": "example"},
-        "container": {"type": "view", "view_id": "VROSTER"},
-        "view": {**view, "id": "VROSTER", "hash": "123.abc", "team_id": slack.team_id, "state": {"values": {}}},
-        "actions": [{"block_id": "b", "action_ts": f"{time.time():.6f}", **action}],
-        "state": {"values": {}},
-        "is_enterprise_install": False,
-        "enterprise": None,
-    }
-    status, _ = await slack.interactive(payload)
+    """An action inside the roster modal."""
+    status, _ = await slack.view_action(action, view=view, user_id=user_id, view_id="VROSTER")
     assert status == 200
 
 

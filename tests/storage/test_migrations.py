@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -35,15 +36,18 @@ async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
     assert mode == "wal"
 
 
-async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("start", ["0001", "0002"])
+async def test_older_databases_upgrade_with_their_programs_and_people(tmp_path, start: str) -> None:  # type: ignore[no-untyped-def]
+    """A program with someone in it, from each older revision: adding columns must not rebuild (and so drop) the
+    program table on SQLite, and old programs get the defaults of the settings added since."""
     from sqlmodel import select
 
     from bot.config import normalize_database_url
-    from storage.models import Program, default_rules
+    from storage.models import Participant, Program, default_rules
 
     database = Database(normalize_database_url(f"sqlite:///{tmp_path / 'old.db'}"))
     try:
-        await upgrade(database.engine, "0001")
+        await upgrade(database.engine, start)
         async with database.engine.begin() as connection:
             await connection.execute(
                 text(
@@ -51,7 +55,7 @@ async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -
                     "VALUES ('TOLD', 'Old', '', 'open', '2026-01-01 00:00:00')"
                 )
             )
-            await connection.execute(  # someone in it: adding columns must not rebuild the program table
+            await connection.execute(
                 text(
                     "INSERT INTO participant (team_id, program_id, user_id, role, shares, learns, meeting_format, "
                     "state, joined_at, updated_at) VALUES ('TOLD', 1, 'U1', 'mentor', '[]', '[]', 'video', "
@@ -61,41 +65,11 @@ async def test_programs_created_before_0002_get_the_default_settings(tmp_path) -
         await upgrade(database.engine)
         async with database.read() as session:
             [program] = (await session.exec(select(Program).where(Program.team_id == "TOLD"))).all()
+            [person] = (await session.exec(select(Participant).where(Participant.team_id == "TOLD"))).all()
     finally:
         await database.dispose()
-    assert (program.cadence, program.checkin_weekday, program.checkin_time) == ("biweekly", 1, "10:00")
-    assert (program.quiet_start, program.quiet_end, program.start_date) == ("09:00", "18:00", None)
-    assert program.rules == default_rules()
-
-
-async def test_0003_keeps_programs_and_people(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A database at 0002 with a program and a person in it, upgraded: both are there, with the new defaults."""
-    from sqlmodel import select
-
-    from bot.config import normalize_database_url
-    from storage.models import Participant, Program
-
-    database = Database(normalize_database_url(f"sqlite:///{tmp_path / 'at-0002.db'}"))
-    try:
-        await upgrade(database.engine, "0002")
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO program (team_id, name, objectives, state, created_at) "
-                    "VALUES ('TMIG', 'Old', '', 'open', '2026-01-01 00:00:00')"
-                )
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO participant (team_id, program_id, user_id, role, shares, learns, meeting_format, "
-                    "state, joined_at, updated_at) VALUES ('TMIG', 1, 'U1', 'mentor', '[]', '[]', 'video', "
-                    "'active', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-                )
-            )
-        await upgrade(database.engine)
-        async with database.read() as session:
-            [program] = (await session.exec(select(Program).where(Program.team_id == "TMIG"))).all()
-            [person] = (await session.exec(select(Participant).where(Participant.team_id == "TMIG"))).all()
-    finally:
-        await database.dispose()
-    assert program.topics == {} and person.program_id == program.id
+    assert person.program_id == program.id and program.topics == {}
+    if start == "0001":
+        assert (program.cadence, program.checkin_weekday, program.checkin_time) == ("biweekly", 1, "10:00")
+        assert (program.quiet_start, program.quiet_end, program.start_date) == ("09:00", "18:00", None)
+        assert program.rules == default_rules()
