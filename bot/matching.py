@@ -1,0 +1,293 @@
+"""Matching: pair reverse mentors with mentees, optimally under a program's rules, and keep the reasons.
+
+Pure computation on plain values (no database, no Slack): the service that loads people, stores rounds and sends
+introductions calls :func:`match` and renders :class:`Reasons` with ``prompts/matching.py``.
+
+How a round is decided:
+
+1. **Sides.** Reverse mentors share, mentees learn. People "open to either" go, one at a time (those with more to
+   share than to learn first), to whichever side is short: mentor places (mentors × the program's capacity)
+   against mentees.
+2. **Hard rules**, never broken: a mentee at least ``min_experience_gap`` years more experienced than their
+   reverse mentor; never within a reporting line (either is the other's manager, from the profiles) when the
+   program says so; never someone either person asked not to be paired with; never a pair from the last N rounds
+   (``recent``); nobody paired with themselves; a mentor takes at most ``mentor_capacity`` mentees. Only active
+   people are passed in.
+3. **Score** of an allowed pair (all terms ≥ 0, so every allowed pair is worth making): 10 per topic the mentor
+   can share that the mentee wants to learn, +5 when that covers the mentee's first wish, up to +5 for the
+   experience gap (¼ a year, capped at 20 years), +3 for different departments (when preferred), up to +3 for
+   shared working hours (⅓ an hour of the program's sending hours that overlap), +2 for compatible meeting
+   formats, +1 for any allowed pair.
+4. **Assignment**: as many pairs as the rules allow, and among those the highest total score, found exactly by
+   ``scipy.optimize.linear_sum_assignment`` on the score matrix (each mentor's column repeated ``capacity``
+   times; forbidden pairs cost more than any total score, so they are only "chosen" where nothing allowed is
+   left, and then dropped). Tests check it against brute force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+PER_TOPIC = 10.0
+TOP_WISH = 5.0
+PER_YEAR = 0.25
+MAX_YEARS_COUNTED = 20
+OTHER_DEPARTMENT = 3.0
+PER_SHARED_HOUR = 1 / 3
+MAX_HOURS_BONUS = 3.0
+FORMATS_FIT = 2.0
+ALLOWED = 1.0
+
+
+@dataclass(frozen=True)
+class Person:
+    """One active participant as matching sees them. ``learns`` is ordered: the first is their top wish."""
+
+    id: int
+    user_id: str
+    role: str  # mentor, mentee or either
+    years: int
+    department: str = ""
+    shares: frozenset[str] = frozenset()
+    learns: tuple[str, ...] = ()
+    meeting_format: str = "either"
+    manager_id: str | None = None
+    tz_offset: int = 0  # seconds east of UTC (0 when unknown)
+    avoid: frozenset[str] = frozenset()  # user ids this person asked not to be paired with
+
+
+@dataclass(frozen=True)
+class Rules:
+    avoid_reporting_line: bool = True
+    prefer_other_departments: bool = True
+    min_experience_gap: int = 5
+    mentor_capacity: int = 1
+    day_start_hour: float = 9.0  # the program's sending hours, local: the working day pairs can meet in
+    day_end_hour: float = 18.0
+
+    @classmethod
+    def of_program(cls, rules: dict[str, Any], quiet_start: str = "09:00", quiet_end: str = "18:00") -> Rules:
+        """From ``Program.rules`` and its sending hours."""
+
+        def hours(text: str) -> float:
+            hh, _, mm = text.partition(":")
+            return int(hh) + int(mm or 0) / 60
+
+        return cls(
+            avoid_reporting_line=bool(rules.get("avoid_reporting_line", True)),
+            prefer_other_departments=bool(rules.get("prefer_other_departments", True)),
+            min_experience_gap=int(rules.get("min_experience_gap", 5)),
+            mentor_capacity=max(1, int(rules.get("mentor_capacity", 1))),
+            day_start_hour=hours(quiet_start),
+            day_end_hour=hours(quiet_end),
+        )
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a pair was made, for the explanation both people and admins read."""
+
+    shared_topics: tuple[str, ...]  # what the mentor can share that the mentee wants, in the mentee's order
+    top_wish: bool
+    other_departments: bool
+    years_apart: int
+    shared_hours: float
+    formats_fit: bool
+
+
+@dataclass(frozen=True)
+class Pair:
+    mentor: Person
+    mentee: Person
+    score: float
+    reasons: Reasons
+
+
+# Why someone is left out of a round.
+NEED_MENTORS = "need_mentors"  # more mentees than mentor places
+NEED_MENTEES = "need_mentees"  # more mentor places than mentees
+NO_FIT = "no_fit"  # nobody on the other side passes the rules with them (gap, reporting line, avoid, repeats)
+TAKEN = "taken"  # everyone who fits them is paired with someone the rules allow fewer partners for
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    person: Person
+    side: str  # "mentor" or "mentee": the side they were counted on
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    pairs: list[Pair] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+
+    @property
+    def total_score(self) -> float:
+        return float(sum(p.score for p in self.pairs))
+
+
+def choose_sides(people: Sequence[Person], capacity: int) -> tuple[list[Person], list[Person]]:
+    """Reverse mentors and mentees; each person open to either joins the side that is short."""
+    mentors = [p for p in people if p.role == "mentor"]
+    mentees = [p for p in people if p.role == "mentee"]
+    either = sorted(
+        (p for p in people if p.role == "either"), key=lambda p: (len(p.learns) - len(p.shares), p.years, p.id)
+    )
+    for person in either:
+        places, wanted = len(mentors) * capacity, len(mentees)
+        if places < wanted or (places == wanted and len(person.shares) >= len(person.learns)):
+            mentors.append(person)
+        else:
+            mentees.append(person)
+    return mentors, mentees
+
+
+def _topic_matrix(people: Sequence[Person], topics: dict[str, int], pick: str) -> NDArray[np.float32]:
+    matrix = np.zeros((len(people), max(1, len(topics))), dtype=np.float32)
+    for row, person in enumerate(people):
+        keys: Iterable[str] = (
+            person.shares if pick == "shares" else person.learns[:1] if pick == "top" else person.learns
+        )
+        for key in keys:
+            matrix[row, topics[key]] = 1.0
+    return matrix
+
+
+def _codes(left: Sequence[str], right: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Both lists of labels as integer codes of one shared vocabulary (fast to compare in a matrix)."""
+    vocabulary = {label: code for code, label in enumerate(sorted(set(left) | set(right)))}
+    return (
+        np.array([vocabulary[x] for x in left], dtype=np.int64),
+        np.array([vocabulary[x] for x in right], dtype=np.int64),
+    )
+
+
+def score_matrix(
+    mentors: Sequence[Person], mentees: Sequence[Person], rules: Rules, recent: set[frozenset[str]]
+) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """Scores (mentors × mentees) and which pairs the hard rules allow, vectorised."""
+    keys = sorted({k for p in mentors for k in p.shares} | {k for p in mentees for k in p.learns})
+    topics = {key: i for i, key in enumerate(keys)}
+    shares = _topic_matrix(mentors, topics, "shares")
+    overlap = shares @ _topic_matrix(mentees, topics, "learns").T
+    top = shares @ _topic_matrix(mentees, topics, "top").T
+
+    years_m = np.array([p.years for p in mentors], dtype=np.float32)
+    years_e = np.array([p.years for p in mentees], dtype=np.float32)
+    gap = years_e[None, :] - years_m[:, None]
+    allowed = gap >= rules.min_experience_gap
+
+    # The score is built in one float32 matrix, in place: at 10,000 people every temporary costs ~100 MB.
+    scores = np.multiply(overlap, PER_TOPIC, out=overlap)
+    scores += ALLOWED
+    scores += np.multiply(top, TOP_WISH, out=top)
+    np.clip(gap, 0, MAX_YEARS_COUNTED, out=gap)
+    scores += np.multiply(gap, PER_YEAR, out=gap)
+
+    if rules.prefer_other_departments:
+        dept_m, dept_e = _codes([p.department.casefold() for p in mentors], [p.department.casefold() for p in mentees])
+        known_m = np.array([bool(p.department) for p in mentors], dtype=bool)
+        known_e = np.array([bool(p.department) for p in mentees], dtype=bool)
+        other_dept = (dept_m[:, None] != dept_e[None, :]) & known_m[:, None] & known_e[None, :]
+        np.add(scores, OTHER_DEPARTMENT, out=scores, where=other_dept)
+
+    off_m = np.array([p.tz_offset for p in mentors], dtype=np.float32) / 3600
+    off_e = np.array([p.tz_offset for p in mentees], dtype=np.float32) / 3600
+    day = max(0.0, rules.day_end_hour - rules.day_start_hour)
+    hours = np.abs(off_m[:, None] - off_e[None, :])  # hours apart → shared hours of the working day → bonus
+    np.subtract(day, hours, out=hours)
+    np.clip(hours, 0, MAX_HOURS_BONUS / PER_SHARED_HOUR, out=hours)
+    scores += np.multiply(hours, PER_SHARED_HOUR, out=hours)
+
+    fmt_m, fmt_e = _codes([p.meeting_format for p in mentors], [p.meeting_format for p in mentees])
+    flexible_m = np.array([p.meeting_format == "either" for p in mentors], dtype=bool)
+    flexible_e = np.array([p.meeting_format == "either" for p in mentees], dtype=bool)
+    formats_fit = (fmt_m[:, None] == fmt_e[None, :]) | flexible_m[:, None] | flexible_e[None, :]
+    np.add(scores, FORMATS_FIT, out=scores, where=formats_fit)
+
+    mentor_at = {p.user_id: i for i, p in enumerate(mentors)}
+    mentee_at = {p.user_id: j for j, p in enumerate(mentees)}
+    for i, mentor in enumerate(mentors):  # whom this mentor won't be paired with (the sides are disjoint)
+        barred = set(mentor.avoid) | (
+            {mentor.manager_id} if rules.avoid_reporting_line and mentor.manager_id else set()
+        )
+        for user in barred & mentee_at.keys():
+            allowed[i, mentee_at[user]] = False
+    for j, mentee in enumerate(mentees):
+        barred = set(mentee.avoid) | (
+            {mentee.manager_id} if rules.avoid_reporting_line and mentee.manager_id else set()
+        )
+        for user in barred & mentor_at.keys():
+            allowed[mentor_at[user], j] = False
+    for users in recent:
+        if len(users) == 2:
+            a, b = tuple(users)
+            for mentor_user, mentee_user in ((a, b), (b, a)):
+                if mentor_user in mentor_at and mentee_user in mentee_at:
+                    allowed[mentor_at[mentor_user], mentee_at[mentee_user]] = False
+    return scores, allowed
+
+
+def solve(scores: NDArray[np.float32], allowed: NDArray[np.bool_], capacity: int) -> list[tuple[int, int]]:
+    """(mentor index, mentee index) pairs: the most pairs the rules allow, then the highest total score."""
+    if scores.size == 0:
+        return []
+    slots = np.repeat(np.where(allowed, scores, 0).astype(np.float64), capacity, axis=0)
+    forbidden = np.repeat(~allowed, capacity, axis=0)
+    # Forbidden pairs cost more than any whole assignment can score, so the solver picks one only where nothing
+    # allowed is left (then it is dropped): maximum number of pairs first, then maximum score.
+    big = float(slots.sum()) + 1.0
+    cost = np.where(forbidden, big, -slots)
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(r) // capacity, int(c)) for r, c in zip(rows, cols, strict=True) if not forbidden[r, c]]
+
+
+def reasons_for(mentor: Person, mentee: Person, rules: Rules) -> Reasons:
+    shared = tuple(k for k in mentee.learns if k in mentor.shares)
+    day = max(0.0, rules.day_end_hour - rules.day_start_hour)
+    return Reasons(
+        shared_topics=shared,
+        top_wish=bool(mentee.learns) and mentee.learns[0] in mentor.shares,
+        other_departments=bool(mentor.department and mentee.department)
+        and mentor.department.casefold() != mentee.department.casefold(),
+        years_apart=mentee.years - mentor.years,
+        shared_hours=max(0.0, day - abs(mentor.tz_offset - mentee.tz_offset) / 3600),
+        formats_fit=mentor.meeting_format == mentee.meeting_format
+        or "either" in (mentor.meeting_format, mentee.meeting_format),
+    )
+
+
+def match(people: Sequence[Person], rules: Rules, *, recent: set[frozenset[str]] | None = None) -> Proposal:
+    """The round's pairs and who is left out, with why. ``recent``: user-id pairs of the last N rounds."""
+    mentors, mentees = choose_sides(people, rules.mentor_capacity)
+    scores, allowed = score_matrix(mentors, mentees, rules, recent or set())
+    chosen = solve(scores, allowed, rules.mentor_capacity)
+    pairs = [
+        Pair(mentors[i], mentees[j], round(float(scores[i, j]), 2), reasons_for(mentors[i], mentees[j], rules))
+        for i, j in sorted(chosen, key=lambda ij: (-scores[ij], ij))
+    ]
+    load = np.zeros(len(mentors), dtype=int)
+    paired_mentees = set()
+    for i, j in chosen:
+        load[i] += 1
+        paired_mentees.add(j)
+    places, wanted = len(mentors) * rules.mentor_capacity, len(mentees)
+    unmatched = []
+    for j, person in enumerate(mentees):
+        if j not in paired_mentees:
+            fits = bool(allowed[:, j].any()) if len(mentors) else False
+            reason = NO_FIT if not fits else NEED_MENTORS if places < wanted else TAKEN
+            unmatched.append(Unmatched(person, "mentee", reason))
+    for i, person in enumerate(mentors):
+        if load[i] == 0:
+            fits = bool(allowed[i, :].any()) if len(mentees) else False
+            reason = NO_FIT if not fits else NEED_MENTEES if places > wanted else TAKEN
+            unmatched.append(Unmatched(person, "mentor", reason))
+    return Proposal(pairs, unmatched)

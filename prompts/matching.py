@@ -1,0 +1,68 @@
+"""Why a pair was made, and why someone was left out of a round: the words people and admins read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from prompts.blocks import escape as esc
+from prompts.catalogue import topic_label
+
+MAX_TOPICS_NAMED = 3
+
+
+class ReasonsLike(Protocol):
+    """What ``bot.matching.Reasons`` carries (prompts stay free of the services)."""
+
+    shared_topics: tuple[str, ...]
+    top_wish: bool
+    other_departments: bool
+    years_apart: int
+    shared_hours: float
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def explanation(reasons: ReasonsLike, *, mentor_id: str, mentee_id: str) -> str:
+    """``<@M> can share AI tools at work and Social media & personal branding, which <@E> wants to learn (their
+    first wish); different departments; 18 years apart; 6 h of shared working hours``."""
+    topics = [esc(topic_label(key)) for key in reasons.shared_topics[:MAX_TOPICS_NAMED]]
+    if len(reasons.shared_topics) > MAX_TOPICS_NAMED:
+        topics.append(f"{len(reasons.shared_topics) - MAX_TOPICS_NAMED} more")
+    if topics:
+        first = f"<@{mentor_id}> can share {_and(topics)}, which <@{mentee_id}> wants to learn"
+        if reasons.top_wish:
+            first += " (their first wish)"
+    else:
+        first = f"<@{mentor_id}> brings a fresh view, <@{mentee_id}> the experience"
+    parts = [first]
+    if reasons.other_departments:
+        parts.append("different departments")
+    years = reasons.years_apart
+    parts.append(f"{years} year{'s' if years != 1 else ''} apart")
+    hours = int(reasons.shared_hours + 0.5)
+    parts.append(f"{hours} h of shared working hours" if hours else "no shared working hours: plan around it")
+    return "; ".join(parts)
+
+
+UNMATCHED = {
+    ("mentee", "need_mentors"): "We need more reverse mentors this round, so you're not paired yet. You're first in "
+    "line for the next round.",
+    ("mentor", "need_mentees"): "There were more reverse mentors than mentees this round, so you're not paired yet. "
+    "You're first in line for the next round.",
+    ("mentee", "taken"): "Everyone who fits what you want to learn is already paired this round. You're first in line "
+    "for the next one.",
+    ("mentor", "taken"): "Everyone who fits what you can share is already paired this round. You're first in line "
+    "for the next one.",
+    ("mentee", "no_fit"): "Nobody taking part fits you under the program's rules yet (experience gap, reporting "
+    "line, people to avoid, recent pairs). Adding topics to your profile widens the field.",
+    ("mentor", "no_fit"): "Nobody taking part fits you under the program's rules yet (experience gap, reporting "
+    "line, people to avoid, recent pairs). Adding skills to your profile widens the field.",
+}
+
+
+def unmatched_text(side: str, reason: str) -> str:
+    """What someone left out of a round is told (``side``: mentor or mentee; ``reason``: see bot.matching)."""
+    return UNMATCHED.get((side, reason), "You're not paired this round. You're first in line for the next one.")

@@ -1,0 +1,212 @@
+"""Matching: optimal against brute force on small instances, and never breaking a hard rule on large random ones."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.matching import (
+    NEED_MENTEES,
+    NEED_MENTORS,
+    NO_FIT,
+    Person,
+    Proposal,
+    Rules,
+    choose_sides,
+    match,
+    score_matrix,
+)
+
+TOPICS = ["ai_tools", "social_media", "digital_tools", "leadership", "strategy", "Figma", "recruitment"]
+DEPARTMENTS = ["Sales", "IT", "Legal", "Marketing", ""]
+
+
+def person(i: int, role: str, years: int, **extra: object) -> Person:
+    return Person(id=i, user_id=f"U{i}", role=role, years=years, **extra)  # type: ignore[arg-type]
+
+
+def random_people(rng: random.Random, n: int, *, rules_heavy: bool = True) -> list[Person]:
+    users = [f"U{i}" for i in range(n)]
+    people = []
+    for i in range(n):
+        role = rng.choice(["mentor", "mentor", "mentee", "mentee", "either"])
+        years = rng.randint(0, 8) if role == "mentor" else rng.randint(0, 40)
+        people.append(
+            Person(
+                id=i,
+                user_id=users[i],
+                role=role,
+                years=years,
+                department=rng.choice(DEPARTMENTS),
+                shares=frozenset(rng.sample(TOPICS, rng.randint(0, 3))),
+                learns=tuple(rng.sample(TOPICS, rng.randint(0, 3))),
+                meeting_format=rng.choice(["video", "in_person", "either"]),
+                manager_id=rng.choice(users) if rules_heavy and rng.random() < 0.3 else None,
+                tz_offset=rng.choice([-18000, 0, 3600, 19800, 32400]),
+                avoid=frozenset(rng.sample(users, min(n, rng.randint(0, 2)))) if rules_heavy else frozenset(),
+            )
+        )
+    return people
+
+
+def random_recent(rng: random.Random, people: list[Person], k: int) -> set[frozenset[str]]:
+    users = [p.user_id for p in people]
+    return {frozenset(rng.sample(users, 2)) for _ in range(k)} if len(users) >= 2 else set()
+
+
+def brute_force(people: list[Person], rules: Rules, recent: set[frozenset[str]]) -> tuple[int, float]:
+    """The best (number of pairs, total score) over every assignment the rules allow, by enumeration."""
+    mentors, mentees = choose_sides(people, rules.mentor_capacity)
+    scores, allowed = score_matrix(mentors, mentees, rules, recent)
+    best = (0, 0.0)
+
+    def walk(j: int, load: list[int], count: int, total: float) -> None:
+        nonlocal best
+        if j == len(mentees):
+            best = max(best, (count, round(total, 4)))
+            return
+        walk(j + 1, load, count, total)  # this mentee unpaired
+        for i in range(len(mentors)):
+            if allowed[i, j] and load[i] < rules.mentor_capacity:
+                load[i] += 1
+                walk(j + 1, load, count + 1, total + float(scores[i, j]))
+                load[i] -= 1
+
+    walk(0, [0] * len(mentors), 0, 0.0)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_assignment_is_optimal_against_brute_force(seed: int) -> None:
+    rng = random.Random(seed)
+    people = random_people(rng, rng.randint(2, 9))
+    rules = Rules(
+        min_experience_gap=rng.choice([0, 3, 5]),
+        mentor_capacity=rng.choice([1, 1, 2]),
+        prefer_other_departments=rng.random() < 0.7,
+        avoid_reporting_line=rng.random() < 0.8,
+    )
+    recent = random_recent(rng, people, rng.randint(0, 3))
+    proposal = match(people, rules, recent=recent)
+    count, total = brute_force(people, rules, recent)
+    assert (len(proposal.pairs), round(proposal.total_score, 1)) == (count, round(total, 1))
+
+
+def assert_hard_rules(people: list[Person], rules: Rules, recent: set[frozenset[str]], proposal: Proposal) -> None:
+    by_user = {p.user_id: p for p in people}
+    mentor_load: dict[str, int] = {}
+    seen_as: dict[str, str] = {}
+    for pair in proposal.pairs:
+        m, e = pair.mentor, pair.mentee
+        assert m.user_id != e.user_id
+        assert e.years - m.years >= rules.min_experience_gap, "the mentee is the more experienced one"
+        assert m.role in ("mentor", "either") and e.role in ("mentee", "either")
+        if rules.avoid_reporting_line:
+            assert m.manager_id != e.user_id and e.manager_id != m.user_id, "never within a reporting line"
+        assert e.user_id not in m.avoid and m.user_id not in e.avoid, "never someone they asked to avoid"
+        assert frozenset({m.user_id, e.user_id}) not in recent, "never a recent pair"
+        mentor_load[m.user_id] = mentor_load.get(m.user_id, 0) + 1
+        assert (
+            seen_as.setdefault(m.user_id, "mentor") == "mentor" and seen_as.setdefault(e.user_id, "mentee") == "mentee"
+        )
+    assert all(load <= rules.mentor_capacity for load in mentor_load.values())
+    mentees = [p.mentee.user_id for p in proposal.pairs]
+    assert len(mentees) == len(set(mentees)), "a mentee is in one pair at most"
+    everyone = [u.person.user_id for u in proposal.unmatched] + list(mentor_load) + mentees
+    assert sorted(set(everyone)) == sorted(by_user), "everyone is either paired or told why not"
+    assert not set(mentor_load) & {u.person.user_id for u in proposal.unmatched}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10**6),
+    n=st.integers(0, 120),
+    gap=st.integers(0, 10),
+    capacity=st.integers(1, 3),
+    recent_count=st.integers(0, 40),
+)
+def test_no_hard_rule_is_ever_broken(seed: int, n: int, gap: int, capacity: int, recent_count: int) -> None:
+    rng = random.Random(seed)
+    people = random_people(rng, n)
+    rules = Rules(min_experience_gap=gap, mentor_capacity=capacity, avoid_reporting_line=rng.random() < 0.8)
+    recent = random_recent(rng, people, recent_count)
+    assert_hard_rules(people, rules, recent, match(people, rules, recent=recent))
+
+
+def test_the_strongest_term_is_what_one_can_teach_and_the_other_wants() -> None:
+    mentor_ai = person(1, "mentor", 2, shares=frozenset({"ai_tools"}), department="IT")
+    mentor_social = person(2, "mentor", 2, shares=frozenset({"social_media"}), department="IT")
+    mentee = person(3, "mentee", 20, learns=("ai_tools",), department="Sales")
+    [pair] = match([mentor_social, mentor_ai, mentee], Rules()).pairs
+    assert pair.mentor == mentor_ai
+    assert pair.reasons.shared_topics == ("ai_tools",) and pair.reasons.top_wish
+    assert pair.reasons.other_departments and pair.reasons.years_apart == 18 and pair.reasons.formats_fit
+
+
+def test_a_greedy_choice_would_be_worse() -> None:
+    """Greedy (best pair first) pairs A with X and leaves Y unmatched; the optimum pairs A-Y and B-X."""
+    a = person(1, "mentor", 1, shares=frozenset({"ai_tools", "Figma"}))
+    b = person(2, "mentor", 1, shares=frozenset({"ai_tools"}))
+    x = person(3, "mentee", 30, learns=("ai_tools", "Figma"))
+    y = person(4, "mentee", 30, learns=("Figma",))
+    proposal = match([a, b, x, y], Rules())
+    assert {(p.mentor.id, p.mentee.id) for p in proposal.pairs} == {(1, 4), (2, 3)}
+    assert proposal.unmatched == []
+
+
+def test_people_left_out_are_told_why() -> None:
+    mentors = [person(1, "mentor", 1), person(2, "mentor", 1)]
+    mentees = [person(10 + i, "mentee", 30) for i in range(3)]
+    proposal = match(mentors + mentees, Rules())
+    assert [(u.side, u.reason) for u in proposal.unmatched] == [("mentee", NEED_MENTORS)]
+    proposal = match([*mentors, mentees[0]], Rules())
+    assert [(u.side, u.reason) for u in proposal.unmatched] == [("mentor", NEED_MENTEES)]
+    too_close = person(20, "mentee", 3)  # only 2 years more than the mentors: below the minimum gap of 5
+    assert [(u.person.id, u.reason) for u in match([*mentors, too_close], Rules()).unmatched] == [
+        (20, NO_FIT),
+        (1, NO_FIT),
+        (2, NO_FIT),
+    ]
+
+
+def test_people_open_to_either_fill_the_short_side() -> None:
+    mentees = [person(10 + i, "mentee", 30) for i in range(3)]
+    either = [person(20, "either", 1, shares=frozenset({"ai_tools"})), person(21, "either", 2, learns=("strategy",))]
+    mentors, sides_mentees = choose_sides([*mentees, *either], capacity=1)
+    assert [p.id for p in mentors] == [20, 21] and len(sides_mentees) == 3
+    mentors, sides_mentees = choose_sides([*mentees, *either], capacity=3)
+    assert [p.id for p in mentors] == [20] and [p.id for p in sides_mentees][-1] == 21
+
+
+def test_capacity_lets_a_mentor_take_several_mentees() -> None:
+    mentor = person(1, "mentor", 1)
+    mentees = [person(10 + i, "mentee", 30) for i in range(3)]
+    proposal = match([mentor, *mentees], Rules(mentor_capacity=2))
+    assert len(proposal.pairs) == 2 and {p.mentor.id for p in proposal.pairs} == {1}
+
+
+def test_rules_from_a_program() -> None:
+    rules = Rules.of_program({"min_experience_gap": 7, "mentor_capacity": 2}, "08:30", "17:00")
+    assert (rules.min_experience_gap, rules.mentor_capacity, rules.day_start_hour, rules.day_end_hour) == (
+        7,
+        2,
+        8.5,
+        17.0,
+    )
+
+
+def test_empty_and_one_sided_rounds() -> None:
+    assert match([], Rules()) == Proposal()
+    only_mentors = match([person(1, "mentor", 1), person(2, "mentor", 1)], Rules())
+    assert only_mentors.pairs == [] and {u.reason for u in only_mentors.unmatched} == {NO_FIT}
+
+
+def test_every_pair_of_a_small_round_is_considered() -> None:
+    """Sanity check of the brute force itself: it enumerates every allowed assignment."""
+    people = [person(1, "mentor", 1), person(2, "mentor", 1), person(3, "mentee", 30), person(4, "mentee", 30)]
+    assert brute_force(people, Rules(), set())[0] == 2
+    assert list(itertools.permutations([3, 4])) == [(3, 4), (4, 3)]
