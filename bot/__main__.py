@@ -1,4 +1,4 @@
-"""``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``.
+"""``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``, ``import PATH.csv [--program NAME]``.
 
 Settings come from the environment and ``.env``; a missing or wrong one prints one line and exits with code 2.
 """
@@ -22,6 +22,7 @@ from bot.config import Settings, load_settings
 from bot.deps import Deps
 from bot.due import run_due
 from bot.errors import ConfigError
+from bot.importer import import_people
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app
 from bot.slack import make_client, slack_error
@@ -136,6 +137,39 @@ async def due(settings: Settings, now: datetime) -> None:
     print(f"run-due at {now.isoformat()}: {report.resumed} resumed, {report.messages_sent} messages sent.")
 
 
+def read_csv(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as file:
+            return file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Could not read {path} ({type(exc).__name__}): give the path of a UTF-8 CSV file.") from None
+
+
+async def import_csv(settings: Settings, text: str, program: str | None) -> int:
+    """Exit code 0 when every row was imported, 1 when some were skipped (listed with their line numbers)."""
+    db = await open_database(settings)
+    try:
+        app, team_id = await start_app(settings, db)
+        try:
+            if team_id is None:
+                raise ConfigError("Slack could not be reached to check SLACK_BOT_TOKEN's workspace: try again.")
+            client = make_client(settings, session=app.client.session)
+            report = await import_people(Deps(settings, db), client, team_id=team_id, text=text, program_name=program)
+        finally:
+            await close_app(app)
+    finally:
+        await db.dispose()
+    imported = report.created + report.updated
+    print(
+        f"Imported {imported:,} people into {report.program_name}: {report.created:,} new, {report.updated:,} updated."
+    )
+    if report.errors:
+        print(f"{len(report.errors):,} row(s) skipped:")
+        for error in report.errors:
+            print(f"  line {error.line}: {error.message}")
+    return 1 if report.errors else 0
+
+
 def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -151,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations and exit")
     run_due_parser = sub.add_parser("run-due", help="run, once, all scheduled work due at an instant, then exit")
     run_due_parser.add_argument("--now", type=_instant, default=None, help="ISO-8601 instant (default: now)")
+    import_parser = sub.add_parser("import", help="enrol people from a CSV file (see bot/importer.py)")
+    import_parser.add_argument("path", help="CSV file with a header row")
+    import_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
     return p
 
 
@@ -162,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(load_settings(need_slack=False)))
         elif args.command == "run-due":
             asyncio.run(due(load_settings(serving=False), args.now or datetime.now(UTC)))
+        elif args.command == "import":
+            settings = load_settings(serving=False)
+            return asyncio.run(import_csv(settings, read_csv(args.path), args.program))
         else:
             asyncio.run(serve(load_settings()))
     except ConfigError as exc:

@@ -53,15 +53,10 @@ class Overview:
 async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
     """The workspace's programs, the person's row in each, and whether they were promoted to admin: one read
     session, since a Home tab is published after nearly everything. Creates the default program on first use."""
-    programs = await workspace_programs(db, team_id=team_id)
+    programs = await programs_or_default(db, team_id=team_id)
     async with db.read() as session:
         rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
-    if not programs:  # first use (or another request is creating the default right now: then read it)
-        async with db.session() as session:
-            await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
-        forget_programs(team_id)
-        programs = await workspace_programs(db, team_id=team_id)
     mine = {row.program_id: row for row in rows}
     every = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
     visible = [e for e in every if e.joinable] + [
@@ -130,6 +125,17 @@ async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
         if len(_programs_seen) > 10_000:
             _programs_seen.clear()
         _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    return programs
+
+
+async def programs_or_default(db: Database, *, team_id: str) -> list[Program]:
+    """The workspace's programs; on its first use (none at all), the default one, created once."""
+    programs = await workspace_programs(db, team_id=team_id)
+    if not programs:  # first use (or another request is creating the default right now: then read it)
+        async with db.session() as session:
+            await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
+        forget_programs(team_id)
+        programs = await workspace_programs(db, team_id=team_id)
     return programs
 
 
