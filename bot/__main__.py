@@ -1,4 +1,5 @@
-"""``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``, ``import PATH.csv [--program NAME]``.
+"""``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``, ``import PATH.csv [--program NAME]``,
+``match --dry-run [--json] [--program NAME]``.
 
 Settings come from the environment and ``.env``; a missing or wrong one prints one line and exits with code 2.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
@@ -23,6 +25,7 @@ from bot.deps import Deps
 from bot.due import run_due
 from bot.errors import ConfigError
 from bot.importer import import_people
+from bot.rounds import proposal_json, proposal_text, propose
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app
 from bot.slack import make_client, slack_error
@@ -137,6 +140,21 @@ async def due(settings: Settings, now: datetime) -> None:
     print(f"run-due at {now.isoformat()}: {report.resumed} resumed, {report.messages_sent} messages sent.")
 
 
+async def dry_run(settings: Settings, program: str | None, as_json: bool) -> None:
+    db = await open_database(settings)
+    try:
+        app, team_id = await start_app(settings, db)  # the workspace of the bot token
+        try:
+            if team_id is None:
+                raise ConfigError("Slack could not be reached to check SLACK_BOT_TOKEN's workspace: try again.")
+            found, proposal = await propose(Deps(settings, db), team_id=team_id, program_name=program)
+        finally:
+            await close_app(app)
+    finally:
+        await db.dispose()
+    print(json.dumps(proposal_json(found, proposal), indent=2) if as_json else proposal_text(found, proposal))
+
+
 def read_csv(path: str) -> str:
     try:
         with open(path, encoding="utf-8", newline="") as file:
@@ -188,6 +206,10 @@ def parser() -> argparse.ArgumentParser:
     import_parser = sub.add_parser("import", help="enrol people from a CSV file (see bot/importer.py)")
     import_parser.add_argument("path", help="CSV file with a header row")
     import_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
+    match_parser = sub.add_parser("match", help="the next round's pairs (--dry-run: computed and printed only)")
+    match_parser.add_argument("--dry-run", action="store_true", required=True, help="print, store and send nothing")
+    match_parser.add_argument("--json", action="store_true", help="JSON instead of text")
+    match_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
     return p
 
 
@@ -199,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(load_settings(need_slack=False)))
         elif args.command == "run-due":
             asyncio.run(due(load_settings(serving=False), args.now or datetime.now(UTC)))
+        elif args.command == "match":
+            asyncio.run(dry_run(load_settings(serving=False), args.program, args.json))
         elif args.command == "import":
             settings = load_settings(serving=False)
             return asyncio.run(import_csv(settings, read_csv(args.path), args.program))

@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import participation
 from bot.deps import Deps
 from bot.errors import ConfigError
 from bot.profile import Profile
+from bot.programs import target_program
 from bot.slack import user_info
 from prompts.catalogue import Topic, program_topics
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
 from storage import repositories as repo
-from storage.models import Program, ProgramState
 
 COLUMNS = (
     "slack_user_id",
@@ -146,25 +145,6 @@ def read_rows(text: str, catalogue: tuple[Topic, ...]) -> tuple[list[Row], list[
             first_line[parsed.user_id] = line
             rows.append(parsed)
     return rows, errors
-
-
-async def target_program(deps: Deps, *, team_id: str, name: str | None) -> Program:
-    """The program named ``name`` (any state but ended; case ignored), or else the first one open for sign-ups
-    (created on a workspace's first use)."""
-    every = await participation.programs_or_default(deps.db, team_id=team_id)
-    programs = [p for p in every if p.state != ProgramState.ENDED]
-    if name is not None:
-        found = next((p for p in programs if p.name.casefold() == name.strip().casefold()), None)
-        if found is None:
-            names = ", ".join(p.name for p in programs) or "none"
-            raise ConfigError(
-                f"No program named “{name}” that hasn't ended: the programs are {names} (--program NAME)."
-            )
-        return found
-    open_ones = [p for p in programs if p.state in (ProgramState.OPEN, ProgramState.RUNNING)]
-    if not open_ones:
-        raise ConfigError("No program is open for sign-ups: name one with --program NAME.")
-    return open_ones[0]
 
 
 async def import_people(

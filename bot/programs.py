@@ -12,7 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import participation
 from bot.deps import Deps
+from bot.errors import ConfigError
 from bot.participation import forget_programs
 from bot.slack import slack_error
 from prompts import program as ids
@@ -348,3 +350,22 @@ async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id
     async with deps.db.session() as session:
         await _audit(session, team_id, actor_id, "program.announce", program_id, {}, {"channel_id": program.channel_id})
     return announce_result_reply(channel_id=program.channel_id, error=None)
+
+
+async def target_program(deps: Deps, *, team_id: str, name: str | None) -> Program:
+    """The program named ``name`` (any state but ended; case ignored), or else the first one open for sign-ups
+    (created on a workspace's first use)."""
+    every = await participation.programs_or_default(deps.db, team_id=team_id)
+    programs = [p for p in every if p.state != ProgramState.ENDED]
+    if name is not None:
+        found = next((p for p in programs if p.name.casefold() == name.strip().casefold()), None)
+        if found is None:
+            names = ", ".join(p.name for p in programs) or "none"
+            raise ConfigError(
+                f"No program named “{name}” that hasn't ended: the programs are {names} (--program NAME)."
+            )
+        return found
+    open_ones = [p for p in programs if p.state in (ProgramState.OPEN, ProgramState.RUNNING)]
+    if not open_ones:
+        raise ConfigError("No program is open for sign-ups: name one with --program NAME.")
+    return open_ones[0]

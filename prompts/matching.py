@@ -14,11 +14,16 @@ MAX_TOPICS_NAMED = 3
 class ReasonsLike(Protocol):
     """What ``bot.matching.Reasons`` carries (prompts stay free of the services)."""
 
-    shared_topics: tuple[str, ...]
-    top_wish: bool
-    other_departments: bool
-    years_apart: int
-    shared_hours: float
+    @property
+    def shared_topics(self) -> tuple[str, ...]: ...
+    @property
+    def top_wish(self) -> bool: ...
+    @property
+    def other_departments(self) -> bool: ...
+    @property
+    def years_apart(self) -> int: ...
+    @property
+    def shared_hours(self) -> float: ...
 
 
 def _and(items: Sequence[str]) -> str:

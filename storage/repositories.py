@@ -407,3 +407,13 @@ async def demote_admin(session: AsyncSession, *, team_id: str, user_id: str) -> 
 async def promoted_admins(session: AsyncSession, *, team_id: str, user_ids: Sequence[str]) -> set[str]:
     query = select(Admin.user_id).where(Admin.team_id == team_id, col(Admin.user_id).in_(list(user_ids)))
     return set((await session.exec(query)).all())
+
+
+async def active_participants(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[Participant]:
+    """Everyone taking part and not paused: who a round is matched from."""
+    query = select(Participant).where(
+        Participant.team_id == team_id,
+        Participant.program_id == program_id,
+        Participant.state == ParticipantState.ACTIVE,
+    )
+    return (await session.exec(query.order_by(col(Participant.id)))).all()

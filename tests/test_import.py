@@ -113,3 +113,37 @@ def test_the_command_imports_updates_and_reports(tmp_path: Path) -> None:
         assert unknown.returncode == 2 and "No program named “Nope”" in unknown.stderr
         missing = run_bot(["import", str(tmp_path / "absent.csv")], env, tmp_path)
         assert missing.returncode == 2 and "Could not read" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> None:
+    import json
+
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        HEADER
+        + "U001,mentor,Marketing,2,AI tools at work; Figma,,\n"
+        + "U002,mentee,Finance,24,,ai_tools,\n"
+        + "U003,mentee,Finance,30,,leadership,U001\n",  # U001 is U003's manager: never paired
+        encoding="utf-8",
+    )
+    with FakeSlack(team_id="TMATCH") as fake:
+        for user in ("U001", "U002", "U003"):
+            fake.add_user(user)
+        env = bot_env(fake, tmp_path)
+        assert run_bot(["import", str(sheet)], env, tmp_path).returncode == 0
+        fake.reset()
+        text = run_bot(["match", "--dry-run"], env, tmp_path)
+        assert text.returncode == 0, text.stderr
+        assert "Reverse mentoring: 1 pair(s)" in text.stdout and "Nothing was sent" in text.stdout
+        assert (
+            "@U001 → @U002" in text.stdout and "can share AI tools at work, which @U002 wants to learn" in text.stdout
+        )
+        assert "@U003 (mentee, no_fit)" in text.stdout
+        as_json = run_bot(["match", "--dry-run", "--json"], env, tmp_path)
+        data = json.loads(as_json.stdout)
+        assert [(p["mentor"], p["mentee"]) for p in data["pairs"]] == [("U001", "U002")]
+        assert data["unmatched"] == [
+            {"user": "U003", "side": "mentee", "reason": "no_fit", "message": data["unmatched"][0]["message"]}
+        ]
+        assert set(fake.methods()) <= {"auth.test"}, "a dry run sends nothing to anyone"
+        assert run_bot(["match"], env, tmp_path).returncode == 2, "--dry-run is required (publishing comes later)"
