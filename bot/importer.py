@@ -6,9 +6,11 @@ The file has a header row with the columns in :data:`COLUMNS` (any order, extra 
 ignoring case (anything else is kept as the person's own words, which still counts for matching);
 ``manager_slack_user_id`` may be empty. The same rules as the sign-up form apply (a reverse mentor shares at least
 one skill, a mentee wants at least one topic, ...). Bad rows are reported with their line numbers and skipped;
-good rows are saved. Importing again updates people rather than adding them twice. Time zones come from Slack
-(``users.info``), one person at a time within Slack's rate limits, so a large file takes minutes: a progress line
-is printed every :data:`PROGRESS_EVERY` rows.
+good rows are saved. Importing again updates people rather than adding them twice, and changes only what the
+sheet holds (goals and meeting format stay as people set them); someone who left the program is not enrolled
+again by a spreadsheet (they rejoin with ``/mentor join``). Time zones come from Slack (``users.info``), one
+person at a time within Slack's rate limits, so a large file takes minutes: a progress line is printed every
+:data:`PROGRESS_EVERY` rows. A token Slack refuses stops the import with one line (exit 2).
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.errors import ConfigError
 from bot.profile import Profile
 from bot.programs import target_program
-from bot.slack import user_info
+from bot.slack import slack_error
 from prompts.catalogue import Topic, program_topics
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
 from storage import repositories as repo
+from storage.models import ParticipantState
 
 COLUMNS = (
     "slack_user_id",
@@ -42,6 +48,8 @@ COLUMNS = (
 PROGRESS_EVERY = 100
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 IMPORTED_GOALS = ""  # the spreadsheet has no goals: people add theirs with /mentor edit
+# What a re-import changes; what people typed themselves (goals, meeting format) stays as they left it.
+FROM_THE_SHEET = ("role", "department", "years_experience", "shares", "learns", "manager_id")
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def _row(line: int, raw: dict[str, str | None], catalogue: tuple[Topic, ...]) ->
     def cell(name: str) -> str:
         return (raw.get(name) or "").strip()
 
-    user_id, role, department = cell("slack_user_id"), cell("role").casefold(), cell("department")
+    user_id, role, department = cell("slack_user_id").upper(), cell("role").casefold(), cell("department")
     if not SLACK_USER_ID.match(user_id):
         return RowError(line, f"slack_user_id “{user_id[:30]}” is not a Slack user ID (like U012AB3CD)")
     if role not in ("mentor", "mentee", "either"):
@@ -111,7 +119,7 @@ def _row(line: int, raw: dict[str, str | None], catalogue: tuple[Topic, ...]) ->
         return RowError(line, "a mentee needs at least one topic to learn")
     if role == "either" and not (shares or learns):
         return RowError(line, "someone open to either needs a skill to share or a topic to learn")
-    manager = cell("manager_slack_user_id") or None
+    manager = cell("manager_slack_user_id").upper() or None
     if manager is not None and not SLACK_USER_ID.match(manager):
         return RowError(line, f"manager_slack_user_id “{manager[:30]}” is not a Slack user ID")
     if manager == user_id:
@@ -121,30 +129,65 @@ def _row(line: int, raw: dict[str, str | None], catalogue: tuple[Topic, ...]) ->
 
 
 def read_rows(text: str, catalogue: tuple[Topic, ...]) -> tuple[list[Row], list[RowError]]:
-    """Valid rows and the errors of the others; ConfigError when the header lacks a column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel's byte-order mark, if any
-    missing = [c for c in COLUMNS if c not in {(h or "").strip() for h in reader.fieldnames or []}]
-    if missing:
-        raise ConfigError(
-            f"The CSV file's header row lacks {', '.join(missing)}: the columns are {', '.join(COLUMNS)}."
-        )
-    rows: list[Row] = []
-    errors: list[RowError] = []
-    first_line: dict[str, int] = {}
-    for raw in reader:
+    """Valid rows and the errors of the others; ConfigError when the file can't be read as this kind of CSV."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))  # Excel's byte-order mark, if any
+    try:
+        header = [h.strip().casefold() for h in next(reader, [])]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            hint = (
+                " (it looks separated by “;”: save it as comma-separated CSV)"
+                if len(header) == 1 and ";" in header[0]
+                else ""
+            )
+            raise ConfigError(
+                f"The CSV file's header row lacks {', '.join(missing)}{hint}: the columns are {', '.join(COLUMNS)}."
+            )
+        rows: list[Row] = []
+        errors: list[RowError] = []
+        first_line: dict[str, int] = {}
         line = reader.line_num
-        clean = {(k or "").strip(): v for k, v in raw.items()}
-        if not any((v or "").strip() for v in clean.values() if isinstance(v, str)):
-            continue  # a blank line
-        parsed = _row(line, clean, catalogue)
-        if isinstance(parsed, RowError):
-            errors.append(parsed)
-        elif parsed.user_id in first_line:
-            errors.append(RowError(line, f"{parsed.user_id} is already on line {first_line[parsed.user_id]}"))
-        else:
-            first_line[parsed.user_id] = line
-            rows.append(parsed)
+        for cells in reader:
+            start, line = line + 1, reader.line_num  # a quoted cell may span lines: report where the row starts
+            if not any(c.strip() for c in cells):
+                continue  # a blank line
+            parsed = _row(start, dict(zip(header, cells, strict=False)), catalogue)
+            if isinstance(parsed, RowError):
+                errors.append(parsed)
+            elif parsed.user_id in first_line:
+                errors.append(RowError(start, f"{parsed.user_id} is already on line {first_line[parsed.user_id]}"))
+            else:
+                first_line[parsed.user_id] = start
+                rows.append(parsed)
+    except csv.Error as exc:
+        raise ConfigError(
+            f"The CSV file can't be read at line {reader.line_num} ({exc}): save it as UTF-8 CSV."
+        ) from None
     return rows, errors
+
+
+async def _slack_user(client: AsyncWebClient, user_id: str) -> tuple[dict[str, Any], str | None]:
+    """The person's Slack user object, or why the row can't be imported; ConfigError when the token itself is
+    refused (every row would fail the same way)."""
+    try:
+        response = await client.users_info(user=user_id)
+    except SlackApiError as exc:
+        code = slack_error(exc)
+        if code in ("user_not_found", "users_not_found"):
+            return {}, f"Slack has no user {user_id} in this workspace"
+        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "missing_scope"):
+            raise ConfigError(
+                f"Slack refused users.info ({code}): check SLACK_BOT_TOKEN and its users:read scope."
+            ) from None
+        return {}, f"Slack couldn't say who {user_id} is ({code}): import the file again to retry"
+    except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+        return {}, f"Slack couldn't be reached about {user_id} ({slack_error(exc)}): import the file again to retry"
+    user = response.get("user") or {}
+    if user.get("deleted"):
+        return {}, f"{user_id} is deactivated in Slack"
+    if user.get("is_bot"):
+        return {}, f"{user_id} is a bot"
+    return user, None
 
 
 async def import_people(
@@ -162,14 +205,24 @@ async def import_people(
     report = ImportReport(program.name, rows=len(rows) + len(errors), errors=errors)
     say(f"Importing {len(rows):,} people into {program.name}…")
     for done, row in enumerate(rows, start=1):
-        user = await user_info(client, team_id=team_id, user_id=row.user_id)
-        if user is None or user.get("deleted"):
-            report.errors.append(RowError(row.line, f"Slack has no active user {row.user_id} in this workspace"))
+        user, problem = await _slack_user(client, row.user_id)
+        if problem is not None:
+            report.errors.append(RowError(row.line, problem))
             continue
         async with deps.db.session() as session:
             before = await repo.get_participant(session, team_id=team_id, program_id=program.id, user_id=row.user_id)
+            if before is not None and before.state == ParticipantState.LEFT:
+                report.errors.append(
+                    RowError(row.line, f"{row.user_id} left this program: not enrolled again (they can /mentor join)")
+                )
+                continue
             saved = await repo.upsert_profile(
-                session, team_id=team_id, program_id=program.id, user_id=row.user_id, answers=row.profile.answers()
+                session,
+                team_id=team_id,
+                program_id=program.id,
+                user_id=row.user_id,
+                answers=row.profile.answers(),
+                update=FROM_THE_SHEET,
             )
             assert saved.id is not None
             await repo.set_timezone(

@@ -26,7 +26,7 @@ How a round is decided:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,7 @@ PER_SHARED_HOUR = 1 / 3
 MAX_HOURS_BONUS = 3.0
 FORMATS_FIT = 2.0
 ALLOWED = 1.0
+SPREAD = 1e-6  # far below any real difference in score (scores are float32: ~1e-3 at their size)
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,17 @@ class Proposal:
 
 
 def choose_sides(people: Sequence[Person], capacity: int) -> tuple[list[Person], list[Person]]:
-    """Reverse mentors and mentees; each person open to either joins the side that is short."""
+    """Reverse mentors and mentees. People open to either balance the two sides: the most junior of them become
+    reverse mentors, as many as it takes for mentor places (mentors × capacity) to meet mentees, the rest mentees."""
     mentors = [p for p in people if p.role == "mentor"]
     mentees = [p for p in people if p.role == "mentee"]
     either = sorted(
-        (p for p in people if p.role == "either"), key=lambda p: (len(p.learns) - len(p.shares), p.years, p.id)
+        (p for p in people if p.role == "either"), key=lambda p: (p.years, len(p.learns) - len(p.shares), p.id)
     )
-    for person in either:
-        places, wanted = len(mentors) * capacity, len(mentees)
-        if places < wanted or (places == wanted and len(person.shares) >= len(person.learns)):
-            mentors.append(person)
-        else:
-            mentees.append(person)
-    return mentors, mentees
+    places, wanted = len(mentors) * capacity, len(mentees) + len(either)
+    # k of them as mentors: places + k·capacity against wanted - k, as close as can be
+    k = min(len(either), max(0, round((wanted - places) / (capacity + 1))))
+    return mentors + either[:k], mentees + either[k:]
 
 
 def _topic_matrix(people: Sequence[Person], topics: dict[str, int], pick: str) -> NDArray[np.float32]:
@@ -156,7 +155,7 @@ def _topic_matrix(people: Sequence[Person], topics: dict[str, int], pick: str) -
             person.shares if pick == "shares" else person.learns[:1] if pick == "top" else person.learns
         )
         for key in keys:
-            matrix[row, topics[key]] = 1.0
+            matrix[row, topics[key.casefold()]] = 1.0
     return matrix
 
 
@@ -169,11 +168,23 @@ def _codes(left: Sequence[str], right: Sequence[str]) -> tuple[NDArray[np.int64]
     )
 
 
+def _chain(user_id: str, managers: Mapping[str, str | None]) -> set[str]:
+    """Everyone above a person in the reporting line (their manager, that manager's manager, ...), as far as the
+    profiles say; a loop in the data ends the walk."""
+    above: set[str] = set()
+    current = managers.get(user_id)
+    while current and current not in above and current != user_id:
+        above.add(current)
+        current = managers.get(current)
+    return above
+
+
 def score_matrix(
     mentors: Sequence[Person], mentees: Sequence[Person], rules: Rules, recent: set[frozenset[str]]
 ) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
     """Scores (mentors × mentees) and which pairs the hard rules allow, vectorised."""
-    keys = sorted({k for p in mentors for k in p.shares} | {k for p in mentees for k in p.learns})
+    # own words match whatever their case ("CRM" and "crm")
+    keys = sorted({k.casefold() for p in mentors for k in p.shares} | {k.casefold() for p in mentees for k in p.learns})
     topics = {key: i for i, key in enumerate(keys)}
     shares = _topic_matrix(mentors, topics, "shares")
     overlap = shares @ _topic_matrix(mentees, topics, "learns").T
@@ -201,7 +212,8 @@ def score_matrix(
     off_m = np.array([p.tz_offset for p in mentors], dtype=np.float32) / 3600
     off_e = np.array([p.tz_offset for p in mentees], dtype=np.float32) / 3600
     day = max(0.0, rules.day_end_hour - rules.day_start_hour)
-    hours = np.abs(off_m[:, None] - off_e[None, :])  # hours apart → shared hours of the working day → bonus
+    hours = np.abs(off_m[:, None] - off_e[None, :]) % 24  # hours apart (round the clock) → shared hours → bonus
+    np.minimum(hours, 24 - hours, out=hours)
     np.subtract(day, hours, out=hours)
     np.clip(hours, 0, MAX_HOURS_BONUS / PER_SHARED_HOUR, out=hours)
     scores += np.multiply(hours, PER_SHARED_HOUR, out=hours)
@@ -214,16 +226,13 @@ def score_matrix(
 
     mentor_at = {p.user_id: i for i, p in enumerate(mentors)}
     mentee_at = {p.user_id: j for j, p in enumerate(mentees)}
+    managers = {p.user_id: p.manager_id for p in (*mentors, *mentees) if p.manager_id}
     for i, mentor in enumerate(mentors):  # whom this mentor won't be paired with (the sides are disjoint)
-        barred = set(mentor.avoid) | (
-            {mentor.manager_id} if rules.avoid_reporting_line and mentor.manager_id else set()
-        )
+        barred = set(mentor.avoid) | (_chain(mentor.user_id, managers) if rules.avoid_reporting_line else set())
         for user in barred & mentee_at.keys():
             allowed[i, mentee_at[user]] = False
     for j, mentee in enumerate(mentees):
-        barred = set(mentee.avoid) | (
-            {mentee.manager_id} if rules.avoid_reporting_line and mentee.manager_id else set()
-        )
+        barred = set(mentee.avoid) | (_chain(mentee.user_id, managers) if rules.avoid_reporting_line else set())
         for user in barred & mentor_at.keys():
             allowed[mentor_at[user], j] = False
     for users in recent:
@@ -241,6 +250,8 @@ def solve(scores: NDArray[np.float32], allowed: NDArray[np.bool_], capacity: int
         return []
     slots = np.repeat(np.where(allowed, scores, 0).astype(np.float64), capacity, axis=0)
     forbidden = np.repeat(~allowed, capacity, axis=0)
+    if capacity > 1:  # a mentor's 2nd, 3rd... place costs a hair more: equal choices go to an idle mentor first
+        slots -= np.tile(np.arange(capacity, dtype=np.float64) * SPREAD, len(allowed))[:, None]
     # Forbidden pairs cost more than any whole assignment can score, so the solver picks one only where nothing
     # allowed is left (then it is dropped): maximum number of pairs first, then maximum score.
     big = float(slots.sum()) + 1.0
@@ -249,16 +260,23 @@ def solve(scores: NDArray[np.float32], allowed: NDArray[np.bool_], capacity: int
     return [(int(r) // capacity, int(c)) for r, c in zip(rows, cols, strict=True) if not forbidden[r, c]]
 
 
+def _hours_apart(a: int, b: int) -> float:
+    """Hours between two UTC offsets (in seconds), the short way round the clock."""
+    apart = abs(a - b) / 3600 % 24
+    return min(apart, 24 - apart)
+
+
 def reasons_for(mentor: Person, mentee: Person, rules: Rules) -> Reasons:
-    shared = tuple(k for k in mentee.learns if k in mentor.shares)
+    can_share = {k.casefold() for k in mentor.shares}
+    shared = tuple(k for k in mentee.learns if k.casefold() in can_share)
     day = max(0.0, rules.day_end_hour - rules.day_start_hour)
     return Reasons(
         shared_topics=shared,
-        top_wish=bool(mentee.learns) and mentee.learns[0] in mentor.shares,
+        top_wish=bool(mentee.learns) and mentee.learns[0].casefold() in can_share,
         other_departments=bool(mentor.department and mentee.department)
         and mentor.department.casefold() != mentee.department.casefold(),
         years_apart=mentee.years - mentor.years,
-        shared_hours=max(0.0, day - abs(mentor.tz_offset - mentee.tz_offset) / 3600),
+        shared_hours=max(0.0, day - _hours_apart(mentor.tz_offset, mentee.tz_offset)),
         formats_fit=mentor.meeting_format == mentee.meeting_format
         or "either" in (mentor.meeting_format, mentee.meeting_format),
     )
@@ -288,6 +306,6 @@ def match(people: Sequence[Person], rules: Rules, *, recent: set[frozenset[str]]
     for i, person in enumerate(mentors):
         if load[i] == 0:
             fits = bool(allowed[i, :].any()) if len(mentees) else False
-            reason = NO_FIT if not fits else NEED_MENTEES if places > wanted else TAKEN
+            reason = NO_FIT if not fits else NEED_MENTEES if len(mentors) > len(mentees) else TAKEN
             unmatched.append(Unmatched(person, "mentor", reason))
     return Proposal(pairs, unmatched)

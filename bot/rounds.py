@@ -75,7 +75,8 @@ def proposal_text(program: Program, proposal: Proposal) -> str:
     data = proposal_json(program, proposal)
     lines = [
         f"{program.name}: {len(proposal.pairs)} pair(s), total score {data['total_score']:g}; "
-        f"{len(proposal.unmatched)} left out. Nothing was sent (dry run)."
+        f"{len(proposal.unmatched)} left out. Nothing was sent (dry run).",
+        "Round history and “don't pair me with” lists are not stored yet, so repeats of earlier pairs aren't excluded.",
     ]
     lines += [f"  @{p['mentor']} → @{p['mentee']} ({p['score']:g}): {p['explanation']}" for p in data["pairs"]]
     if data["unmatched"]:

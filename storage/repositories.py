@@ -152,9 +152,16 @@ async def get_participant(session: AsyncSession, *, team_id: str, program_id: in
 
 
 async def upsert_profile(
-    session: AsyncSession, *, team_id: str, program_id: int, user_id: str, answers: dict[str, Any]
+    session: AsyncSession,
+    *,
+    team_id: str,
+    program_id: int,
+    user_id: str,
+    answers: dict[str, Any],
+    update: Sequence[str] | None = None,
 ) -> Participant:
-    """Create or update a participant from opt-in answers in one statement.
+    """Create or update a participant from opt-in answers in one statement; ``update``: the answers an existing
+    row takes (default: all of them; an import leaves what people typed themselves, like their goals).
 
     Someone who had left becomes active again (same row, original ``joined_at``); a paused person stays paused.
     """
@@ -172,7 +179,7 @@ async def upsert_profile(
     statement = statement.on_conflict_do_update(
         index_elements=["program_id", "user_id"],
         set_={
-            **{key: statement.excluded[key] for key in answers},
+            **{key: statement.excluded[key] for key in (answers if update is None else update)},
             "updated_at": statement.excluded.updated_at,
             "state": case((left, literal(ParticipantState.ACTIVE.value)), else_=col(Participant.state)),
             "left_at": case((left, None), else_=col(Participant.left_at)),

@@ -95,7 +95,7 @@ def test_the_command_imports_updates_and_reports(tmp_path: Path) -> None:
         first = run_bot(["import", str(sheet)], env, tmp_path)
         assert first.returncode == 1, first.stderr
         assert "Imported 3 people into Reverse mentoring: 3 new, 0 updated." in first.stdout
-        assert "line 5: Slack has no active user U404 in this workspace" in first.stdout
+        assert "line 5: Slack has no user U404 in this workspace" in first.stdout
         assert "line 6: role must be mentor, mentee or either" in first.stdout
         people = {p.user_id: p for p in participants(tmp_path / "bot.db", "TIMP")}
         assert set(people) == {"U001", "U002", "U003"}
@@ -147,3 +147,53 @@ def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> 
         ]
         assert set(fake.methods()) <= {"auth.test"}, "a dry run sends nothing to anyone"
         assert run_bot(["match"], env, tmp_path).returncode == 2, "--dry-run is required (publishing comes later)"
+
+
+def test_line_numbers_byte_order_marks_case_and_quoted_cells() -> None:
+    text = "\ufeff" + HEADER.upper() + 'u001,mentor,"Research,\nand Development",2,ai_tools,,\nU002,boss,IT,2,,,\n'
+    rows, errors = read_rows(text, CATALOGUE)
+    assert [(r.line, r.user_id, r.profile.department) for r in rows] == [(2, "U001", "Research,\nand Development")]
+    assert [(e.line, e.message[:4]) for e in errors] == [(4, "role")], "the row after a two-line cell is line 4"
+
+
+def test_files_that_are_not_comma_separated_csv_get_one_clear_line() -> None:
+    with pytest.raises(ConfigError, match="separated by “;”"):
+        read_rows(HEADER.replace(",", ";") + "U1;mentor;IT;2;ai_tools;;\n", CATALOGUE)
+    with pytest.raises(ConfigError, match="can't be read at line 3"):
+        read_rows(HEADER + 'U1,mentor,"IT"x,2,ai_tools,,\n' + "U2,\r,IT\n", CATALOGUE)
+
+
+def test_re_import_keeps_what_people_typed_and_does_not_re_enrol_who_left(tmp_path: Path) -> None:
+    from sqlmodel import update
+
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(HEADER + GOOD, encoding="utf-8")
+    with FakeSlack(team_id="TKEEP") as fake:
+        for user in ("U001", "U002", "U003"):
+            fake.add_user(user)
+        env = bot_env(fake, tmp_path)
+        assert run_bot(["import", str(sheet)], env, tmp_path).returncode == 0
+
+        async def edit() -> None:
+            db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
+            try:
+                async with db.session() as session:
+                    person = Participant.user_id
+                    await session.exec(
+                        update(Participant).where(person == "U001").values(goals="Mine", meeting_format="video")
+                    )  # type: ignore[arg-type]
+                    await session.exec(update(Participant).where(person == "U002").values(state="left"))  # type: ignore[arg-type]
+            finally:
+                await db.dispose()
+
+        asyncio.run(edit())
+        again = run_bot(["import", str(sheet)], env, tmp_path)
+        assert again.returncode == 1
+        assert "line 3: U002 left this program: not enrolled again" in again.stdout
+        people = {p.user_id: p for p in participants(tmp_path / "bot.db", "TKEEP")}
+        assert (people["U001"].goals, people["U001"].meeting_format) == ("Mine", "video")
+        assert people["U002"].state == "left"
+
+        fake.fail("users.info", error="missing_scope")
+        refused = run_bot(["import", str(sheet)], env, tmp_path)
+        assert refused.returncode == 2 and "users:read" in refused.stderr and "Traceback" not in refused.stderr
