@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from bot.errors import InvalidCommandError, PauseDateError
 
-SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "help")
+SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "avoid", "help")
+MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
+REMOVE_WORDS = frozenset({"remove", "rm", "delete", "unavoid"})
 ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "delete": "delete-my-data", "?": "help"}
 
 
@@ -16,6 +19,9 @@ ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "d
 class Command:
     name: str  # one of SUBCOMMANDS, or "" for a bare /mentor
     pause_until: date | None = None
+    people: tuple[str, ...] = ()  # avoid: the user ids mentioned
+    remove: bool = False  # avoid remove @someone
+    stray: tuple[str, ...] = ()  # avoid: words that are not @-mentions
 
 
 class UnknownCommandError(InvalidCommandError):
@@ -50,4 +56,20 @@ def parse(text: str) -> Command:
         raise UnknownCommandError(head, ALIASES.get(close[0], close[0]) if close else None)
     if name == "pause":
         return Command("pause", parse_pause_until(words[1:]))
+    if name == "avoid":
+        return parse_avoid(words[1:])
     return Command(name)
+
+
+def parse_avoid(words: list[str]) -> Command:
+    """``avoid``, ``avoid @a @b``, ``avoid remove @a``: Slack sends mentions as ``<@U123|name>``."""
+    remove = bool(words) and words[0].casefold() in REMOVE_WORDS
+    people: list[str] = []
+    stray: list[str] = []
+    for word in words[1:] if remove else words:
+        found = MENTION.match(word)
+        if found and found.group(1) not in people:
+            people.append(found.group(1))
+        elif not found:
+            stray.append(word)
+    return Command("avoid", people=tuple(people), remove=remove, stray=tuple(stray))

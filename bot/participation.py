@@ -6,6 +6,7 @@ Functions take plain values and a :class:`storage.db.Database`, return plain val
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -272,12 +273,14 @@ async def leave(db: Database, *, team_id: str, user_id: str, program_id: int | N
 
 
 async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
-    """Erase the person's answers in every program of the workspace; False if there was nothing to erase."""
+    """Erase the person's answers in every program of the workspace, and their "don't pair me with" list; False
+    if there was nothing to erase."""
     async with db.session() as session:
         rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         for participant in rows:
             await repo.erase_personal_data(session, participant=participant)
-        return bool(rows)
+        avoided = await repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
+        return bool(rows) or bool(avoided)
 
 
 @dataclass(frozen=True)
@@ -302,3 +305,22 @@ async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
             if await repo.claim_resume(session, team_id=p.team_id, participant_id=p.id, until=p.paused_until):
                 resumed.append(Resumed(p.team_id, p.user_id, p.paused_until, program_name))
     return resumed
+
+
+MAX_AVOIDED = 50
+
+
+async def update_avoid_list(
+    db: Database, *, team_id: str, user_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> tuple[list[str], bool]:
+    """Change a person's private "don't pair me with" list; returns it as it now is, and False (nothing changed)
+    when adding would take it over :data:`MAX_AVOIDED` people."""
+    async with db.session() as session:
+        current = (await repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
+        if len(current | set(add)) > MAX_AVOIDED:
+            return sorted(current), False
+        for other in add:
+            await repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+        for other in remove:
+            await repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+        return sorted((current | set(add)) - set(remove)), True

@@ -2,7 +2,7 @@
 
 Today: the proposal only (``python -m bot match --dry-run``). Storing rounds (for previews, publishing,
 introductions and avoiding repeat pairs) comes with the rest of the matching capability; until then no pair is
-"recent" and nobody has a "don't pair me with" list.
+"recent". People's "don't pair me with" lists (``/mentor avoid``) apply.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from storage import repositories as repo
 from storage.models import Participant, Program
 
 
-def person_of(p: Participant) -> Person:
+def person_of(p: Participant, avoid: frozenset[str] = frozenset()) -> Person:
     assert p.id is not None
     return Person(
         id=p.id,
@@ -31,6 +31,7 @@ def person_of(p: Participant) -> Person:
         meeting_format=p.meeting_format,
         manager_id=p.manager_id,
         tz_offset=p.tz_offset or 0,
+        avoid=avoid,
     )
 
 
@@ -39,7 +40,9 @@ async def propose(deps: Deps, *, team_id: str, program_name: str | None = None) 
     program = await target_program(deps, team_id=team_id, name=program_name)
     assert program.id is not None
     async with deps.db.read() as session:
-        people = [person_of(p) for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)]
+        rows = await repo.active_participants(session, team_id=team_id, program_id=program.id)
+        avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
+    people = [person_of(p, frozenset(avoid.get(p.user_id, set()))) for p in rows]
     rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
     return program, match(people, rules, recent=set())
 
@@ -76,7 +79,7 @@ def proposal_text(program: Program, proposal: Proposal) -> str:
     lines = [
         f"{program.name}: {len(proposal.pairs)} pair(s), total score {data['total_score']:g}; "
         f"{len(proposal.unmatched)} left out. Nothing was sent (dry run).",
-        "Round history and “don't pair me with” lists are not stored yet, so repeats of earlier pairs aren't excluded.",
+        "Round history is not stored yet, so repeats of earlier pairs aren't excluded.",
     ]
     lines += [f"  @{p['mentor']} → @{p['mentee']} ({p['score']:g}): {p['explanation']}" for p in data["pairs"]]
     if data["unmatched"]:

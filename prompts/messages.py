@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,7 @@ HELP_LINES = (
     ("/mentor resume", "come back from a pause"),
     ("/mentor leave", "stop taking part (asks which program if you're in several; your history is kept)"),
     ("/mentor delete-my-data", "erase your answers and feedback"),
+    ("/mentor avoid [@someone …]", "people you'd rather not be paired with (private; `remove @someone` takes one off)"),
     ("/mentor help", "this list"),
 )
 
@@ -318,3 +320,32 @@ def form_failed_reply() -> Reply:
 
 def apology_reply() -> Reply:
     return Reply("Sorry, something went wrong on our side and it has been logged. Please try again in a moment.")
+
+
+AVOID_HOW = "`/mentor avoid @someone` adds a person, `/mentor avoid remove @someone` takes them off."
+
+
+def avoid_list_reply(people: list[str], *, added: Sequence[str] = (), removed: Sequence[str] = ()) -> Reply:
+    """The person's private "don't pair me with" list, after a change or when they ask to see it."""
+    done = []
+    if added:
+        done.append(f"You won't be paired with {', '.join(f'<@{u}>' for u in added)}.")
+    if removed:
+        done.append(f"{', '.join(f'<@{u}>' for u in removed)} can be paired with you again.")
+    listed = (
+        "You'd rather not be paired with " + ", ".join(f"<@{u}>" for u in people) + "."
+        if people
+        else "Your list of people you'd rather not be paired with is empty."
+    )
+    text = " ".join([*done, listed, "Only you can see this list; nobody is told.", AVOID_HOW])
+    return Reply(text)
+
+
+def avoid_problem_reply(problem: str, words: Sequence[str] = ()) -> Reply:
+    """``problem``: stray (words that aren't @-mentions), self, or full."""
+    if problem == "self":
+        return error_reply("You're never paired with yourself, so there's no need to add you.")
+    if problem == "full":
+        return error_reply("Your list holds at most 50 people: take someone off first.")
+    shown = esc(" ".join(words)[:40])
+    return error_reply(f"I can only add people by @-mention (“{shown}” isn't one). {AVOID_HOW}")

@@ -177,6 +177,15 @@ class AuditLog(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class Avoid(SQLModel, table=True):
+    """A person's private "don't pair me with" list (``/mentor avoid``), for every program of the workspace."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
+    avoided_id: str = Field(primary_key=True, max_length=64)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class SlackEvent(SQLModel, table=True):
     """Events API deliveries already handled, so Slack's retries (X-Slack-Retry-Num) are not processed twice."""
 

@@ -13,6 +13,7 @@ from bot.config import normalize_database_url
 from bot.errors import ConfigError
 from bot.importer import read_rows
 from prompts.catalogue import CATALOGUE, program_topics
+from storage import repositories as repo
 from storage.db import Database
 from storage.models import Participant
 from tests.slack_fake import FakeSlack
@@ -146,6 +147,18 @@ def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> 
             {"user": "U003", "side": "mentee", "reason": "no_fit", "message": data["unmatched"][0]["message"]}
         ]
         assert set(fake.methods()) <= {"auth.test"}, "a dry run sends nothing to anyone"
+
+        async def avoid() -> None:  # U002 asked (with /mentor avoid) not to be paired with U001
+            db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
+            try:
+                async with db.session() as session:
+                    await repo.add_avoid(session, team_id="TMATCH", user_id="U002", avoided_id="U001")
+            finally:
+                await db.dispose()
+
+        asyncio.run(avoid())
+        avoided = json.loads(run_bot(["match", "--dry-run", "--json"], env, tmp_path).stdout)
+        assert avoided["pairs"] == [] and {u["user"] for u in avoided["unmatched"]} == {"U001", "U002", "U003"}
         assert run_bot(["match"], env, tmp_path).returncode == 2, "--dry-run is required (publishing comes later)"
 
 

@@ -106,6 +106,22 @@ async def _delete(req: Request) -> Reply:
     return messages.delete_confirm_reply() if has_data else messages.nothing_to_delete_reply()
 
 
+async def _avoid(req: Request) -> Reply:
+    """``/mentor avoid [remove] [@someone …]``: the private "don't pair me with" list, used by every match."""
+    cmd = req.command
+    if cmd.stray:
+        return messages.avoid_problem_reply("stray", cmd.stray)
+    if req.user_id in cmd.people:
+        return messages.avoid_problem_reply("self")
+    add, remove = ((), cmd.people) if cmd.remove else (cmd.people, ())
+    people, ok = await participation.update_avoid_list(
+        req.db, team_id=req.team_id, user_id=req.user_id, add=add, remove=remove
+    )
+    if not ok:
+        return messages.avoid_problem_reply("full")
+    return messages.avoid_list_reply(people, added=add, removed=remove)
+
+
 async def _help(req: Request) -> Reply:
     return messages.help_reply()
 
@@ -120,6 +136,7 @@ SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
     "resume": _resume,
     "leave": _leave,
     "delete-my-data": _delete,
+    "avoid": _avoid,
     "help": _help,
 }
 
