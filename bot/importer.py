@@ -22,15 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.errors import ConfigError
 from bot.profile import Profile
 from bot.programs import target_program
-from bot.slack import slack_error
+from bot.slack import SLACK_FAILURES, slack_error
 from prompts.catalogue import Topic, program_topics
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
 from storage import repositories as repo
@@ -180,7 +179,7 @@ async def _slack_user(client: AsyncWebClient, user_id: str) -> tuple[dict[str, A
                 f"Slack refused users.info ({code}): check SLACK_BOT_TOKEN and its users:read scope."
             ) from None
         return {}, f"Slack couldn't say who {user_id} is ({code}): import the file again to retry"
-    except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+    except SLACK_FAILURES as exc:
         return {}, f"Slack couldn't be reached about {user_id} ({slack_error(exc)}): import the file again to retry"
     user = response.get("user") or {}
     if user.get("deleted"):

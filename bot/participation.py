@@ -73,13 +73,6 @@ async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enro
     return (await overview(db, team_id=team_id, user_id=user_id)).enrolments
 
 
-async def current(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> Enrolment | None:
-    """The program a form or command is about: ``program_id`` if it is open for sign-ups, else the first open
-    one the person takes part in, else the first open one; None when no program is open."""
-    enrolments = await programs_for(db, team_id=team_id, user_id=user_id)
-    return form_target(enrolments, program_id) or form_target(enrolments)
-
-
 def form_target(
     enrolments: list[Enrolment], program_id: int | None = None, *, joining: bool = False
 ) -> Enrolment | None:
@@ -195,7 +188,7 @@ async def update_timezone(
     return enrolment
 
 
-async def _enrolled(db: Database, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
+async def taking_part(db: Database, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
     """The programs (``program_id``, or all) in which the person takes part; NotEnrolledError if none."""
     enrolments = [
         e
@@ -244,7 +237,7 @@ async def check_pause(
 ) -> list[Enrolment]:
     """What :func:`pause` would pause, read-only: raises NotEnrolledError or PauseDateError instead of writing
     (so a form can answer inline before its ack)."""
-    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
     if until is not None:
         p = enrolments[0].participant
         assert p is not None
@@ -261,14 +254,14 @@ def check_pause_date(until: date, today: date) -> None:
 
 async def resume(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
     """Resume where paused (``program_id``, or everywhere); an empty list when nothing was paused."""
-    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
     paused = [e for e in enrolments if e.participant is not None and e.participant.state == ParticipantState.PAUSED]
     return await _set_states(db, paused, ParticipantState.ACTIVE) if paused else []
 
 
 async def leave(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
     """Leave ``program_id``, or every program the person takes part in."""
-    enrolments = await _enrolled(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
     return await _set_states(db, enrolments, ParticipantState.LEFT)
 
 

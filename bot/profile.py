@@ -86,12 +86,6 @@ def _selected(values: dict[str, Any], block_id: str) -> list[str]:
     return [o.get("value", "") for o in _element(values, block_id).get("selected_options") or []]
 
 
-def chosen_program(values: dict[str, Any]) -> int | None:
-    """The program picked in the form's menu (shown when several are open), if any."""
-    text = _single(values, ids.PROGRAM)
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
-
-
 def _single(values: dict[str, Any], block_id: str) -> str:
     return ((_element(values, block_id).get("selected_option") or {}).get("value") or "").strip()
 

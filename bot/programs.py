@@ -36,7 +36,6 @@ from prompts.program import (
 from storage import repositories as repo
 from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
 
-STATE_VALUES = frozenset(state.value for state in ProgramState)
 MIN_MEETINGS = 2
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
 MAX_PROGRAM_DAYS = 731
@@ -307,8 +306,7 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
     """Move a program along draft → open → running → ended. Returns "moved", "discarded" (a draft ended: it is
     deleted, as nobody could have joined it, and its name is free again), "unchanged" (someone else moved it
     first, or the button was stale) or "not_allowed" (no such move, or not this workspace's program)."""
-    allowed = NEXT_STATES.get(ProgramState(from_state), ()) if from_state in STATE_VALUES else ()
-    if to_state not in allowed:
+    if to_state not in NEXT_STATES.get(from_state, ()):  # StrEnum keys: a plain (or forged) string looks up fine
         return "not_allowed"
     async with deps.db.session() as session:
         program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)

@@ -50,11 +50,15 @@ def slack_error(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+# What a Web API call can fail with: Slack's error answers, network trouble, time-outs.
+SLACK_FAILURES = (TimeoutError, SlackClientError, aiohttp.ClientError)
+
+
 async def try_call(call: Awaitable[T], *, what: str) -> T | None:
     """Await a Web API call; on a Slack or network error log it and return None instead of raising."""
     try:
         return await call
-    except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+    except SLACK_FAILURES as exc:
         logger.warning("Slack call %s failed: %s", what, slack_error(exc))
         return None
 

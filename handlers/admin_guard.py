@@ -9,8 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.admins import is_admin
 from bot.deps import deps
-from bot.slack import try_call
-from handlers.common import team_and_user
+from handlers.common import team_and_user, tell
 from prompts.messages import not_admin_reply
 
 
@@ -25,6 +24,5 @@ async def admin_or_refuse(
     team_id, user_id = team_and_user(body)
     if await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=opens_view):
         return team_id, user_id
-    reply = not_admin_reply()
-    await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="chat.postMessage")
+    await tell(client, None, body, not_admin_reply())
     return None

@@ -14,7 +14,7 @@ from bot.slack import try_call
 from prompts.blocks import Reply
 from prompts.catalogue import program_topics
 from prompts.messages import form_failed_reply, no_open_program_reply, program_closed_reply
-from prompts.optin import optin_modal
+from prompts.optin import PROGRAM, optin_modal
 
 
 def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
@@ -23,10 +23,21 @@ def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
     return (body.get("team") or {}).get("id") or user["team_id"], user["id"]
 
 
+def parse_id(text: Any) -> int | None:
+    """A database id sent back by Slack (a button value, a menu choice), or None for anything else: forged
+    values never reach a query as a number the database can't hold."""
+    value = str(text or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def program_id_of(action: dict[str, Any]) -> int | None:
     """The program id a button carries in its value (None for buttons that name no program, or a bad value)."""
-    value = str(action.get("value") or "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    return parse_id(action.get("value"))
+
+
+def chosen_program(values: dict[str, Any]) -> int | None:
+    """The program picked in the sign-up form's menu (shown when several are open), if any."""
+    return parse_id(((values.get(PROGRAM) or {}).get(PROGRAM) or {}).get("selected_option", {}).get("value"))
 
 
 async def tell(client: AsyncWebClient, respond: AsyncRespond | None, body: dict[str, Any], reply: Reply) -> None:

@@ -124,11 +124,11 @@ def profile_saved_dm(
 
 
 def _program_status(item: dict[str, Any]) -> str:
-    """One program's line: ``item`` has name, program_state, state (the person's) and paused_until."""
+    """One program's line: ``item`` has name, state (the program's), my_state (the person's) and paused_until."""
     name = esc(item["name"])
-    if item.get("program_state") == "ended":
+    if item.get("state") == "ended":
         return f"*{name}* has ended: thank you for taking part."
-    state = item.get("state")
+    state = item.get("my_state")
     where = STATE_LABELS.get(state or "", "not taking part")
     if state == "paused":
         until = item.get("paused_until")
@@ -139,12 +139,12 @@ def _program_status(item: dict[str, Any]) -> str:
 def status_reply(*, programs: list[dict[str, Any]], answers: dict[str, Any], timezone: str | None) -> Reply:
     """``/mentor status``: the person's state in each program they have a row in, and their latest answers.
 
-    ``programs`` items: id, name, program_state, state, paused_until.
+    ``programs`` items as the Home tab gets them: id, name, state (the program's), my_state, paused_until.
     """
     lines = [_program_status(item) for item in programs]
-    going = [item for item in programs if item.get("program_state") != "ended"]
-    taking_part = [item for item in going if item.get("state") in ("active", "paused")]
-    left = [item for item in going if item.get("state") == "left"]
+    going = [item for item in programs if item.get("state") != "ended"]
+    taking_part = [item for item in going if item.get("my_state") in ("active", "paused")]
+    left = [item for item in going if item.get("my_state") == "left"]
     if taking_part:
         pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
         button_row = button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]))

@@ -62,7 +62,7 @@ class ProgramState(StrEnum):
 
 JOINABLE_STATES = (ProgramState.OPEN, ProgramState.RUNNING)
 # The only moves an admin can make; ending is possible from any state but the last.
-NEXT_STATES = {
+NEXT_STATES: dict[str, tuple[ProgramState, ...]] = {
     ProgramState.DRAFT: (ProgramState.OPEN, ProgramState.ENDED),
     ProgramState.OPEN: (ProgramState.RUNNING, ProgramState.ENDED),
     ProgramState.RUNNING: (ProgramState.ENDED,),

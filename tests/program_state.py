@@ -67,3 +67,10 @@ async def first_program_id(db: Database, team_id: str) -> int:
     enrolments = await participation.programs_for(db, team_id=team_id, user_id="USEED")
     assert enrolments and enrolments[0].program.id is not None
     return enrolments[0].program.id
+
+
+async def open_enrolment(db: Database, team_id: str, user_id: str) -> Any:
+    """The person's enrolment in the program a form would be for (None when no program is open)."""
+    from bot import participation
+
+    return participation.form_target(await participation.programs_for(db, team_id=team_id, user_id=user_id))

@@ -19,7 +19,7 @@ from bot.config import normalize_database_url
 from bot.profile import Profile
 from storage import repositories as repo
 from storage.db import Database
-from tests.program_state import first_program_id
+from tests.program_state import first_program_id, open_enrolment
 from tests.slack_fake import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 
@@ -178,7 +178,7 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         assert bad.returncode == 2 and "ISO-8601" in bad.stderr
     db = Database(url)
     try:
-        enrolment = await participation.current(db, team_id="TDUE", user_id="U7")
+        enrolment = await open_enrolment(db, "TDUE", "U7")
     finally:
         await db.dispose()
     assert enrolment is not None and enrolment.participant is not None and enrolment.participant.state == "active"

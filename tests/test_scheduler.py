@@ -12,7 +12,7 @@ from bot.scheduler import RUN_DUE_JOB_ID, start_scheduler
 from bot.slack import make_client
 from storage import repositories as repo
 from storage.db import Database
-from tests.program_state import first_program_id
+from tests.program_state import first_program_id, open_enrolment
 from tests.slack_fake import FakeSlack
 
 
@@ -36,7 +36,7 @@ async def test_scheduler_runs_due_work_at_start(
         assert dm["channel"] == "U100"
     finally:
         scheduler.shutdown(wait=False)
-    enrolment = await participation.current(db, team_id=team_id, user_id="U100")
+    enrolment = await open_enrolment(db, team_id, "U100")
     assert enrolment is not None and enrolment.participant is not None and enrolment.participant.state == "active"
 
 

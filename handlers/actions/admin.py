@@ -15,7 +15,7 @@ from bot.home import publish_home, refresh_program_homes
 from bot.programs import announce, default_fields, move, program_fields, settings_version
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
-from handlers.common import program_id_of, tell
+from handlers.common import parse_id, program_id_of, tell
 from prompts.program import (
     AUDIT_MODAL_ENTRIES,
     audit_modal,
@@ -64,7 +64,7 @@ async def handle_move_program(
     team_id, user_id = who
     raw_id, _, states = str(action.get("value") or "").partition(":")
     from_state, _, to_state = states.partition(":")
-    program_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12 else 0
+    program_id = parse_id(raw_id) or 0
     async with deps(context).db.read() as session:
         program = await repo.get_program(session, team_id=team_id, program_id=program_id)
     if program is None:

@@ -24,13 +24,14 @@ async def handle_pause_button(
     """Open the pause modal for a program the person takes part in."""
     await ack()
     team_id, user_id = team_and_user(body)
-    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
-    wanted = program_id_of(action)
-    target = next((e for e in enrolments if e.program.id == wanted and e.enrolled and e.joinable), None)
-    if target is None or target.program.id is None:
+    try:
+        [target] = await participation.taking_part(
+            deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0
+        )
+    except NotEnrolledError:
         await tell(client, None, body, not_enrolled_reply())
         return
-    view = pause_modal(program_id=target.program.id, program_name=target.program.name)
+    view = pause_modal(program_id=target.program.id or 0, program_name=target.program.name)
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
 

@@ -12,8 +12,32 @@ from bot import participation
 from bot.deps import deps
 from bot.profile import answers_from_json, program_id_from_json
 from bot.slack import try_call
-from handlers.common import open_optin, optin_view, program_id_of, team_and_user, tell
+from handlers.common import open_optin, optin_view, parse_id, program_id_of, team_and_user, tell
 from prompts.messages import ACTION_JOIN
+
+
+async def _open_form(
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    *,
+    program_id: int | None,
+    answers: dict[str, Any] | None = None,
+    joining: bool = False,
+) -> None:
+    team_id, user_id = team_and_user(body)
+    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    failed = await open_optin(
+        client,
+        trigger_id=body["trigger_id"],
+        enrolments=enrolments,
+        program_id=program_id,
+        answers=answers,
+        joining=joining,
+    )
+    if failed is not None:
+        await tell(client, respond, body, failed)
 
 
 async def handle_open_form(
@@ -24,16 +48,11 @@ async def handle_open_form(
     context: AsyncBoltContext,
     client: AsyncWebClient,
 ) -> None:
-    """The button's value names the program (Home tab); without one, the form picks the likeliest."""
+    """The button's value names the program (Home tab); without one, the form picks the likeliest (for *Join*,
+    a program the person isn't in yet)."""
     await ack()
-    team_id, user_id = team_and_user(body)
-    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
-    joining = action.get("action_id") == ACTION_JOIN  # Join: a program the person isn't in yet, if none is named
-    failed = await open_optin(
-        client, trigger_id=body["trigger_id"], enrolments=enrolments, program_id=program_id_of(action), joining=joining
-    )
-    if failed is not None:
-        await tell(client, respond, body, failed)
+    joining = action.get("action_id") == ACTION_JOIN
+    await _open_form(body, respond, context, client, program_id=program_id_of(action), joining=joining)
 
 
 async def handle_retry_form(
@@ -46,18 +65,10 @@ async def handle_retry_form(
 ) -> None:
     """Reopen the form with the answers whose saving failed (carried in the button's value)."""
     await ack()
-    team_id, user_id = team_and_user(body)
-    enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
     value = action.get("value", "")
-    failed = await open_optin(
-        client,
-        trigger_id=body["trigger_id"],
-        enrolments=enrolments,
-        program_id=program_id_from_json(value),
-        answers=answers_from_json(value),
+    await _open_form(
+        body, respond, context, client, program_id=program_id_from_json(value), answers=answers_from_json(value)
     )
-    if failed is not None:
-        await tell(client, respond, body, failed)
 
 
 async def handle_program_switch(
@@ -67,8 +78,7 @@ async def handle_program_switch(
     typed stays, since every input keeps its block and action ids (Slack preserves them on views.update)."""
     await ack()
     team_id, user_id = team_and_user(body)
-    chosen = str((action.get("selected_option") or {}).get("value") or "")
-    program_id = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 12 else None
+    program_id = parse_id((action.get("selected_option") or {}).get("value"))
     enrolments = await participation.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
     view = optin_view(enrolments, program_id=program_id)
     current = body.get("view") or {}

@@ -15,7 +15,7 @@ from bot.home import publish_home
 from bot.roster import act_on_person, roster_view
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
-from handlers.common import program_id_of, team_and_user
+from handlers.common import parse_id, program_id_of, team_and_user
 from prompts.messages import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
 from prompts.roster import gone_modal, person_result
 
@@ -93,10 +93,11 @@ async def handle_person(
     team_id, user_id = who
     chosen = (action.get("selected_option") or {}).get("value") or action.get("value") or ""  # menu, or button
     verb, _, raw_id = str(chosen).partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12):
+    participant_id = parse_id(raw_id)
+    if participant_id is None:
         return
     person, outcome, program_name = await act_on_person(
-        deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=int(raw_id)
+        deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=participant_id
     )
     _, page, query = _position(body)
     notice = person_result(person, outcome) if person else "That person is no longer in this program."

@@ -53,8 +53,7 @@ def _status(enrolments: list[Enrolment]) -> Reply:
         return (
             messages.not_enrolled_reply() if any(e.joinable for e in enrolments) else messages.no_open_program_reply()
         )
-    items = [{**item, "program_state": item["state"], "state": item["my_state"]} for item in employee_programs(mine)]
-    return messages.status_reply(programs=items, answers=latest.answers(), timezone=latest.timezone)
+    return messages.status_reply(programs=employee_programs(mine), answers=latest.answers(), timezone=latest.timezone)
 
 
 async def _form(req: Request) -> Reply | None:
@@ -92,12 +91,8 @@ async def _resume(req: Request) -> Reply:
 
 
 async def _leave(req: Request) -> Reply:
-    mine = [(e.program.id, e.program.name) for e in await _programs(req) if e.enrolled and e.joinable]
-    return (
-        messages.leave_confirm_reply([(pid, name) for pid, name in mine if pid])
-        if mine
-        else messages.not_enrolled_reply()
-    )
+    mine = await participation.taking_part(req.db, team_id=req.team_id, user_id=req.user_id, program_id=None)
+    return messages.leave_confirm_reply([(e.program.id or 0, e.program.name) for e in mine])
 
 
 async def _delete(req: Request) -> Reply:

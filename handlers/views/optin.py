@@ -22,9 +22,9 @@ from bot.acks import pending_acks
 from bot.deps import deps
 from bot.errors import ProgramClosedError
 from bot.home import publish_home
-from bot.profile import chosen_program, profile_from_state
+from bot.profile import profile_from_state
 from bot.slack import try_call, user_timezone
-from handlers.common import team_and_user
+from handlers.common import chosen_program, team_and_user
 from prompts.catalogue import program_topics
 from prompts.messages import profile_not_saved_dm, profile_saved_dm
 from prompts.optin import ERRORS, PROGRAM, ROLE, program_id_from_metadata

@@ -284,14 +284,14 @@ def _all_replies() -> dict[str, Reply]:
             )
         for state, until in (("active", None), ("paused", PAUSED_UNTIL), ("paused", None), ("left", None)):
             replies[f"status {name} {state} {until}"] = messages.status_reply(
-                programs=[{"id": 1, "name": PROGRAM, "program_state": "open", "state": state, "paused_until": until}],
+                programs=[{"id": 1, "name": PROGRAM, "state": "open", "my_state": state, "paused_until": until}],
                 answers=a,
                 timezone=None,
             )
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers())):
         replies[f"not saved {name}"] = messages.profile_not_saved_dm(answers=a, answers_json=json.dumps(a))
     many = [
-        {"id": i, "name": "<P>" * 40, "program_state": ps, "state": st, "paused_until": PAUSED_UNTIL}
+        {"id": i, "name": "<P>" * 40, "state": ps, "my_state": st, "paused_until": PAUSED_UNTIL}
         for i, (ps, st) in enumerate([("open", "active"), ("running", "paused"), ("ended", "left")] * 10, start=1)
     ]
     replies["status, 30 programs, long profile"] = messages.status_reply(

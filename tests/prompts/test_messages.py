@@ -114,7 +114,7 @@ def test_user_text_is_escaped_in_profile_dm_and_status() -> None:
 
 
 def _item(name: str = PROGRAM, *, state: str = "active", until: date | None = None, program_state: str = "open"):
-    return {"id": 3, "name": name, "program_state": program_state, "state": state, "paused_until": until}
+    return {"id": 3, "name": name, "state": program_state, "my_state": state, "paused_until": until}
 
 
 def test_status_escapes_the_program_name() -> None:

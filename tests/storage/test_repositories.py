@@ -13,7 +13,7 @@ from bot.profile import Profile
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Participant, Program
-from tests.program_state import first_program_id
+from tests.program_state import first_program_id, open_enrolment
 
 PROFILE = Profile(
     role="mentor",
@@ -28,7 +28,7 @@ PROFILE = Profile(
 
 
 async def enrolment_of(db: Database, team_id: str, user_id: str) -> participation.Enrolment:
-    enrolment = await participation.current(db, team_id=team_id, user_id=user_id)
+    enrolment = await open_enrolment(db, team_id, user_id)
     assert enrolment is not None
     return enrolment
 
@@ -50,7 +50,7 @@ async def test_default_program_is_created_once_even_concurrently(db: Database, t
         session.add(programs[0])
     async with db.session() as session:
         assert await repo.create_default_program(session, team_id=team_id, objectives="o") is None
-    assert await participation.current(db, team_id=team_id, user_id="U1") is None
+    assert await open_enrolment(db, team_id, "U1") is None
 
 
 async def test_concurrent_submissions_never_duplicate_a_participant(db: Database, team_id: str) -> None:
