@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bot.matching import Person, Proposal, Rules, choose_sides, match, score_matrix  # noqa: E402
+from bot.matching import Pair, Person, Proposal, Rules, choose_sides, match, reasons_for, score_matrix  # noqa: E402
 from prompts.catalogue import CATALOGUE  # noqa: E402
 
 DEPARTMENTS = [f"Dept {i:02d}" for i in range(12)]
@@ -80,8 +80,6 @@ def population(n: int, seed: int) -> list[Person]:
 
 def greedy(people: list[Person], rules: Rules, recent: set[frozenset[str]], rng: random.Random) -> Proposal:
     """Mentees in random order, each taking the best mentor still free under the same hard rules."""
-    from bot.matching import Pair, reasons_for
-
     mentors, mentees = choose_sides(people, rules.mentor_capacity)
     scores, allowed = score_matrix(mentors, mentees, rules, recent)
     load = np.zeros(len(mentors), dtype=int)
@@ -97,13 +95,17 @@ def greedy(people: list[Person], rules: Rules, recent: set[frozenset[str]], rng:
     return Proposal(pairs, [])
 
 
+def pairs_of(proposal: Proposal) -> set[frozenset[str]]:
+    return {frozenset({p.mentor.user_id, p.mentee.user_id}) for p in proposal.pairs}
+
+
 def quality(proposal: Proposal, history: set[frozenset[str]]) -> dict[str, float]:
     wishes = [p for p in proposal.pairs if p.mentee.learns]
     return {
         "score": proposal.total_score,
         "pairs": len(proposal.pairs),
         "top_wish": sum(p.reasons.top_wish for p in wishes) / max(1, len(wishes)),
-        "repeats": sum(frozenset({p.mentor.user_id, p.mentee.user_id}) in history for p in proposal.pairs),
+        "repeats": len(pairs_of(proposal) & history),
     }
 
 
@@ -119,10 +121,10 @@ def run_size(n: int, rounds: int, seed: int) -> dict[str, object]:
         proposal = match(people, rules, recent=ours_history)
         times.append(time.perf_counter() - started)
         ours.append(quality(proposal, ours_history))
-        ours_history |= {frozenset({p.mentor.user_id, p.mentee.user_id}) for p in proposal.pairs}
+        ours_history |= pairs_of(proposal)
         baseline = greedy(people, rules, greedy_history, rng)
         base.append(quality(baseline, greedy_history))
-        greedy_history |= {frozenset({p.mentor.user_id, p.mentee.user_id}) for p in baseline.pairs}
+        greedy_history |= pairs_of(baseline)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "rounds": rounds, "seconds": times, "peak_mb": peak_mb, "ours": ours, "greedy": base}
 

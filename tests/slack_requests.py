@@ -153,6 +153,12 @@ class SlackSender:
             payload["response_url"] = self.fake.webhook_url(hook)
         return await self.interactive(payload)
 
+    async def open_modal(self, action_id: str, *, value: str | None = None, user_id: str = "UADMIN") -> dict[str, Any]:
+        """Click a Home-tab button that opens a modal, and return the modal the app opened for this click."""
+        opened = len(self.fake.calls_to("views.open"))
+        await self.click(action_id, user_id=user_id, container="view", value=value)
+        return (await self.fake.wait_for("views.open", count=opened + 1))[-1]["view"]
+
     async def view_action(
         self,
         action: dict[str, Any],

@@ -28,7 +28,7 @@ def person(i: int, role: str, years: int, **extra: object) -> Person:
     return Person(id=i, user_id=f"U{i}", role=role, years=years, **extra)  # type: ignore[arg-type]
 
 
-def random_people(rng: random.Random, n: int, *, rules_heavy: bool = True) -> list[Person]:
+def random_people(rng: random.Random, n: int) -> list[Person]:
     users = [f"U{i}" for i in range(n)]
     people = []
     for i in range(n):
@@ -44,9 +44,9 @@ def random_people(rng: random.Random, n: int, *, rules_heavy: bool = True) -> li
                 shares=frozenset(rng.sample(TOPICS, rng.randint(0, 3))),
                 learns=tuple(rng.sample(TOPICS, rng.randint(0, 3))),
                 meeting_format=rng.choice(["video", "in_person", "either"]),
-                manager_id=rng.choice(users) if rules_heavy and rng.random() < 0.3 else None,
+                manager_id=rng.choice(users) if rng.random() < 0.3 else None,
                 tz_offset=rng.choice([-18000, 0, 3600, 19800, 32400]),
-                avoid=frozenset(rng.sample(users, min(n, rng.randint(0, 2)))) if rules_heavy else frozenset(),
+                avoid=frozenset(rng.sample(users, min(n, rng.randint(0, 2)))),
             )
         )
     return people

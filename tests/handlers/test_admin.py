@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.admins import is_admin
 from bot.config import Settings
 from bot.deps import Deps
-from bot.slack import _user_cache, make_client
+from bot.slack import make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
 from tests.program_state import first_program_id, settings_values
@@ -19,11 +19,6 @@ from tests.slack_fake import FakeSlack
 from tests.slack_requests import SlackSender
 
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D1", "event_ts": "1.2"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_role_cache() -> None:
-    _user_cache.clear()
 
 
 async def programs(db: Database, team_id: str) -> list[Program]:
@@ -38,9 +33,7 @@ async def audit(db: Database, team_id: str) -> list[AuditLog]:
 
 async def open_settings_as_admin(slack: SlackSender, db: Database, team_id: str) -> dict:
     slack.fake.add_user("UADMIN", is_admin=True)
-    program_id = await first_program_id(db, team_id)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(program_id))
-    return (await slack.fake.wait_for("views.open"))[-1]["view"]
+    return await slack.open_modal("edit_program_settings", value=str(await first_program_id(db, team_id)))
 
 
 async def test_home_shows_the_admin_section_only_to_admins(slack: SlackSender) -> None:

@@ -11,17 +11,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.slack import _user_cache
 from storage.db import Database
 from storage.models import AuditLog, Participant, Program
 from tests.optin_state import optin_values
 from tests.program_state import first_program_id, settings_values
 from tests.slack_requests import SlackSender
-
-
-@pytest.fixture(autouse=True)
-def fresh_role_cache() -> None:
-    _user_cache.clear()
 
 
 async def programs(db: Database, team_id: str) -> dict[str, Program]:
@@ -44,9 +38,7 @@ async def audit_actions(db: Database, team_id: str) -> list[str]:
 async def create_program(slack: SlackSender, name: str = "Digital skills 2027 H1", **answers: Any) -> dict:
     """An admin clicks *New program* and submits the form."""
     slack.fake.add_user("UADMIN", is_admin=True)
-    opened = len(slack.fake.calls_to("views.open"))
-    await slack.click("new_program", user_id="UADMIN", container="view")
-    view = (await slack.fake.wait_for("views.open", count=opened + 1))[-1]["view"]
+    view = await slack.open_modal("new_program")
     start = date.today() + timedelta(days=14)  # new programs can't start in the past: keep the test timeless
     dates = {"start": start.isoformat(), "end": (start + timedelta(weeks=12)).isoformat()}
     status, body = await slack.submit_view(view, settings_values(name=name, **{**dates, **answers}), user_id="UADMIN")
@@ -58,8 +50,7 @@ async def open_settings(slack: SlackSender, db: Database, team_id: str) -> tuple
     """An admin opens the first program's settings: its id and the modal."""
     pid = await first_program_id(db, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    return pid, (await slack.fake.wait_for("views.open"))[-1]["view"]
+    return pid, await slack.open_modal("edit_program_settings", value=str(pid))
 
 
 async def move(slack: SlackSender, program: Program, to_state: str, *, user_id: str = "UADMIN") -> None:
@@ -71,12 +62,7 @@ async def move(slack: SlackSender, program: Program, to_state: str, *, user_id: 
 
 async def message_to(slack: SlackSender, channel: str, count: int = 1) -> dict[str, Any]:
     """The latest message posted to ``channel`` (a user id: a DM), once at least ``count`` were posted there."""
-    for _ in range(500):
-        posted = [c for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == channel]
-        if len(posted) >= count:
-            return posted[-1]
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"fewer than {count} messages to {channel}: {slack.fake.methods()}")
+    return (await slack.fake.wait_for("chat.postMessage", count, where=lambda c: c["channel"] == channel))[-1]
 
 
 async def last_dm(slack: SlackSender, user_id: str, count: int = 1) -> str:
@@ -86,12 +72,11 @@ async def last_dm(slack: SlackSender, user_id: str, count: int = 1) -> str:
 
 async def home_of(slack: SlackSender, user_id: str, containing: str) -> str:
     """The latest Home tab published for ``user_id``, waiting until one contains ``containing``."""
-    for _ in range(500):
-        views = [json.dumps(c["view"]) for c in slack.fake.calls_to("views.publish") if c["user_id"] == user_id]
-        if views and containing in views[-1]:
-            return views[-1]
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no Home tab for {user_id} with {containing!r}")
+
+    def wanted(call: dict[str, Any]) -> bool:
+        return call["user_id"] == user_id and containing in json.dumps(call["view"])
+
+    return json.dumps((await slack.fake.wait_for("views.publish", where=wanted))[-1]["view"])
 
 
 async def join(slack: SlackSender, *, user_id: str = "U100", pick: int | None = None, **answers: Any) -> dict:
@@ -135,8 +120,7 @@ async def test_a_name_taken_by_another_program_is_refused_inline(
 ) -> None:
     await first_program_id(db, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("new_program", user_id="UADMIN", container="view")
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    view = await slack.open_modal("new_program")
     _, body = await slack.submit_view(view, settings_values(name="Reverse mentoring"), user_id="UADMIN")
     assert json.loads(body)["errors"] == {"program_name": "Another program in this workspace already has this name."}
     assert len(await programs(db, team_id)) == 1
@@ -333,8 +317,7 @@ async def test_the_announcement_channel_can_be_cleared(slack: SlackSender, db: D
     pid, view = await open_settings(slack, db, team_id)
     assert "clear_channel" not in {b.get("block_id") for b in view["blocks"]}, "nothing to clear yet"
     await slack.submit_view(view, settings_values(name="Reverse mentoring"), user_id="UADMIN")
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    view = (await slack.fake.wait_for("views.open", count=2))[-1]["view"]
+    view = await slack.open_modal("edit_program_settings", value=str(pid))
     assert "clear_channel" in {b.get("block_id") for b in view["blocks"]}
     await slack.submit_view(view, settings_values(name="Reverse mentoring", clear_channel=True), user_id="UADMIN")
     assert (await programs(db, team_id))["Reverse mentoring"].channel_id is None
@@ -348,8 +331,7 @@ async def test_settings_changes_refresh_the_home_tab_of_people_in_the_program(
     await slack.fake.wait_for("views.publish")
     slack.fake.add_user("UADMIN", is_admin=True)
     slack.fake.reset()
-    await slack.click("edit_program_settings", user_id="UADMIN", container="view", value=str(pid))
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    view = await slack.open_modal("edit_program_settings", value=str(pid))
     await slack.submit_view(view, settings_values(name="Renamed for all"), user_id="UADMIN")
     calls = await slack.fake.wait_for("views.publish", count=2)
     assert {c["user_id"] for c in calls} == {"UADMIN", "U100"}
@@ -482,8 +464,7 @@ async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, t
     assert json.loads(body)["errors"]["program_name"].startswith("This program has ended")
     # roster: readable, without actions; a forged action changes nothing
     slack.fake.reset()
-    await slack.click("open_roster", user_id="UADMIN", container="view", value=str(old_id))
-    roster = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    roster = await slack.open_modal("open_roster", value=str(old_id))
     assert "can no longer change" in json.dumps(roster) and "overflow" not in json.dumps(roster)
     assert "Make program admin" in json.dumps(roster), "admin rights are workspace-wide: still manageable"
     person = (await rows(db, team_id))[old_id]
@@ -564,7 +545,6 @@ async def test_discarding_a_draft_hides_it_and_frees_its_name(slack: SlackSender
 async def test_a_new_program_cannot_start_in_the_past(slack: SlackSender, db: Database, team_id: str) -> None:
     await first_program_id(db, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
-    await slack.click("new_program", user_id="UADMIN", container="view")
-    view = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    view = await slack.open_modal("new_program")
     _, body = await slack.submit_view(view, settings_values(start="2020-01-06", end="2020-03-30"), user_id="UADMIN")
     assert json.loads(body)["errors"] == {"start_date": "A new program can't start in the past: pick today or later."}

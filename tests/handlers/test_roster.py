@@ -10,18 +10,12 @@ from sqlmodel import select
 
 from bot import participation
 from bot.profile import Profile
-from bot.slack import _user_cache
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
 from tests.program_state import first_program_id
 from tests.slack_requests import SlackSender
 
 DEPARTMENTS = ("Legal", "Sales", "IT")
-
-
-@pytest.fixture(autouse=True)
-def fresh_role_cache() -> None:
-    _user_cache.clear()
 
 
 async def seed(db: Database, team_id: str, count: int) -> None:

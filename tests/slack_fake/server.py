@@ -32,6 +32,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -455,12 +456,14 @@ class FakeSlack:
         method: str,
         count: int = 1,
         timeout: float = 5.0,  # noqa: ASYNC109 - a plain timeout argument is the documented API
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> list[dict[str, Any]]:
-        """Wait until at least ``count`` calls to ``method`` were recorded and return ``calls_to(method)``."""
+        """Wait until at least ``count`` calls to ``method`` (those ``where`` accepts, if given) were recorded;
+        return them."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            found = self.calls_to(method)
+            found = [call for call in self.calls_to(method) if where is None or where(call)]
             if len(found) >= count:
                 return found
             if loop.time() >= deadline:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from datetime import date, timedelta
@@ -28,12 +27,7 @@ async def reply_to(slack: SlackSender, text: str, user_id: str = "U100") -> dict
     hook = f"h{time.monotonic_ns()}"
     status, body = await slack.command(text, user_id=user_id, hook=hook)
     assert status == 200 and body == ""  # acked at once, the answer follows on the response_url
-    for _ in range(500):
-        replies = [c for c in slack.fake.calls_to("response_url") if c["_hook"] == hook]
-        if replies:
-            return replies[0]
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no reply to /mentor {text}; calls: {slack.fake.methods()}")
+    return (await slack.fake.wait_for("response_url", where=lambda c: c["_hook"] == hook))[0]
 
 
 async def person(db: Database, team_id: str, user_id: str = "U100") -> Participant | None:
