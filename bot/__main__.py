@@ -1,5 +1,5 @@
 """``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``, ``import PATH.csv [--program NAME]``,
-``match --dry-run [--json] [--program NAME]``.
+``match --dry-run [--json] [--program NAME]``, ``match --publish [--program NAME]``.
 
 Settings come from the environment and ``.env``; a missing or wrong one prints one line and exits with code 2.
 """
@@ -12,10 +12,14 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,8 +28,10 @@ from bot.config import Settings, load_settings
 from bot.deps import Deps
 from bot.due import run_due
 from bot.errors import ConfigError
+from bot.home import refresh_homes
 from bot.importer import import_people
-from bot.rounds import proposal_json, proposal_text, propose
+from bot.introductions import deliver
+from bot.rounds import preview_for_cli, proposal_json, proposal_text, propose, publish
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app
 from bot.slack import make_client, slack_error
@@ -140,19 +146,54 @@ async def due(settings: Settings, now: datetime) -> None:
     print(f"run-due at {now.isoformat()}: {report.resumed} resumed, {report.messages_sent} messages sent.")
 
 
-async def dry_run(settings: Settings, program: str | None, as_json: bool) -> None:
+@dataclass(frozen=True)
+class Workspace:
+    """What a CLI command that works on the bot token's workspace needs."""
+
+    deps: Deps
+    client: AsyncWebClient
+    team_id: str
+
+
+@asynccontextmanager
+async def bot_workspace(settings: Settings) -> AsyncIterator[Workspace]:
+    """The database, the app (its token checked) and the workspace the bot token belongs to; closed after."""
     db = await open_database(settings)
     try:
-        app, team_id = await start_app(settings, db)  # the workspace of the bot token
+        app, team_id = await start_app(settings, db)
         try:
             if team_id is None:
                 raise ConfigError("Slack could not be reached to check SLACK_BOT_TOKEN's workspace: try again.")
-            found, proposal = await propose(Deps(settings, db), team_id=team_id, program_name=program)
+            yield Workspace(Deps(settings, db), make_client(settings, session=app.client.session), team_id)
         finally:
             await close_app(app)
     finally:
         await db.dispose()
+
+
+async def dry_run(settings: Settings, program: str | None, as_json: bool) -> None:
+    async with bot_workspace(settings) as ws:
+        found, proposal = await propose(ws.deps, team_id=ws.team_id, program_name=program)
     print(json.dumps(proposal_json(found, proposal), indent=2) if as_json else proposal_text(found, proposal))
+
+
+async def publish_round(settings: Settings, program: str | None) -> int:
+    """``match --publish``: a fresh proposal, published at once; introductions and DMs go out (exactly once)."""
+    async with bot_workspace(settings) as ws:
+        stored = await preview_for_cli(ws.deps, team_id=ws.team_id, program_name=program)
+        assert stored.id is not None
+        result = await publish(ws.deps, team_id=ws.team_id, round_id=stored.id, actor_id="cli")
+        if result.outcome != "published":
+            print(f"Nothing published: {result.outcome}.")
+            return 1
+        delivered = await deliver(ws.deps, ws.client, team_id=ws.team_id, keys=result.keys)
+        await refresh_homes(ws.client, ws.deps, team_id=ws.team_id, user_ids=result.people)
+    print(
+        f"{result.program_name}: published {result.pairs:,} pair(s), {result.unmatched:,} left out. "
+        f"{delivered.sent:,} message(s) sent, {delivered.failed:,} refused by Slack, "
+        f"{delivered.retry_later:,} to retry (run-due retries them)."
+    )
+    return 1 if delivered.failed or delivered.retry_later else 0
 
 
 def read_csv(path: str) -> str:
@@ -165,18 +206,8 @@ def read_csv(path: str) -> str:
 
 async def import_csv(settings: Settings, text: str, program: str | None) -> int:
     """Exit code 0 when every row was imported, 1 when some were skipped (listed with their line numbers)."""
-    db = await open_database(settings)
-    try:
-        app, team_id = await start_app(settings, db)
-        try:
-            if team_id is None:
-                raise ConfigError("Slack could not be reached to check SLACK_BOT_TOKEN's workspace: try again.")
-            client = make_client(settings, session=app.client.session)
-            report = await import_people(Deps(settings, db), client, team_id=team_id, text=text, program_name=program)
-        finally:
-            await close_app(app)
-    finally:
-        await db.dispose()
+    async with bot_workspace(settings) as ws:
+        report = await import_people(ws.deps, ws.client, team_id=ws.team_id, text=text, program_name=program)
     imported = report.created + report.updated
     print(
         f"Imported {imported:,} people into {report.program_name}: {report.created:,} new, {report.updated:,} updated."
@@ -206,8 +237,10 @@ def parser() -> argparse.ArgumentParser:
     import_parser = sub.add_parser("import", help="enrol people from a CSV file (see bot/importer.py)")
     import_parser.add_argument("path", help="CSV file with a header row")
     import_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
-    match_parser = sub.add_parser("match", help="the next round's pairs (--dry-run: computed and printed only)")
-    match_parser.add_argument("--dry-run", action="store_true", required=True, help="print, store and send nothing")
+    match_parser = sub.add_parser("match", help="the next round's pairs: --dry-run prints them, --publish sends")
+    mode = match_parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="print the proposal; store and send nothing")
+    mode.add_argument("--publish", action="store_true", help="publish a fresh proposal: introductions go out")
     match_parser.add_argument("--json", action="store_true", help="JSON instead of text")
     match_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
     return p
@@ -221,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(load_settings(need_slack=False)))
         elif args.command == "run-due":
             asyncio.run(due(load_settings(serving=False), args.now or datetime.now(UTC)))
+        elif args.command == "match" and args.publish:
+            return asyncio.run(publish_round(load_settings(serving=False), args.program))
         elif args.command == "match":
             asyncio.run(dry_run(load_settings(serving=False), args.program, args.json))
         elif args.command == "import":

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.errors import InvalidCommandError, PauseDateError
 
-SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "avoid", "help")
+SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "avoid", "rematch", "help")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
 REMOVE_WORDS = frozenset({"remove", "rm", "delete", "unavoid"})
 ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "delete": "delete-my-data", "?": "help"}
@@ -22,6 +22,7 @@ class Command:
     people: tuple[str, ...] = ()  # avoid: the user ids mentioned
     remove: bool = False  # avoid remove @someone
     stray: tuple[str, ...] = ()  # avoid: words that are not @-mentions
+    reason: str = ""  # rematch: the optional private reason, as typed
 
 
 class UnknownCommandError(InvalidCommandError):
@@ -58,6 +59,8 @@ def parse(text: str) -> Command:
         return Command("pause", parse_pause_until(words[1:]))
     if name == "avoid":
         return parse_avoid(words[1:])
+    if name == "rematch":
+        return Command("rematch", reason=text.strip()[len(words[0]) :].strip())
     return Command(name)
 
 

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participation
 from bot.deps import Deps
 from bot.home import publish_home
+from bot.introductions import deliver
 from bot.slack import try_call
 from prompts.messages import auto_resumed_dm
 from storage import repositories as repo
@@ -27,7 +28,7 @@ class DueReport:
 
 
 async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueReport:
-    """Forget old event ids; resume people whose pause has ended and tell them.
+    """Forget old event ids; resume people whose pause has ended and tell them; send what the outbox still holds.
 
     Each resume is claimed in the database first, so two runners at the same instant cannot both send the DM.
     """
@@ -44,6 +45,10 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueRe
         if await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="resume DM"):
             sent += 1
         await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    async with db.read() as session:
+        workspaces = await repo.active_workspace_ids(session)
+    for team_id in sorted(workspaces):  # what a network error or rate limit left in the outbox
+        sent += (await deliver(deps, client, team_id=team_id)).sent
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
     return DueReport(resumed=len(resumed), messages_sent=sent)

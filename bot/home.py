@@ -6,6 +6,7 @@ Admins (see :mod:`bot.admins`) also see every program with its headline figures,
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,20 +20,35 @@ from bot.slack import try_call
 from prompts.home import home_view
 from prompts.program import admin_section
 from storage import repositories as repo
+from storage import rounds as rounds_repo
+from storage.models import Pair
 
 logger = logging.getLogger(__name__)
 
 
-def employee_programs(enrolments: list[Enrolment]) -> list[dict[str, Any]]:
-    """The programs as the employee part of Home and ``/mentor status`` show them."""
+def employee_programs(enrolments: list[Enrolment], pairs: Sequence[Pair] = ()) -> list[dict[str, Any]]:
+    """The programs as the employee part of Home and ``/mentor status`` show them, each with the person's current
+    pairs (``pairs``: their active pairs; ``partner``, ``i_mentor``, ``reasons`` each)."""
     shown = []
     for e in enrolments:
         p = e.participant
+        mine = [
+            {
+                "partner": pair.mentee_id if p and pair.mentor_id == p.user_id else pair.mentor_id,
+                "i_mentor": bool(p and pair.mentor_id == p.user_id),
+                "mentor_id": pair.mentor_id,
+                "mentee_id": pair.mentee_id,
+                "reasons": pair.reasons,
+            }
+            for pair in pairs
+            if pair.program_id == e.program.id
+        ]
         shown.append(
             {
                 **program_fields(e.program),
                 "my_state": p.state if p else None,
                 "paused_until": p.paused_until if p else None,
+                "pairs": mine,
             }
         )
     return shown
@@ -41,8 +57,10 @@ def employee_programs(enrolments: list[Enrolment]) -> list[dict[str, Any]]:
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
     seen = await participation.overview(deps.db, team_id=team_id, user_id=user_id)
     latest = participation.latest_profile(seen.enrolments)
+    async with deps.db.read() as session:
+        pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
     view = home_view(
-        programs=employee_programs(seen.enrolments),
+        programs=employee_programs(seen.enrolments, pairs),
         answers=latest.answers() if latest else None,
         timezone=latest.timezone if latest else None,
     )
@@ -50,8 +68,26 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
         async with deps.db.read() as session:
             counts = await repo.counts_by_program(session, team_id=team_id)
             audit = [entry.model_dump() for entry in await repo.audit_entries(session, team_id=team_id)]
-        view["blocks"] += admin_section([program_fields(p) for p in seen.programs], counts, audit)
+            paired = await rounds_repo.pair_counts(session, team_id=team_id)
+            requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
+        names = {p.id: p.name for p in seen.programs}
+        asked = [{**r.model_dump(), "program": names.get(r.program_id, "")} for r in requests]
+        view["blocks"] += admin_section(
+            [program_fields(p) for p in seen.programs], counts, audit, pairs=paired, rematch_requests=asked
+        )
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
+
+
+async def refresh_homes(
+    client: AsyncWebClient, deps: Deps, *, team_id: str, user_ids: Sequence[str], skip: str = ""
+) -> int:
+    """Republish these people's Home tabs, one at a time (paced by the client's rate-limit handling)."""
+    done = 0
+    for user_id in user_ids:
+        if user_id != skip:
+            await publish_home(client, deps, team_id=team_id, user_id=user_id)
+            done += 1
+    return done
 
 
 async def refresh_program_homes(
@@ -64,11 +100,7 @@ async def refresh_program_homes(
     """
     async with deps.db.read() as session:
         members = await repo.members_of_program(session, team_id=team_id, program_id=program_id)
-    done = 0
-    for user_id in members:
-        if user_id != skip:
-            await publish_home(client, deps, team_id=team_id, user_id=user_id)
-            done += 1
+    done = await refresh_homes(client, deps, team_id=team_id, user_ids=members, skip=skip)
     if done:
         logger.info("Refreshed the Home tab of %d people in program %s of %s", done, program_id, team_id)
     return done

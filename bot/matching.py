@@ -61,6 +61,8 @@ class Person:
     manager_id: str | None = None
     tz_offset: int = 0  # seconds east of UTC (0 when unknown)
     avoid: frozenset[str] = frozenset()  # user ids this person asked not to be paired with
+    places: int | None = None  # a mentor already paired: mentee places left (None: the program's capacity)
+    waiting: bool = False  # left out of an earlier round or lost their partner: first in line
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,10 @@ class Proposal:
         return float(sum(p.score for p in self.pairs))
 
 
+def places_of(person: Person, capacity: int) -> int:
+    return capacity if person.places is None else max(0, min(capacity, person.places))
+
+
 def choose_sides(people: Sequence[Person], capacity: int) -> tuple[list[Person], list[Person]]:
     """Reverse mentors and mentees. People open to either balance the two sides: the most junior of them become
     reverse mentors, as many as it takes for mentor places (mentors × capacity) to meet mentees, the rest mentees."""
@@ -142,7 +148,7 @@ def choose_sides(people: Sequence[Person], capacity: int) -> tuple[list[Person],
     either = sorted(
         (p for p in people if p.role == "either"), key=lambda p: (p.years, len(p.learns) - len(p.shares), p.id)
     )
-    places, wanted = len(mentors) * capacity, len(mentees) + len(either)
+    places, wanted = sum(places_of(p, capacity) for p in mentors), len(mentees) + len(either)
     # k of them as mentors: places + k·capacity against wanted - k, as close as can be
     k = min(len(either), max(0, round((wanted - places) / (capacity + 1))))
     return mentors + either[:k], mentees + either[k:]
@@ -180,9 +186,14 @@ def _chain(user_id: str, managers: Mapping[str, str | None]) -> set[str]:
 
 
 def score_matrix(
-    mentors: Sequence[Person], mentees: Sequence[Person], rules: Rules, recent: set[frozenset[str]]
+    mentors: Sequence[Person],
+    mentees: Sequence[Person],
+    rules: Rules,
+    recent: set[frozenset[str]],
+    managers: Mapping[str, str | None] | None = None,
 ) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-    """Scores (mentors × mentees) and which pairs the hard rules allow, vectorised."""
+    """Scores (mentors × mentees) and which pairs the hard rules allow, vectorised. ``managers``: everyone's
+    manager, when the reporting lines run through people outside these two lists (an admin's swap)."""
     # own words match whatever their case ("CRM" and "crm")
     keys = sorted({k.casefold() for p in mentors for k in p.shares} | {k.casefold() for p in mentees for k in p.learns})
     topics = {key: i for i, key in enumerate(keys)}
@@ -226,7 +237,8 @@ def score_matrix(
 
     mentor_at = {p.user_id: i for i, p in enumerate(mentors)}
     mentee_at = {p.user_id: j for j, p in enumerate(mentees)}
-    managers = {p.user_id: p.manager_id for p in (*mentors, *mentees) if p.manager_id}
+    if managers is None:
+        managers = {p.user_id: p.manager_id for p in (*mentors, *mentees) if p.manager_id}
     for i, mentor in enumerate(mentors):  # whom this mentor won't be paired with (the sides are disjoint)
         barred = set(mentor.avoid) | (_chain(mentor.user_id, managers) if rules.avoid_reporting_line else set())
         for user in barred & mentee_at.keys():
@@ -244,20 +256,46 @@ def score_matrix(
     return scores, allowed
 
 
-def solve(scores: NDArray[np.float32], allowed: NDArray[np.bool_], capacity: int) -> list[tuple[int, int]]:
-    """(mentor index, mentee index) pairs: the most pairs the rules allow, then the highest total score."""
-    if scores.size == 0:
+def solve(
+    scores: NDArray[np.float32],
+    allowed: NDArray[np.bool_],
+    capacity: int | Sequence[int],
+    *,
+    taken: Sequence[int] | None = None,
+    waiting_mentors: Sequence[bool] | None = None,
+    waiting_mentees: Sequence[bool] | None = None,
+) -> list[tuple[int, int]]:
+    """(mentor index, mentee index) pairs: the most pairs the rules allow; then as many waiting people as
+    possible (``waiting_*``: first in line); then the highest total score.
+
+    ``capacity``: mentee places per mentor (one number for all, or one each); ``taken``: places each mentor
+    already fills (their next place costs a hair more, so equal choices go to idle mentors first).
+    """
+    n_mentors = len(allowed)
+    caps = np.full(n_mentors, capacity, dtype=np.int64) if isinstance(capacity, int) else np.asarray(capacity)
+    if scores.size == 0 or caps.sum() == 0:
         return []
-    slots = np.repeat(np.where(allowed, scores, 0).astype(np.float64), capacity, axis=0)
-    forbidden = np.repeat(~allowed, capacity, axis=0)
-    if capacity > 1:  # a mentor's 2nd, 3rd... place costs a hair more: equal choices go to an idle mentor first
-        slots -= np.tile(np.arange(capacity, dtype=np.float64) * SPREAD, len(allowed))[:, None]
+    owner = np.repeat(np.arange(n_mentors), caps)  # the mentor of each slot (row)
+    first_slot = np.concatenate(([0], np.cumsum(caps)[:-1]))
+    place = np.arange(len(owner)) - first_slot[owner] + (np.asarray(taken)[owner] if taken is not None else 0)
+    slots = np.where(allowed, scores, 0).astype(np.float64)[owner]
+    forbidden = ~allowed[owner]
+    slots -= place[:, None] * SPREAD
+    if waiting_mentors is not None or waiting_mentees is not None:
+        # Worth more than every pair's score together: waiting people first, score only among equals.
+        bonus = min(len(owner), scores.shape[1]) * (float(scores.max()) + 1.0) + 1.0
+        if waiting_mentors is not None:  # on their first slot only: a waiting mentor counts once, not per mentee
+            first = np.arange(len(owner)) == first_slot[owner]
+            slots += (np.asarray(waiting_mentors, dtype=np.float64)[owner] * first)[:, None] * bonus
+        if waiting_mentees is not None:
+            slots += np.asarray(waiting_mentees, dtype=np.float64)[None, :] * bonus
+        slots[forbidden] = 0
     # Forbidden pairs cost more than any whole assignment can score, so the solver picks one only where nothing
-    # allowed is left (then it is dropped): maximum number of pairs first, then maximum score.
-    big = float(slots.sum()) + 1.0
+    # allowed is left (then it is dropped): maximum number of pairs first.
+    big = min(len(owner), scores.shape[1]) * (float(slots.max()) + 1.0) + 1.0
     cost = np.where(forbidden, big, -slots)
     rows, cols = linear_sum_assignment(cost)
-    return [(int(r) // capacity, int(c)) for r, c in zip(rows, cols, strict=True) if not forbidden[r, c]]
+    return [(int(owner[r]), int(c)) for r, c in zip(rows, cols, strict=True) if not forbidden[r, c]]
 
 
 def _hours_apart(a: int, b: int) -> float:
@@ -286,7 +324,15 @@ def match(people: Sequence[Person], rules: Rules, *, recent: set[frozenset[str]]
     """The round's pairs and who is left out, with why. ``recent``: user-id pairs of the last N rounds."""
     mentors, mentees = choose_sides(people, rules.mentor_capacity)
     scores, allowed = score_matrix(mentors, mentees, rules, recent or set())
-    chosen = solve(scores, allowed, rules.mentor_capacity)
+    caps = [places_of(p, rules.mentor_capacity) for p in mentors]
+    chosen = solve(
+        scores,
+        allowed,
+        caps,
+        taken=[rules.mentor_capacity - c for c in caps],
+        waiting_mentors=[p.waiting for p in mentors] if any(p.waiting for p in mentors) else None,
+        waiting_mentees=[p.waiting for p in mentees] if any(p.waiting for p in mentees) else None,
+    )
     pairs = [
         Pair(mentors[i], mentees[j], round(float(scores[i, j]), 2), reasons_for(mentors[i], mentees[j], rules))
         for i, j in sorted(chosen, key=lambda ij: (-scores[ij], ij))
@@ -296,16 +342,51 @@ def match(people: Sequence[Person], rules: Rules, *, recent: set[frozenset[str]]
     for i, j in chosen:
         load[i] += 1
         paired_mentees.add(j)
-    places, wanted = len(mentors) * rules.mentor_capacity, len(mentees)
+    places, wanted = sum(caps), len(mentees)
     unmatched = []
     for j, person in enumerate(mentees):
         if j not in paired_mentees:
-            fits = bool(allowed[:, j].any()) if len(mentors) else False
-            reason = NO_FIT if not fits else NEED_MENTORS if places < wanted else TAKEN
+            if not places:  # no reverse mentor free this round: it's numbers, not fit
+                reason = NEED_MENTORS
+            else:
+                fits = bool(allowed[:, j].any())
+                reason = NO_FIT if not fits else NEED_MENTORS if places < wanted else TAKEN
             unmatched.append(Unmatched(person, "mentee", reason))
     for i, person in enumerate(mentors):
-        if load[i] == 0:
-            fits = bool(allowed[i, :].any()) if len(mentees) else False
-            reason = NO_FIT if not fits else NEED_MENTEES if len(mentors) > len(mentees) else TAKEN
+        if load[i] == 0 and caps[i] == rules.mentor_capacity:  # an already-paired mentor is not left out
+            if not mentees:
+                reason = NEED_MENTEES
+            else:
+                fits = bool(allowed[i, :].any())
+                reason = NO_FIT if not fits else NEED_MENTEES if len(mentors) > len(mentees) else TAKEN
             unmatched.append(Unmatched(person, "mentor", reason))
     return Proposal(pairs, unmatched)
+
+
+# Why the hard rules bar a pair (an admin's swap is refused with the first of these).
+GAP = "gap"
+REPORTING_LINE = "reporting_line"
+AVOIDED = "avoided"
+REPEAT = "repeat"
+
+
+def barriers(
+    mentor: Person,
+    mentee: Person,
+    rules: Rules,
+    recent: set[frozenset[str]],
+    managers: Mapping[str, str | None],
+) -> list[str]:
+    """The hard rules that forbid this pair, one by one (empty: allowed). Same rules as :func:`score_matrix`."""
+    found = []
+    if mentee.years - mentor.years < rules.min_experience_gap:
+        found.append(GAP)
+    if rules.avoid_reporting_line and (
+        mentee.user_id in _chain(mentor.user_id, managers) or mentor.user_id in _chain(mentee.user_id, managers)
+    ):
+        found.append(REPORTING_LINE)
+    if mentee.user_id in mentor.avoid or mentor.user_id in mentee.avoid:
+        found.append(AVOIDED)
+    if frozenset((mentor.user_id, mentee.user_id)) in recent:
+        found.append(REPEAT)
+    return found

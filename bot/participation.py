@@ -15,6 +15,7 @@ from bot.errors import NotEnrolledError, PauseDateError, ProgramClosedError
 from bot.profile import Profile
 from prompts.messages import DEFAULT_OBJECTIVES
 from storage import repositories as repo
+from storage import rounds as rounds_repo
 from storage.db import Database
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
@@ -209,6 +210,14 @@ async def _set_states(
             assert e.participant is not None
             participant = await session.merge(e.participant)
             participant = await repo.set_state(session, participant=participant, state=state, paused_until=until)
+            if state == ParticipantState.LEFT:  # their partner waits for the next round, first in line
+                await rounds_repo.end_pairs(
+                    session,
+                    team_id=participant.team_id,
+                    program_id=participant.program_id,
+                    reason="left",
+                    user_id=participant.user_id,
+                )
             changed.append(Enrolment(e.program, participant))
     return changed
 
@@ -271,7 +280,18 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
     async with db.session() as session:
         rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         for participant in rows:
+            old_id = participant.user_id
+            await rounds_repo.end_pairs(
+                session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
+            )
             await repo.erase_personal_data(session, participant=participant)
+            await rounds_repo.forget_user(
+                session,
+                team_id=team_id,
+                program_id=participant.program_id,
+                user_id=old_id,
+                replacement=participant.user_id,
+            )
         avoided = await repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
         return bool(rows) or bool(avoided)
 

@@ -1,24 +1,42 @@
-"""Rounds of matching for a program: who is matched from the database, and the proposal for the next round.
+"""Rounds of matching for a program: who is matched, the preview admins adjust, and publishing it.
 
-Today: the proposal only (``python -m bot match --dry-run``). Storing rounds (for previews, publishing,
-introductions and avoiding repeat pairs) comes with the rest of the matching capability; until then no pair is
-"recent". People's "don't pair me with" lists (``/mentor avoid``) apply.
+A round matches everyone taking part (active, not paused) who has no partner yet: newcomers, people left out of an
+earlier round, people whose partner left, and people in a pair that a rematch request ends. Pairs last until the
+program ends (or a rematch ends them); a reverse mentor with places left (the program's mentor capacity) can take
+another mentee. People who waited (left out before, or lost their partner) are first in line: the solver takes as
+many of them as it can before looking at scores. Pairs from the last ``avoid_repeat_rounds`` published rounds, and
+every pair still active, are never made again.
+
+A preview is stored (``match_round`` in state preview, ``pair`` rows proposed) and nothing is sent; admins swap
+or drop pairs; publishing turns it into the round in one transaction (program row locked, so two admins clicking
+*Publish* publish once) and enqueues every introduction and "not paired this round" DM in the outbox under a
+unique key, then delivers them (:mod:`bot.introductions`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.deps import Deps
-from bot.matching import Person, Proposal, Rules, match
+from bot.errors import ConfigError
+from bot.matching import Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
 from bot.programs import target_program
 from prompts.matching import explanation, unmatched_text
+from storage import outbox
 from storage import repositories as repo
-from storage.models import Participant, Program
+from storage import rounds as rounds_repo
+from storage.models import JOINABLE_STATES, MatchRound, Pair, PairState, Participant, Program, RoundState, utcnow
+
+HELD_BACK = "held_back"  # an admin dropped their proposed pair from the preview
+UNAVAILABLE = "unavailable"  # their proposed partner paused or left before the round was published
 
 
-def person_of(p: Participant, avoid: frozenset[str] = frozenset()) -> Person:
+def person_of(p: Participant, avoid: frozenset[str] = frozenset(), **extra: Any) -> Person:
     assert p.id is not None
     return Person(
         id=p.id,
@@ -32,19 +50,283 @@ def person_of(p: Participant, avoid: frozenset[str] = frozenset()) -> Person:
         manager_id=p.manager_id,
         tz_offset=p.tz_offset or 0,
         avoid=avoid,
+        **extra,
     )
 
 
-async def propose(deps: Deps, *, team_id: str, program_name: str | None = None) -> tuple[Program, Proposal]:
-    """The next round of a program (by name, or the first open one), computed, not stored or sent."""
-    program = await target_program(deps, team_id=team_id, name=program_name)
+@dataclass(frozen=True)
+class Pool:
+    """Who a round is matched from, with everything the rules need."""
+
+    people: list[Person]
+    rules: Rules
+    recent: set[frozenset[str]]
+    managers: Mapping[str, str | None]
+    ends: list[int]  # active pairs a rematch request ends when this round is published
+
+
+async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
     assert program.id is not None
+    rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
     async with deps.db.read() as session:
         rows = await repo.active_participants(session, team_id=team_id, program_id=program.id)
         avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
-    people = [person_of(p, frozenset(avoid.get(p.user_id, set()))) for p in rows]
-    rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
-    return program, match(people, rules, recent=set())
+        pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
+        requests = await rounds_repo.open_rematch_requests(session, team_id=team_id, program_id=program.id)
+        repeat_rounds = int((program.rules or {}).get("avoid_repeat_rounds", 2))
+        recent = await rounds_repo.recent_pairs(session, team_id=team_id, program_id=program.id, rounds=repeat_rounds)
+        waiting = await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id)
+    asked = {r.user_id for r in requests}
+    ends = [p for p in pairs if p.mentor_id in asked or p.mentee_id in asked]
+    staying = [p for p in pairs if p not in ends]
+    waiting |= {u for p in ends for u in (p.mentor_id, p.mentee_id)}
+    mentees_paired = {p.mentee_id for p in staying}
+    load: dict[str, int] = {}
+    for p in staying:
+        load[p.mentor_id] = load.get(p.mentor_id, 0) + 1
+    people = []
+    for row in rows:
+        if row.user_id in mentees_paired:
+            continue
+        extra: dict[str, Any] = {"waiting": row.user_id in waiting}
+        if row.user_id in load:  # already a reverse mentor here: only their places left
+            if load[row.user_id] >= rules.mentor_capacity:
+                continue
+            extra["places"] = rules.mentor_capacity - load[row.user_id]
+        person = person_of(row, frozenset(avoid.get(row.user_id, set())), **extra)
+        if "places" in extra and person.role != "mentor":
+            person = dataclasses.replace(person, role="mentor")
+        people.append(person)
+    managers = {p.user_id: p.manager_id for p in rows if p.manager_id}
+    return Pool(people, rules, recent, managers, [p.id for p in ends if p.id is not None])
+
+
+async def _match(pool: Pool) -> Proposal:
+    """Matching in a worker thread: a large round takes seconds of CPU (numpy and scipy release the GIL), and the
+    event loop must keep acking other Slack requests meanwhile."""
+    return await asyncio.to_thread(match, pool.people, pool.rules, recent=pool.recent)
+
+
+async def propose(
+    deps: Deps, *, team_id: str, program_name: str | None = None, program: Program | None = None
+) -> tuple[Program, Proposal]:
+    """The next round of a program (given, by name, or the first open one), computed, not stored or sent."""
+    if program is None:
+        program = await target_program(deps, team_id=team_id, name=program_name)
+    found = await _field(deps, team_id=team_id, program=program)
+    return program, await _match(found)
+
+
+def _pair_row(pair: Any) -> dict[str, Any]:
+    return {
+        "mentor_id": pair.mentor.user_id,
+        "mentee_id": pair.mentee.user_id,
+        "score": pair.score,
+        "reasons": dataclasses.asdict(pair.reasons),
+        "state": PairState.PROPOSED,
+    }
+
+
+async def preview(deps: Deps, *, team_id: str, program: Program, actor_id: str) -> MatchRound:
+    """Compute the next round and store it as the program's preview (replacing an earlier one). Sends nothing."""
+    assert program.id is not None
+    found = await _field(deps, team_id=team_id, program=program)
+    proposal = await _match(found)
+    unmatched = [{"user_id": u.person.user_id, "side": u.side, "reason": u.reason} for u in proposal.unmatched]
+    async with deps.db.session() as session:
+        return await rounds_repo.create_round(
+            session,
+            team_id=team_id,
+            program_id=program.id,
+            created_by=actor_id,
+            pairs=[_pair_row(p) for p in proposal.pairs],
+            unmatched=unmatched,
+            ends=found.ends,
+        )
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """A stored round as the preview modal shows it."""
+
+    round: MatchRound
+    program: Program
+    pairs: Sequence[Pair]
+    rematches: int  # pairs the round ends on someone's request
+
+
+async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | None:
+    async with deps.db.read() as session:
+        found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
+        if found is None:
+            return None
+        program = await repo.get_program(session, team_id=team_id, program_id=found.program_id)
+        if program is None:
+            return None
+        pairs = await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id)
+    return RoundView(found, program, pairs, len(found.ends))
+
+
+# What an admin's adjustment came to (prompts/rounds.py words them).
+ADJUSTED = "adjusted"
+STALE = "stale"  # the preview was published or replaced meanwhile
+
+
+async def drop_pair(deps: Deps, *, team_id: str, round_id: int, pair_id: int) -> str:
+    """Take a proposed pair out of the preview: both people are left out of this round, first in line next."""
+    async with deps.db.session() as session:
+        found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
+        pair = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
+        if found is None or found.state != RoundState.PREVIEW or pair is None or pair.round_id != round_id:
+            return STALE
+        found.unmatched = [
+            *found.unmatched,
+            {"user_id": pair.mentor_id, "side": "mentor", "reason": HELD_BACK},
+            {"user_id": pair.mentee_id, "side": "mentee", "reason": HELD_BACK},
+        ]
+        session.add(found)
+        await session.delete(pair)
+    return ADJUSTED
+
+
+async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int, second_id: int) -> str:
+    """Exchange the mentees of two proposed pairs, if the hard rules allow both new pairs; otherwise the reason
+    (see :func:`bot.matching.barriers`), and nothing changes."""
+    view = await load_round(deps, team_id=team_id, round_id=round_id)
+    if view is None or view.round.state != RoundState.PREVIEW:
+        return STALE
+    by_id = {p.id: p for p in view.pairs}
+    first, second = by_id.get(first_id), by_id.get(second_id)
+    if first is None or second is None or first_id == second_id:
+        return STALE
+    found = await _field(deps, team_id=team_id, program=view.program)
+    people = {p.user_id: p for p in found.people}
+    async with deps.db.read() as session:  # people already paired are not in the field: read them as they are
+        rows = await repo.active_participants(session, team_id=team_id, program_id=view.program.id or 0)
+        avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
+    for row in rows:
+        people.setdefault(row.user_id, person_of(row, frozenset(avoid.get(row.user_id, set()))))
+    try:
+        m1, e1, m2, e2 = (people[u] for u in (first.mentor_id, first.mentee_id, second.mentor_id, second.mentee_id))
+    except KeyError:
+        return UNAVAILABLE
+    for mentor, mentee in ((m1, e2), (m2, e1)):
+        blocked = barriers(mentor, mentee, found.rules, found.recent, found.managers)
+        if blocked:
+            return blocked[0]
+    scores, _ = score_matrix([m1, m2], [e1, e2], found.rules, found.recent, found.managers)
+    async with deps.db.session() as session:
+        locked = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
+        if locked is None or locked.state != RoundState.PREVIEW:
+            return STALE
+        for pair_id, mentor, mentee, score in ((first_id, m1, e2, scores[0, 1]), (second_id, m2, e1, scores[1, 0])):
+            proposed = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
+            if proposed is None or proposed.round_id != round_id:
+                return STALE
+            proposed.mentee_id = mentee.user_id
+            proposed.score = round(float(score), 2)
+            proposed.reasons = dataclasses.asdict(reasons_for(mentor, mentee, found.rules))
+            session.add(proposed)
+    return ADJUSTED
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing did: the outbox keys to deliver and the people whose Home tab changes."""
+
+    outcome: str  # "published", STALE, or "closed" (the program ended meanwhile)
+    program_name: str = ""
+    pairs: int = 0
+    unmatched: int = 0
+    keys: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+def intro_key(pair_id: int) -> str:
+    return f"intro:{pair_id}"
+
+
+def unmatched_key(round_id: int, user_id: str) -> str:
+    return f"unmatched:{round_id}:{user_id}"
+
+
+async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> Published:
+    """Turn a preview into the program's round, once: pairs become active, rematch requests it answers are
+    closed, and every introduction and "not paired" DM is enqueued under its unique key. Pairs whose people are no
+    longer taking part (paused, left, or paired meanwhile) are dropped, their partners told they're first in line.
+    """
+    async with deps.db.session() as session:
+        found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
+        if found is None:
+            return Published(STALE)
+        program = await repo.get_program(session, team_id=team_id, program_id=found.program_id, for_update=True)
+        found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
+        if found is None or found.state != RoundState.PREVIEW:
+            return Published(STALE)
+        if program is None or program.state not in JOINABLE_STATES:
+            return Published("closed", program.name if program else "")
+        assert program.id is not None
+        now = utcnow()
+        active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
+        for pair_id in found.ends:
+            ending = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
+            if ending is not None and ending.state == PairState.ACTIVE:
+                ending.state, ending.ended_at, ending.ended_reason = PairState.ENDED, now, "rematch"
+                session.add(ending)
+        for request in await rounds_repo.open_rematch_requests(session, team_id=team_id, program_id=program.id):
+            request.handled_at = now
+            session.add(request)
+        busy = {
+            u
+            for p in await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
+            for u in (p.mentee_id,)
+        }
+        unmatched = list(found.unmatched)
+        kept: list[Pair] = []
+        for pair in await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id):
+            if pair.mentor_id in active and pair.mentee_id in active and pair.mentee_id not in busy:
+                pair.state, pair.started_at = PairState.ACTIVE, now
+                kept.append(pair)
+                busy.add(pair.mentee_id)
+            else:
+                unmatched += [
+                    {"user_id": user, "side": side, "reason": UNAVAILABLE}
+                    for user, side in ((pair.mentor_id, "mentor"), (pair.mentee_id, "mentee"))
+                    if user in active
+                ]
+                await session.delete(pair)
+        for pair in kept:
+            session.add(pair)
+        found.state, found.published_at, found.unmatched = RoundState.PUBLISHED, now, unmatched
+        session.add(found)
+        keys = []
+        for pair in kept:
+            assert pair.id is not None
+            keys.append(intro_key(pair.id))
+            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="intro", payload={"pair_id": pair.id})
+        for entry in unmatched:
+            keys.append(unmatched_key(round_id, entry["user_id"]))
+            payload = {**entry, "program": program.name}
+            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="unmatched", payload=payload)
+        await repo.record_audit(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            action="publish_round",
+            target=program.name,
+            before={},
+            after={"round": round_id, "pairs": len(kept), "unmatched": len(unmatched)},
+        )
+    people = {u for p in kept for u in (p.mentor_id, p.mentee_id)} | {e["user_id"] for e in unmatched}
+    return Published("published", program.name, len(kept), len(unmatched), tuple(keys), tuple(sorted(people)))
+
+
+async def preview_for_cli(deps: Deps, *, team_id: str, program_name: str | None) -> MatchRound:
+    """``match --publish``: a fresh proposal, stored as the preview it then publishes."""
+    program = await target_program(deps, team_id=team_id, name=program_name)
+    if program.state not in JOINABLE_STATES:
+        raise ConfigError(f"{program.name} is a draft: open it for sign-ups before publishing a round.")
+    return await preview(deps, team_id=team_id, program=program, actor_id="cli")
 
 
 def _plain(text: str) -> str:
@@ -79,7 +361,6 @@ def proposal_text(program: Program, proposal: Proposal) -> str:
     lines = [
         f"{program.name}: {len(proposal.pairs)} pair(s), total score {data['total_score']:g}; "
         f"{len(proposal.unmatched)} left out. Nothing was sent (dry run).",
-        "Round history is not stored yet, so repeats of earlier pairs aren't excluded.",
     ]
     lines += [f"  @{p['mentor']} → @{p['mentee']} ({p['score']:g}): {p['explanation']}" for p in data["pairs"]]
     if data["unmatched"]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from prompts.blocks import Block, actions, button, context, divider, header, input_block, plain, section
 from prompts.blocks import escape as esc
+from prompts.matching import explanation, reasons_of
 from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
 
 ACTION_PAUSE = "home_pause"
@@ -64,9 +65,7 @@ def _program_blocks(program: dict[str, Any]) -> list[Block]:
             until = program.get("paused_until")
             where += f" until {until.isoformat()}" if until else " until you resume"
         lines.append(f"*Your status:* {where}")
-        lines.append(
-            "*Your pair:* not matched yet. We'll introduce you both in a group DM when the next round is matched."
-        )
+        lines += pair_lines(program.get("pairs") or [])
         toggle = (
             button("Resume", ACTION_RESUME, value=str(pid), style="primary")
             if mine == "paused"
@@ -83,6 +82,18 @@ def _program_blocks(program: dict[str, Any]) -> list[Block]:
         )
         buttons = [button("Join again" if mine == "left" else "Join", ACTION_JOIN, value=str(pid), style="primary")]
     return [section("\n".join(lines)), actions(*buttons, block_id=f"me-{pid}")]
+
+
+def pair_lines(pairs: list[dict[str, Any]]) -> list[str]:
+    """``*Your pair:* <@U> (your reverse mentor) · why``; or not matched yet."""
+    if not pairs:
+        return ["*Your pair:* not matched yet. We'll introduce you both in a group DM when the next round is matched."]
+    lines = []
+    for pair in pairs:
+        role = "your mentee" if pair["i_mentor"] else "your reverse mentor"
+        why = explanation(reasons_of(pair["reasons"]), mentor_id=pair["mentor_id"], mentee_id=pair["mentee_id"])
+        lines.append(f"*Your pair:* <@{pair['partner']}> ({role}) · {why}")
+    return lines
 
 
 def home_view(

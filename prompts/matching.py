@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from prompts.blocks import escape as esc
 from prompts.catalogue import topic_label
@@ -65,9 +65,33 @@ UNMATCHED = {
     "line, people to avoid, recent pairs). Adding topics to your profile widens the field.",
     ("mentor", "no_fit"): "Nobody taking part fits you under the program's rules yet (experience gap, reporting "
     "line, people to avoid, recent pairs). Adding skills to your profile widens the field.",
+    ("mentee", "held_back"): "Your program admins held your proposed pair back this round. You're first in line for "
+    "the next one.",
+    ("mentor", "held_back"): "Your program admins held your proposed pair back this round. You're first in line for "
+    "the next one.",
 }
+
+
+def unmatched_dm(program_name: str, side: str, reason: str) -> str:
+    """The DM someone left out of a published round gets."""
+    return f"*{esc(program_name)}*: the new round of pairs is out. {unmatched_text(side, reason)}"
 
 
 def unmatched_text(side: str, reason: str) -> str:
     """What someone left out of a round is told (``side``: mentor or mentee; ``reason``: see bot.matching)."""
     return UNMATCHED.get((side, reason), "You're not paired this round. You're first in line for the next one.")
+
+
+class StoredReasons:
+    """Reasons as stored with a pair (a JSON dict), readable by :func:`explanation`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.shared_topics = tuple(data.get("shared_topics") or ())
+        self.top_wish = bool(data.get("top_wish"))
+        self.other_departments = bool(data.get("other_departments"))
+        self.years_apart = int(data.get("years_apart") or 0)
+        self.shared_hours = float(data.get("shared_hours") or 0.0)
+
+
+def reasons_of(data: dict[str, Any]) -> StoredReasons:
+    return StoredReasons(data)

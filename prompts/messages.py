@@ -33,6 +33,7 @@ HELP_LINES = (
     ("/mentor leave", "stop taking part (asks which program if you're in several; your history is kept)"),
     ("/mentor delete-my-data", "erase your answers and feedback"),
     ("/mentor avoid [@someone …]", "people you'd rather not be paired with (private; `remove @someone` takes one off)"),
+    ("/mentor rematch [reason]", "ask for a new partner next round (private: only admins see it, never your partner)"),
     ("/mentor help", "this list"),
 )
 
@@ -139,13 +140,21 @@ def _program_status(item: dict[str, Any]) -> str:
 def status_reply(*, programs: list[dict[str, Any]], answers: dict[str, Any], timezone: str | None) -> Reply:
     """``/mentor status``: the person's state in each program they have a row in, and their latest answers.
 
-    ``programs`` items as the Home tab gets them: id, name, state (the program's), my_state, paused_until.
+    ``programs`` items as the Home tab gets them: id, name, state (the program's), my_state, paused_until, pairs.
     """
     lines = [_program_status(item) for item in programs]
     going = [item for item in programs if item.get("state") != "ended"]
     taking_part = [item for item in going if item.get("my_state") in ("active", "paused")]
     left = [item for item in going if item.get("my_state") == "left"]
-    if taking_part:
+    paired = [(item, pair) for item in taking_part for pair in item.get("pairs") or []]
+    if paired:
+        pair_line = " ".join(
+            f"Your pair in {esc(item['name'])}: <@{pair['partner']}> "
+            f"({'your mentee' if pair['i_mentor'] else 'your reverse mentor'})."
+            for item, pair in paired
+        )
+        button_row = button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]))
+    elif taking_part:
         pair_line = "You have no partner yet: we'll introduce you when the next round is matched."
         button_row = button("Edit profile", ACTION_EDIT_PROFILE, value=str(taking_part[0]["id"]))
     elif left:

@@ -23,6 +23,7 @@ from prompts.blocks import escape as esc
 from prompts.catalogue import CATALOGUE, program_topics
 from prompts.messages import ACTION_JOIN
 from prompts.roster import ACTION_OPEN_ROSTER
+from prompts.rounds import ACTION_PREVIEW
 
 SETTINGS_CALLBACK_ID = "program_settings"
 ACTION_EDIT_SETTINGS = "edit_program_settings"
@@ -307,7 +308,7 @@ def state_button(program_id: int, name: str, from_state: str, to_state: str) -> 
     return element
 
 
-def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int]) -> list[Block]:
+def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int], pairs: int = 0) -> list[Block]:
     pid, name, state = program["id"], program.get("name") or "", str(program.get("state", ""))
     start, end = program.get("start_date"), program.get("end_date")
     frame = f"{start.isoformat()} → {end.isoformat()}" if start and end else "not set"
@@ -322,10 +323,14 @@ def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int]) -
     if state != "ended":  # an ended program is read-only
         buttons.insert(0, button("Settings", ACTION_EDIT_SETTINGS, value=str(pid)))
     if state in ("open", "running"):
+        buttons.insert(0, button("Preview matches", ACTION_PREVIEW, value=str(pid), style="primary"))
         buttons.append(button("Announce", ACTION_ANNOUNCE, value=str(pid)))
     buttons += [state_button(pid, name, state, to) for (frm, to) in STATE_MOVES if frm == state]
     return [
-        section(f"*{esc(name)}* · {PROGRAM_STATE_WORDS.get(state, esc(state))} · {frame}\n{figures(counts)}"),
+        section(
+            f"*{esc(name)}* · {PROGRAM_STATE_WORDS.get(state, esc(state))} · {frame}\n{figures(counts)} · "
+            f"*pairs:* {pairs}"
+        ),
         context(
             f"*Meetings:* {CADENCES.get(program.get('cadence') or '', '?').lower()}, check-ins on {weekday} at "
             f"{program.get('checkin_time')} local · messages only {program.get('quiet_start')}–"
@@ -340,9 +345,12 @@ def admin_section(
     programs: list[dict[str, Any]],
     counts: dict[int, dict[tuple[str, str], int]],
     audit: list[dict[str, Any]] | None = None,
+    *,
+    pairs: dict[int, int] | None = None,
+    rematch_requests: list[dict[str, Any]] | None = None,
 ) -> list[Block]:
     """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
-    figures, settings summary and buttons, then the latest admin changes."""
+    figures, settings summary and buttons, then open rematch requests, then the latest admin changes."""
     live = [p for p in programs if p.get("state") != "ended"]
     ended = [p for p in programs if p.get("state") == "ended"][::-1]
     shown = (live + ended)[:ADMIN_PROGRAMS_SHOWN]
@@ -359,13 +367,35 @@ def admin_section(
     if not programs:
         blocks.append(section("No programs yet: *New program* sets one up."))
     for program in shown:
-        blocks += _program_card(program, counts.get(program["id"], {}))
+        blocks += _program_card(program, counts.get(program["id"], {}), (pairs or {}).get(program["id"], 0))
     hidden = len(programs) - len(shown)
     note = "Only admins see this part. Every change is recorded in the audit log."
     if hidden:
         note = f"{hidden} more program(s) not shown (the oldest ended ones go first). " + note
     blocks.append(context(note))
-    return blocks + audit_blocks(audit or [])
+    return blocks + rematch_blocks(rematch_requests or []) + audit_blocks(audit or [])
+
+
+REQUESTS_SHOWN = 5
+
+
+def rematch_blocks(requests: list[dict[str, Any]]) -> list[Block]:
+    """Open rematch requests (user_id, program, reason, created_at): private to admins; the next round of the
+    program ends those pairs and rematches both people."""
+    if not requests:
+        return []
+    lines = []
+    for r in requests[:REQUESTS_SHOWN]:
+        reason = f": “{esc(r['reason'][:200])}”" if r.get("reason") else " (no reason given)"
+        lines.append(f"• <@{r['user_id']}> in *{esc(r.get('program') or '')}*{reason}")
+    more = f"\n…and {len(requests) - REQUESTS_SHOWN} more." if len(requests) > REQUESTS_SHOWN else ""
+    return [
+        section(f"*Rematch requests ({len(requests)})*\n" + "\n".join(lines) + more),
+        context(
+            "Private: partners are never told. The program's next round (*Preview matches*) ends these pairs "
+            "and matches both people again, never with each other."
+        ),
+    ]
 
 
 AUDIT_SHOWN = 5

@@ -194,3 +194,94 @@ class SlackEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str = Field(max_length=32)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RoundState(StrEnum):
+    PREVIEW = "preview"  # proposed, adjustable by admins; nothing sent
+    PUBLISHED = "published"
+    DISCARDED = "discarded"  # a preview replaced by a newer one or by a published round
+
+
+class PairState(StrEnum):
+    PROPOSED = "proposed"  # in a preview
+    ACTIVE = "active"
+    ENDED = "ended"  # a rematch, a partner who left, or the program's end
+
+
+class MatchRound(SQLModel, table=True):
+    """One round of matching of a program: a preview admins adjust, then the published round."""
+
+    __tablename__ = "match_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    state: str = Field(default=RoundState.PREVIEW, max_length=16)
+    created_by: str = Field(max_length=64)  # a user id, or "cli"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who is left out, and why: [{"user_id", "side", "reason"}] (reasons: see bot.matching)
+    unmatched: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Pairs ended by this round when it is published (rematch requests): [pair id]
+    ends: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Pair(SQLModel, table=True):
+    __table_args__ = (Index("ix_pair_program_state", "program_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id")
+    round_id: int = Field(foreign_key="match_round.id", index=True)
+    mentor_id: str = Field(max_length=64)  # the reverse mentor's user id
+    mentee_id: str = Field(max_length=64)
+    score: float = 0.0
+    # bot.matching.Reasons as a dict: the explanation is rendered from it (prompts/matching.py)
+    reasons: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default=PairState.PROPOSED, max_length=16)
+    channel_id: str | None = Field(default=None, max_length=32)  # the pair's group DM, once introduced
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # suggested so far
+    scheduled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # "We've scheduled our first meeting"
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_reason: str | None = Field(default=None, max_length=32)
+
+
+class RematchRequest(SQLModel, table=True):
+    """``/mentor rematch`` or the intro's *This match doesn't work for me*: private to the person and admins."""
+
+    __tablename__ = "rematch_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=64)
+    pair_id: int | None = Field(default=None, foreign_key="pair.id")
+    reason: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the round that rematched them
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process; a crash leaves it here, never resent blindly
+    SENT = "sent"
+    FAILED = "failed"  # a permanent Slack error (recorded in ``error``)
+
+
+class Outbox(SQLModel, table=True):
+    """Every message that must go out exactly once, under a unique key (e.g. ``intro:<pair id>``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default=OutboxState.PENDING, max_length=16, index=True)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel_id: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)

@@ -159,7 +159,7 @@ def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> 
         asyncio.run(avoid())
         avoided = json.loads(run_bot(["match", "--dry-run", "--json"], env, tmp_path).stdout)
         assert avoided["pairs"] == [] and {u["user"] for u in avoided["unmatched"]} == {"U001", "U002", "U003"}
-        assert run_bot(["match"], env, tmp_path).returncode == 2, "--dry-run is required (publishing comes later)"
+        assert run_bot(["match"], env, tmp_path).returncode == 2, "--dry-run or --publish is required"
 
 
 def test_line_numbers_byte_order_marks_case_and_quoted_cells() -> None:

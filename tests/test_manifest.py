@@ -50,6 +50,7 @@ def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:
     scope_of = {
         "chat_postMessage": "chat:write",
         "users_info": "users:read",
+        "conversations_open": "mpim:write",  # a pair's group DM (two users and the app)
         "views_open": None,
         "views_publish": None,
         "views_update": None,

@@ -10,9 +10,11 @@ from handlers.actions.admin import (
 )
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.home import handle_pause_button, handle_resume_button
+from handlers.actions.intro import handle_another_topic, handle_not_working, handle_scheduled
 from handlers.actions.profile import handle_open_form, handle_program_switch, handle_retry_form
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
-from prompts import home, messages, optin, program, roster
+from handlers.actions.rounds import handle_adjust, handle_preview
+from prompts import home, intro, messages, optin, program, roster, rounds
 
 
 def register(app: AsyncApp) -> None:
@@ -37,3 +39,8 @@ def register(app: AsyncApp) -> None:
     app.action(roster.ACTION_PREVIOUS)(handle_page)
     app.action(roster.ACTION_NEXT)(handle_page)
     app.action(roster.ACTION_PERSON)(handle_person)
+    app.action(rounds.ACTION_PREVIEW)(handle_preview)
+    app.action(rounds.ACTION_ADJUST)(handle_adjust)
+    app.action(intro.ACTION_SCHEDULED)(handle_scheduled)
+    app.action(intro.ACTION_ANOTHER_TOPIC)(handle_another_topic)
+    app.action(intro.ACTION_NOT_WORKING)(handle_not_working)

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import participation
+from bot import introductions, participation
 from bot.acks import pending_acks
 from bot.commands import Command, UnknownCommandError, parse
 from bot.deps import Deps, deps
@@ -20,8 +20,9 @@ from bot.home import employee_programs, publish_home
 from bot.participation import Enrolment
 from bot.slack import try_call
 from handlers.common import open_optin
-from prompts import messages
+from prompts import intro, messages
 from prompts.blocks import Reply
+from storage import rounds as rounds_repo
 from storage.db import Database
 
 
@@ -45,28 +46,31 @@ async def _programs(req: Request) -> list[Enrolment]:
     return await participation.programs_for(req.db, team_id=req.team_id, user_id=req.user_id)
 
 
-def _status(enrolments: list[Enrolment]) -> Reply:
-    """The person's state in every program they have a row in, or an invitation to join."""
+async def _status(req: Request, enrolments: list[Enrolment]) -> Reply:
+    """The person's state (and pair) in every program they have a row in, or an invitation to join."""
     mine = [e for e in enrolments if e.participant is not None]
     latest = participation.latest_profile(enrolments)
     if not mine or latest is None:
         return (
             messages.not_enrolled_reply() if any(e.joinable for e in enrolments) else messages.no_open_program_reply()
         )
-    return messages.status_reply(programs=employee_programs(mine), answers=latest.answers(), timezone=latest.timezone)
+    async with req.db.read() as session:
+        pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
+    programs = employee_programs(mine, pairs)
+    return messages.status_reply(programs=programs, answers=latest.answers(), timezone=latest.timezone)
 
 
 async def _form(req: Request) -> Reply | None:
     """``/mentor`` (status once enrolled), ``join`` and ``edit``: the opt-in modal, pre-filled if possible."""
     enrolments = await _programs(req)
     if req.command.name == "" and any(e.enrolled for e in enrolments):
-        return _status(enrolments)
+        return await _status(req, enrolments)
     joining = req.command.name != "edit"  # join: a program you're not in yet; edit: the one you're in
     return await open_optin(req.client, trigger_id=req.trigger_id, enrolments=enrolments, joining=joining)
 
 
 async def _show_status(req: Request) -> Reply:
-    return _status(await _programs(req))
+    return await _status(req, await _programs(req))
 
 
 def _names(enrolments: list[Enrolment]) -> list[str]:
@@ -117,6 +121,24 @@ async def _avoid(req: Request) -> Reply:
     return messages.avoid_list_reply(people, added=add, removed=remove)
 
 
+async def _rematch(req: Request) -> Reply:
+    """``/mentor rematch [reason]``: a private request for a new partner in the next round."""
+    async with req.db.read() as session:
+        pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
+    if not pairs:
+        return intro.rematch_needs_pair_reply()
+    if len(pairs) > 1:
+        return intro.rematch_which_pair_reply(len(pairs))
+    found = await introductions.pair_of_member(
+        req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id
+    )
+    if found is None:
+        return intro.rematch_needs_pair_reply()
+    pair, program = found
+    added = await introductions.request_rematch(req.deps, pair=pair, user_id=req.user_id, reason=req.command.reason)
+    return intro.rematch_recorded_reply(program.name, again=not added)
+
+
 async def _help(req: Request) -> Reply:
     return messages.help_reply()
 
@@ -132,6 +154,7 @@ SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
     "leave": _leave,
     "delete-my-data": _delete,
     "avoid": _avoid,
+    "rematch": _rematch,
     "help": _help,
 }
 

@@ -4,10 +4,14 @@ from handlers.actions.roster import handle_roster_submission
 from handlers.views.optin import handle_optin_submission
 from handlers.views.pause import handle_pause_submission
 from handlers.views.program_settings import handle_settings_submission
+from handlers.views.publish_round import handle_publish
+from handlers.views.rematch import handle_rematch_submission
 from prompts.home import PAUSE_CALLBACK_ID
+from prompts.intro import REMATCH_CALLBACK_ID
 from prompts.optin import CALLBACK_ID
 from prompts.program import SETTINGS_CALLBACK_ID
 from prompts.roster import ROSTER_CALLBACK_ID
+from prompts.rounds import PREVIEW_CALLBACK_ID
 
 
 def register(app: AsyncApp) -> None:
@@ -15,3 +19,5 @@ def register(app: AsyncApp) -> None:
     app.view(SETTINGS_CALLBACK_ID)(handle_settings_submission)
     app.view(ROSTER_CALLBACK_ID)(handle_roster_submission)
     app.view(PAUSE_CALLBACK_ID)(handle_pause_submission)
+    app.view(PREVIEW_CALLBACK_ID)(handle_publish)
+    app.view(REMATCH_CALLBACK_ID)(handle_rematch_submission)

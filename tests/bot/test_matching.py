@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -15,6 +16,7 @@ from bot.matching import (
     Person,
     Proposal,
     Rules,
+    barriers,
     choose_sides,
     match,
     score_matrix,
@@ -59,23 +61,32 @@ def random_recent(rng: random.Random, people: list[Person], k: int) -> set[froze
 
 def brute_force(people: list[Person], rules: Rules, recent: set[frozenset[str]]) -> tuple[int, float]:
     """The best (number of pairs, total score) over every assignment the rules allow, by enumeration."""
+    count, _, total = brute_force_waiting(people, rules, recent)
+    return count, total
+
+
+def brute_force_waiting(people: list[Person], rules: Rules, recent: set[frozenset[str]]) -> tuple[int, int, float]:
+    """The best (pairs, waiting people paired, total score), in that order, by enumeration; a mentor's places are
+    their own (``places``) when given."""
     mentors, mentees = choose_sides(people, rules.mentor_capacity)
     scores, allowed = score_matrix(mentors, mentees, rules, recent)
-    best = (0, 0.0)
+    caps = [rules.mentor_capacity if m.places is None else m.places for m in mentors]
+    best = (0, 0, 0.0)
 
-    def walk(j: int, load: list[int], count: int, total: float) -> None:
+    def walk(j: int, load: list[int], count: int, waiting: int, total: float) -> None:
         nonlocal best
         if j == len(mentees):
-            best = max(best, (count, round(total, 4)))
+            waited = waiting + sum(1 for i, n in enumerate(load) if n and mentors[i].waiting)
+            best = max(best, (count, waited, round(total, 4)))
             return
-        walk(j + 1, load, count, total)  # this mentee unpaired
+        walk(j + 1, load, count, waiting, total)  # this mentee unpaired
         for i in range(len(mentors)):
-            if allowed[i, j] and load[i] < rules.mentor_capacity:
+            if allowed[i, j] and load[i] < caps[i]:
                 load[i] += 1
-                walk(j + 1, load, count + 1, total + float(scores[i, j]))
+                walk(j + 1, load, count + 1, waiting + mentees[j].waiting, total + float(scores[i, j]))
                 load[i] -= 1
 
-    walk(0, [0] * len(mentors), 0, 0.0)
+    walk(0, [0] * len(mentors), 0, 0, 0.0)
     return best
 
 
@@ -93,6 +104,50 @@ def test_the_assignment_is_optimal_against_brute_force(seed: int) -> None:
     proposal = match(people, rules, recent=recent)
     count, total = brute_force(people, rules, recent)
     assert (len(proposal.pairs), round(proposal.total_score, 1)) == (count, round(total, 1))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_waiting_people_come_first_then_the_score_against_brute_force(seed: int) -> None:
+    """People left out before (or whose partner left) are paired before anyone new, as many as the most pairs
+    allow; mentors already paired offer only their places left."""
+    rng = random.Random(1000 + seed)
+    rules = Rules(min_experience_gap=rng.choice([0, 3]), mentor_capacity=rng.choice([1, 2, 2]))
+    people = [
+        dataclasses.replace(
+            p,
+            waiting=rng.random() < 0.35,
+            places=rng.choice([None, 1]) if p.role == "mentor" else None,
+        )
+        for p in random_people(rng, rng.randint(2, 9))
+    ]
+    recent = random_recent(rng, people, rng.randint(0, 2))
+    proposal = match(people, rules, recent=recent)
+    waited = sum(p.mentor.waiting for p in {id(x.mentor): x for x in proposal.pairs}.values()) + sum(
+        p.mentee.waiting for p in proposal.pairs
+    )
+    count, best_waited, total = brute_force_waiting(people, rules, recent)
+    assert (len(proposal.pairs), waited, round(proposal.total_score, 1)) == (count, best_waited, round(total, 1))
+    load: dict[str, int] = {}
+    for pair in proposal.pairs:
+        load[pair.mentor.user_id] = load.get(pair.mentor.user_id, 0) + 1
+    for p in people:
+        if p.places is not None and p.role == "mentor":
+            assert load.get(p.user_id, 0) <= p.places, "a mentor already paired takes only their places left"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_swap_is_refused_exactly_when_the_matrix_forbids_the_pair(seed: int) -> None:
+    """``barriers`` (an admin's swap) and ``score_matrix`` (the solver) apply the same hard rules."""
+    rng = random.Random(seed)
+    people = random_people(rng, 30)
+    rules = Rules(min_experience_gap=rng.choice([0, 5]), avoid_reporting_line=rng.random() < 0.8)
+    recent = random_recent(rng, people, 10)
+    mentors, mentees = choose_sides(people, 1)
+    managers = {p.user_id: p.manager_id for p in people if p.manager_id}
+    _, allowed = score_matrix(mentors, mentees, rules, recent, managers)
+    for i, m in enumerate(mentors):
+        for j, e in enumerate(mentees):
+            assert (not barriers(m, e, rules, recent, managers)) == bool(allowed[i, j])
 
 
 def chain(user_id: str, by_user: dict[str, Person]) -> set[str]:
@@ -213,7 +268,9 @@ def test_rules_from_a_program() -> None:
 def test_empty_and_one_sided_rounds() -> None:
     assert match([], Rules()) == Proposal()
     only_mentors = match([person(1, "mentor", 1), person(2, "mentor", 1)], Rules())
-    assert only_mentors.pairs == [] and {u.reason for u in only_mentors.unmatched} == {NO_FIT}
+    assert only_mentors.pairs == [] and {u.reason for u in only_mentors.unmatched} == {NEED_MENTEES}
+    only_mentees = match([person(1, "mentee", 20)], Rules())
+    assert [u.reason for u in only_mentees.unmatched] == [NEED_MENTORS], "nobody free to mentor: numbers, not fit"
 
 
 def test_every_pair_of_a_small_round_is_considered() -> None:

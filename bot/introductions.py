@@ -1,0 +1,190 @@
+"""Delivering a published round (introductions, "not paired" DMs) through the outbox, and what a pair does with
+its introduction: first meeting scheduled, another topic, a private rematch request.
+
+Delivery claims each outbox row before its Slack call and marks it after (see :mod:`storage.outbox`): a message
+already sent is never sent again, whoever runs the delivery (the publishing admin's request, ``match --publish``,
+or ``run-due`` retrying what a network error or rate limit left pending).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.programs import program_fields
+from bot.slack import SLACK_FAILURES, slack_error
+from prompts.catalogue import TOPICS_BY_KEY, program_topics
+from prompts.intro import TopicIdea, intro_message
+from prompts.matching import unmatched_dm
+from storage import outbox
+from storage import repositories as repo
+from storage import rounds as rounds_repo
+from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
+
+logger = logging.getLogger(__name__)
+
+FIRST_TOPICS = 3
+# Slack answers worth trying again later (run-due does); any other error is permanent and recorded.
+TEMPORARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+
+
+def topic_ideas(
+    *, shared: Sequence[str], learns: Sequence[str], shares: Sequence[str], program: Program, had: Sequence[str]
+) -> list[TopicIdea]:
+    """Topics for a pair, best first, none they've had: what the mentor can share that the mentee wants (the
+    match's overlap), then the mentee's other wishes, then the mentor's other skills, then the program's
+    catalogue. Catalogue topics come with their opening questions; people's own words with generic ones."""
+    catalogue = {t.key.casefold(): t for t in program_topics(program.topics)}
+    seen = {key.casefold() for key in had}
+    ideas = []
+    for key in (*shared, *learns, *shares, *(t.key for t in catalogue.values())):
+        folded = key.casefold()
+        if folded in seen:
+            continue
+        seen.add(folded)
+        topic = catalogue.get(folded) or TOPICS_BY_KEY.get(key)
+        ideas.append(TopicIdea(key, topic.label, topic.questions) if topic else TopicIdea(key, key, ()))
+    return ideas
+
+
+async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea]:
+    async with deps.db.read() as session:
+        mentor = await repo.get_participant(
+            session, team_id=pair.team_id, program_id=pair.program_id, user_id=pair.mentor_id
+        )
+        mentee = await repo.get_participant(
+            session, team_id=pair.team_id, program_id=pair.program_id, user_id=pair.mentee_id
+        )
+    return topic_ideas(
+        shared=(pair.reasons or {}).get("shared_topics") or [],
+        learns=(mentee.learns if mentee else None) or [],
+        shares=(mentor.shares if mentor else None) or [],
+        program=program,
+        had=pair.topics or [],
+    )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    sent: int = 0
+    failed: int = 0
+    retry_later: int = 0
+
+
+async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
+    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once."""
+    sent = failed = later = 0
+    after = 0
+    while True:
+        async with deps.db.session() as session:
+            batch = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=50)
+        if not batch:
+            break
+        for row in batch:
+            assert row.id is not None
+            after = max(after, row.id)
+            state, error, channel, ts = await _send(deps, client, row)
+            async with deps.db.session() as session:
+                await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+            sent += state == OutboxState.SENT
+            failed += state == OutboxState.FAILED
+            later += state == OutboxState.PENDING
+    if sent or failed or later:
+        logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
+    return Delivered(sent, failed, later)
+
+
+Outcome = tuple[OutboxState, str | None, str | None, str | None]  # state, error, channel, ts
+
+
+async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    try:
+        if row.kind == "intro":
+            return await _send_intro(deps, client, row)
+        if row.kind == "unmatched":
+            p = row.payload
+            answer = await client.chat_postMessage(
+                channel=p["user_id"], text=unmatched_dm(p["program"], p["side"], p["reason"])
+            )
+            return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+        return OutboxState.FAILED, f"unknown kind {row.kind}", None, None
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        logger.warning("Outbox %s: Slack answered %s", row.key, error)
+        return (OutboxState.PENDING if error in TEMPORARY else OutboxState.FAILED), error, None, None
+    except SLACK_FAILURES as exc:  # network trouble after the client's own retries: try again on the next run
+        logger.warning("Outbox %s: %s", row.key, slack_error(exc))
+        return OutboxState.PENDING, slack_error(exc), None, None
+
+
+async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    async with deps.db.read() as session:
+        pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
+        program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id) if pair else None
+    if pair is None or program is None or pair.state != PairState.ACTIVE:
+        return OutboxState.FAILED, "pair_ended", None, None
+    assert pair.id is not None
+    opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+    channel = str(opened["channel"]["id"])
+    topics = (await _ideas_for(deps, pair, program))[:FIRST_TOPICS]
+    reply = intro_message(
+        pair_id=pair.id,
+        mentor_id=pair.mentor_id,
+        mentee_id=pair.mentee_id,
+        reasons=pair.reasons,
+        program=program_fields(program),
+        topics=topics,
+    )
+    async with deps.db.session() as session:
+        await rounds_repo.update_pair(
+            session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel, topics=[t.key for t in topics]
+        )
+    answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
+    return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+async def pair_of_member(deps: Deps, *, team_id: str, pair_id: int, user_id: str) -> tuple[Pair, Program] | None:
+    """The pair and its program, if ``user_id`` is one of its two people (buttons in a group DM can be forwarded)."""
+    async with deps.db.read() as session:
+        pair = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
+        if pair is None or user_id not in (pair.mentor_id, pair.mentee_id):
+            return None
+        program = await repo.get_program(session, team_id=team_id, program_id=pair.program_id)
+    return (pair, program) if program is not None else None
+
+
+async def mark_scheduled(deps: Deps, *, team_id: str, pair_id: int) -> bool:
+    """Record the first meeting as scheduled; False if it already was (two clicks, or both people)."""
+    async with deps.db.session() as session:
+        return await rounds_repo.set_scheduled(session, team_id=team_id, pair_id=pair_id, at=utcnow())
+
+
+async def another_topic(deps: Deps, *, pair: Pair, program: Program) -> TopicIdea | None:
+    """The next topic the pair hasn't had (recorded, so it isn't suggested again), or None when none is left."""
+    ideas = await _ideas_for(deps, pair, program)
+    if not ideas:
+        return None
+    assert pair.id is not None
+    async with deps.db.session() as session:
+        await rounds_repo.add_topic(session, team_id=pair.team_id, pair_id=pair.id, key=ideas[0].key)
+    return ideas[0]
+
+
+async def request_rematch(deps: Deps, *, pair: Pair, user_id: str, reason: str) -> bool:
+    """Record a private rematch request for an active pair (admins see it; the next round acts on it). False when
+    the person had already asked (the reason is updated)."""
+    async with deps.db.session() as session:
+        added = await rounds_repo.add_rematch_request(
+            session,
+            team_id=pair.team_id,
+            program_id=pair.program_id,
+            user_id=user_id,
+            pair_id=pair.id,
+            reason=reason.strip()[:500],
+        )
+    return added

@@ -1,0 +1,101 @@
+"""The buttons of a pair's introduction: only the pair's two people can use them, and only while it is active."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import introductions
+from bot.deps import deps
+from bot.slack import try_call
+from handlers.common import parse_id, team_and_user, tell
+from prompts import intro
+from prompts.blocks import Reply
+from storage.models import Pair, PairState, Program
+
+
+async def _active_pair(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> tuple[Pair, Program] | None:
+    """The clicked introduction's pair and program; anyone else, or an ended pair, is told why not (privately)."""
+    team_id, user_id = team_and_user(body)
+    pair_id = parse_id(action.get("value")) or 0
+    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if found is None:
+        await tell(client, respond, body, intro.not_in_pair_reply())
+    elif found[0].state != PairState.ACTIVE:
+        await tell(client, respond, body, intro.pair_gone_reply())
+        return None
+    return found
+
+
+async def _post_in_conversation(client: AsyncWebClient, body: dict[str, Any], reply: Reply, what: str) -> None:
+    """Post for both people, in the group DM the button was clicked in."""
+    channel = str((body.get("channel") or {}).get("id") or "")
+    await try_call(client.chat_postMessage(channel=channel, **reply.as_kwargs()), what=what)
+
+
+async def handle_scheduled(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*We've scheduled our first meeting*: told to both, once."""
+    await ack()
+    if (found := await _active_pair(body, action, respond, context, client)) is None:
+        return
+    pair, _ = found
+    assert pair.id is not None
+    if await introductions.mark_scheduled(deps(context), team_id=pair.team_id, pair_id=pair.id):
+        await _post_in_conversation(client, body, intro.scheduled_message(body["user"]["id"]), "scheduled")
+    else:
+        await tell(client, respond, body, intro.already_scheduled_reply())
+
+
+async def handle_another_topic(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*Suggest another topic*: the next one the pair hasn't had, posted for both."""
+    await ack()
+    if (found := await _active_pair(body, action, respond, context, client)) is None:
+        return
+    pair, program = found
+    topic = await introductions.another_topic(deps(context), pair=pair, program=program)
+    if topic is None:
+        await tell(client, respond, body, intro.no_more_topics_reply())
+    else:
+        await _post_in_conversation(client, body, intro.topic_message(topic, body["user"]["id"]), "topic")
+
+
+async def handle_not_working(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*This match doesn't work for me*: a private modal (an optional reason), never seen by the partner."""
+    await ack()
+    if (found := await _active_pair(body, action, respond, context, client)) is None:
+        return
+    pair, _ = found
+    assert pair.id is not None
+    partner = pair.mentee_id if body["user"]["id"] == pair.mentor_id else pair.mentor_id
+    view = intro.rematch_modal(pair.id, partner)
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")

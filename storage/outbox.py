@@ -1,0 +1,83 @@
+"""The outbox: messages that must go out exactly once, each under a unique key.
+
+A message is *enqueued* (the key's unique constraint makes a second enqueue a no-op), *claimed* by one process
+(pending → sending, committed before the Slack call; PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` so parallel
+replicas never take the same row), then marked *sent* or *failed*. A process that dies between claim and mark
+leaves the row in ``sending``: it is never sent again blindly (that could duplicate it); admins can see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Outbox, OutboxState, utcnow
+from storage.repositories import _insert_ignoring_conflict
+
+
+async def enqueue(session: AsyncSession, *, team_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
+    """False when a message with this key was already enqueued (sent or not)."""
+    values = {
+        "team_id": team_id,
+        "key": key,
+        "kind": kind,
+        "payload": payload,
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "created_at": utcnow(),
+    }
+    return await _insert_ignoring_conflict(session, Outbox, values, ["key"])
+
+
+async def claim(
+    session: AsyncSession, *, team_id: str, keys: Sequence[str] | None = None, after_id: int = 0, limit: int = 100
+) -> list[Outbox]:
+    """Take up to ``limit`` pending messages of the workspace (of ``keys`` only, if given; ids above ``after_id``,
+    so one delivery run tries each message once) for this process."""
+    query = select(Outbox.id).where(
+        Outbox.team_id == team_id, Outbox.state == OutboxState.PENDING, col(Outbox.id) > after_id
+    )
+    if keys is not None:
+        query = query.where(col(Outbox.key).in_(list(keys)))
+    query = query.order_by(col(Outbox.id)).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list((await session.exec(query)).all())
+    if not ids:
+        return []
+    # Compare-and-set on the state as well: a row another process claimed meanwhile is not taken again.
+    taken = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(ids), col(Outbox.state) == OutboxState.PENDING)
+        .values(state=OutboxState.SENDING, claimed_at=utcnow(), attempts=col(Outbox.attempts) + 1)
+        .returning(Outbox)
+    )
+    rows = list((await session.exec(taken)).scalars().all())
+    return sorted(rows, key=lambda row: row.id or 0)
+
+
+async def finish(
+    session: AsyncSession,
+    *,
+    outbox_id: int,
+    state: OutboxState,
+    error: str | None = None,
+    channel_id: str | None = None,
+    ts: str | None = None,
+) -> None:
+    """Mark a claimed message sent, failed, or (a temporary failure) pending again."""
+    row = await session.get(Outbox, outbox_id)
+    if row is None:
+        return
+    row.state, row.error = state, error
+    if state == OutboxState.SENT:
+        row.sent_at, row.channel_id, row.ts = utcnow(), channel_id, ts
+    session.add(row)
+
+
+async def states(session: AsyncSession, *, team_id: str, keys: Sequence[str]) -> dict[str, str]:
+    query = select(Outbox.key, Outbox.state).where(Outbox.team_id == team_id, col(Outbox.key).in_(list(keys)))
+    return {key: state for key, state in (await session.exec(query)).all()}

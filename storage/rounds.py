@@ -1,0 +1,223 @@
+"""Repository functions for rounds, pairs and rematch requests (same conventions as ``storage.repositories``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, delete, func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import MatchRound, Pair, PairState, RematchRequest, RoundState, utcnow
+
+
+async def active_pairs(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[Pair]:
+    query = select(Pair).where(Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ACTIVE)
+    return (await session.exec(query.order_by(col(Pair.id)))).all()
+
+
+async def recent_pairs(session: AsyncSession, *, team_id: str, program_id: int, rounds: int) -> set[frozenset[str]]:
+    """The two people of every pair made in the program's last ``rounds`` published rounds (and any pair still
+    active, however old): matching never makes them again."""
+    last = (
+        select(MatchRound.id)
+        .where(
+            MatchRound.team_id == team_id,
+            MatchRound.program_id == program_id,
+            MatchRound.state == RoundState.PUBLISHED,
+        )
+        .order_by(col(MatchRound.id).desc())
+        .limit(max(0, rounds))
+    )
+    round_ids = list((await session.exec(last)).all())
+    query = select(Pair.mentor_id, Pair.mentee_id).where(
+        Pair.team_id == team_id,
+        Pair.program_id == program_id,
+        or_(col(Pair.round_id).in_(round_ids), Pair.state == PairState.ACTIVE),
+        Pair.state != PairState.PROPOSED,
+    )
+    return {frozenset(row) for row in (await session.exec(query)).all()}
+
+
+async def waiting_users(session: AsyncSession, *, team_id: str, program_id: int) -> set[str]:
+    """People who were left out of a published round or whose pair ended: first in line for the next round."""
+    rounds = select(MatchRound.unmatched).where(
+        MatchRound.team_id == team_id, MatchRound.program_id == program_id, MatchRound.state == RoundState.PUBLISHED
+    )
+    waiting = {str(entry["user_id"]) for unmatched in (await session.exec(rounds)).all() for entry in unmatched}
+    ended = select(Pair.mentor_id, Pair.mentee_id).where(
+        Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ENDED
+    )
+    for mentor_id, mentee_id in (await session.exec(ended)).all():
+        waiting |= {mentor_id, mentee_id}
+    return waiting
+
+
+async def open_rematch_requests(
+    session: AsyncSession, *, team_id: str, program_id: int | None = None
+) -> Sequence[RematchRequest]:
+    """Requests no published round has acted on yet, oldest first (of one program, or of the workspace)."""
+    query = select(RematchRequest).where(RematchRequest.team_id == team_id, col(RematchRequest.handled_at).is_(None))
+    if program_id is not None:
+        query = query.where(RematchRequest.program_id == program_id)
+    return (await session.exec(query.order_by(col(RematchRequest.id)))).all()
+
+
+async def add_rematch_request(
+    session: AsyncSession, *, team_id: str, program_id: int, user_id: str, pair_id: int | None, reason: str
+) -> bool:
+    """False when the person already has an open request for that pair (the reason is updated if given)."""
+    query = select(RematchRequest).where(
+        RematchRequest.team_id == team_id,
+        RematchRequest.program_id == program_id,
+        RematchRequest.user_id == user_id,
+        col(RematchRequest.handled_at).is_(None),
+    )
+    existing = (await session.exec(query)).first()
+    if existing is not None:
+        if reason:
+            existing.reason = reason
+            session.add(existing)
+        return False
+    session.add(RematchRequest(team_id=team_id, program_id=program_id, user_id=user_id, pair_id=pair_id, reason=reason))
+    await session.flush()
+    return True
+
+
+async def latest_preview(session: AsyncSession, *, team_id: str, program_id: int) -> MatchRound | None:
+    query = select(MatchRound).where(
+        MatchRound.team_id == team_id, MatchRound.program_id == program_id, MatchRound.state == RoundState.PREVIEW
+    )
+    return (await session.exec(query.order_by(col(MatchRound.id).desc()))).first()
+
+
+async def get_round(
+    session: AsyncSession, *, team_id: str, round_id: int, for_update: bool = False
+) -> MatchRound | None:
+    query = select(MatchRound).where(MatchRound.team_id == team_id, MatchRound.id == round_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def discard_previews(session: AsyncSession, *, team_id: str, program_id: int) -> None:
+    """Earlier previews of a program go (a newer preview or a publication replaces them)."""
+    await session.exec(
+        update(MatchRound)
+        .where(
+            col(MatchRound.team_id) == team_id,
+            col(MatchRound.program_id) == program_id,
+            col(MatchRound.state) == RoundState.PREVIEW,
+        )
+        .values(state=RoundState.DISCARDED)
+    )
+
+
+async def create_round(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    program_id: int,
+    created_by: str,
+    pairs: Sequence[dict[str, Any]],
+    unmatched: list[dict[str, Any]],
+    ends: list[int],
+) -> MatchRound:
+    """A new preview with its proposed pairs (``pairs``: mentor_id, mentee_id, score, reasons)."""
+    await discard_previews(session, team_id=team_id, program_id=program_id)
+    round_ = MatchRound(team_id=team_id, program_id=program_id, created_by=created_by, unmatched=unmatched, ends=ends)
+    session.add(round_)
+    await session.flush()
+    assert round_.id is not None
+    session.add_all(Pair(team_id=team_id, program_id=program_id, round_id=round_.id, **pair) for pair in pairs)
+    await session.flush()
+    return round_
+
+
+async def round_pairs(session: AsyncSession, *, team_id: str, round_id: int) -> Sequence[Pair]:
+    query = select(Pair).where(Pair.team_id == team_id, Pair.round_id == round_id)
+    return (await session.exec(query.order_by(col(Pair.score).desc(), col(Pair.id)))).all()
+
+
+async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> Pair | None:
+    return (await session.exec(select(Pair).where(Pair.team_id == team_id, Pair.id == pair_id))).first()
+
+
+async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:
+    """A person's active pairs in every program (Home tab, ``/mentor status``)."""
+    query = select(Pair).where(
+        Pair.team_id == team_id,
+        Pair.state == PairState.ACTIVE,
+        or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id),
+    )
+    return (await session.exec(query.order_by(col(Pair.id)))).all()
+
+
+async def end_pairs(
+    session: AsyncSession, *, team_id: str, program_id: int, reason: str, user_id: str | None = None
+) -> list[Pair]:
+    """End the active pairs of a person in a program (they left), or all of the program's (it ended)."""
+    query = select(Pair).where(Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ACTIVE)
+    if user_id is not None:
+        query = query.where(or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
+    ended = list((await session.exec(query)).all())
+    for pair in ended:
+        pair.state, pair.ended_at, pair.ended_reason = PairState.ENDED, utcnow(), reason
+        session.add(pair)
+    await session.flush()
+    return ended
+
+
+async def update_pair(session: AsyncSession, *, team_id: str, pair_id: int, channel_id: str, topics: list[str]) -> None:
+    """The pair's group DM and first topics, once its introduction is about to go."""
+    await session.exec(
+        update(Pair)
+        .where(col(Pair.team_id) == team_id, col(Pair.id) == pair_id)
+        .values(channel_id=channel_id, topics=topics)
+    )
+
+
+async def set_scheduled(session: AsyncSession, *, team_id: str, pair_id: int, at: datetime) -> bool:
+    """False when the first meeting was already noted as scheduled (compare-and-set: one winner)."""
+    result = await session.exec(
+        update(Pair)
+        .where(col(Pair.team_id) == team_id, col(Pair.id) == pair_id, col(Pair.scheduled_at).is_(None))
+        .values(scheduled_at=at)
+    )
+    return bool(result.rowcount)
+
+
+async def add_topic(session: AsyncSession, *, team_id: str, pair_id: int, key: str) -> None:
+    pair = await get_pair(session, team_id=team_id, pair_id=pair_id)
+    if pair is not None and key not in pair.topics:
+        pair.topics = [*pair.topics, key]
+        session.add(pair)
+
+
+async def pair_counts(session: AsyncSession, *, team_id: str) -> dict[int, int]:
+    """Active pairs per program of the workspace."""
+    query = (
+        select(Pair.program_id, func.count())
+        .where(Pair.team_id == team_id, Pair.state == PairState.ACTIVE)
+        .group_by(col(Pair.program_id))
+    )
+    return {program_id: count for program_id, count in (await session.exec(query)).all()}
+
+
+async def forget_user(session: AsyncSession, *, team_id: str, program_id: int, user_id: str, replacement: str) -> None:
+    """Delete-my-data: the person's pairs keep only the anonymous id of their erased row; their rematch
+    requests (with their reasons) go."""
+    for column in ("mentor_id", "mentee_id"):
+        await session.exec(
+            update(Pair)
+            .where(col(Pair.team_id) == team_id, col(Pair.program_id) == program_id, getattr(Pair, column) == user_id)
+            .values({column: replacement})
+        )
+    await session.exec(
+        delete(RematchRequest).where(
+            col(RematchRequest.team_id) == team_id,
+            col(RematchRequest.program_id) == program_id,
+            col(RematchRequest.user_id) == user_id,
+        )
+    )

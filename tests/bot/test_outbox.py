@@ -1,0 +1,75 @@
+"""The outbox on both databases: an enqueued key is sent once however many deliveries run at the same time, a
+second enqueue of the same key is a no-op, and a message claimed by a process that died is not resent."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.deps import Deps
+from bot.introductions import deliver
+from bot.slack import make_client
+from storage import outbox
+from storage.db import Database
+from storage.models import Outbox
+from tests.slack_fake import FakeSlack
+
+
+async def enqueue(db: Database, team_id: str, n: int) -> None:
+    async with db.session() as session:
+        for i in range(n):
+            payload = {"user_id": f"U{i:04d}", "side": "mentee", "reason": "need_mentors", "program": "P"}
+            assert await outbox.enqueue(
+                session, team_id=team_id, key=f"t:{team_id}:{i}", kind="unmatched", payload=payload
+            )
+        assert not await outbox.enqueue(session, team_id=team_id, key=f"t:{team_id}:0", kind="unmatched", payload={})
+
+
+async def test_parallel_deliveries_send_each_message_once(
+    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    await enqueue(db, team_id, 120)
+    other = Database(database_url)  # a second process's engine (a replica on PostgreSQL)
+    try:
+        first, second = await asyncio.gather(
+            deliver(Deps(settings, db), make_client(settings), team_id=team_id),
+            deliver(Deps(settings, other), make_client(settings), team_id=team_id),
+        )
+    finally:
+        await other.dispose()
+    assert first.sent + second.sent == 120
+    channels = [c["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert len(channels) == 120 and len(set(channels)) == 120, "nobody got the same message twice"
+    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 0
+
+
+async def test_a_claim_left_by_a_dead_process_is_not_resent(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    await enqueue(db, team_id, 2)
+    async with db.session() as session:  # a process claims one message, then dies before sending or marking it
+        [claimed] = await outbox.claim(session, team_id=team_id, limit=1)
+    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    assert delivered.sent == 1 and len(fake_slack.calls_to("chat.postMessage")) == 1
+    async with db.read() as session:
+        rows = {r.key: r.state for r in (await session.exec(select(Outbox).where(Outbox.team_id == team_id))).all()}
+    assert rows[claimed.key] == "sending" and sorted(rows.values()) == ["sending", "sent"]
+
+
+async def test_a_replica_skips_what_another_is_claiming(postgresql_url: str, team_id: str) -> None:
+    """PostgreSQL only (SQLite serves one process): while one replica's claim is still open, another claims other
+    rows, never the same ones, and does not wait for the first."""
+    db, other = Database(postgresql_url), Database(postgresql_url)
+    await enqueue(db, team_id, 10)
+    try:
+        async with db.session() as first:
+            mine = await outbox.claim(first, team_id=team_id, limit=4)
+            async with other.session() as second:
+                theirs = await asyncio.wait_for(outbox.claim(second, team_id=team_id, limit=10), 10)
+    finally:
+        await other.dispose()
+        await db.dispose()
+    assert len(mine) == 4 and len(theirs) == 6
+    assert not {r.key for r in mine} & {r.key for r in theirs}
