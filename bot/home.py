@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,9 +20,12 @@ from bot.programs import program_fields
 from bot.slack import try_call
 from prompts.home import home_view
 from prompts.program import admin_section
+from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
-from storage.models import Pair
+from storage.models import Pair, utcnow
+
+STUCK_AFTER = timedelta(minutes=10)  # a message claimed this long ago and not finished: its sender died
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +74,22 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             audit = [entry.model_dump() for entry in await repo.audit_entries(session, team_id=team_id)]
             paired = await rounds_repo.pair_counts(session, team_id=team_id)
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
+            delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
         names = {p.id: p.name for p in seen.programs}
-        asked = [{**r.model_dump(), "program": names.get(r.program_id, "")} for r in requests]
+        mine = {pair.id for pair in pairs}
+        # An admin who is someone's partner never sees that person's request about their pair (it is private).
+        asked = [
+            {**r.model_dump(), "program": names.get(r.program_id, "")}
+            for r in requests
+            if r.pair_id not in mine or r.user_id == user_id
+        ]
         view["blocks"] += admin_section(
-            [program_fields(p) for p in seen.programs], counts, audit, pairs=paired, rematch_requests=asked
+            [program_fields(p) for p in seen.programs],
+            counts,
+            audit,
+            pairs=paired,
+            rematch_requests=asked,
+            delivery=delivery,
         )
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
@@ -29,8 +28,17 @@ from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
 logger = logging.getLogger(__name__)
 
 FIRST_TOPICS = 3
-# Slack answers worth trying again later (run-due does); any other error is permanent and recorded.
-TEMPORARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+# Failures after which Slack has certainly not posted anything: tried again later (run-due does). HTTP 5xx
+# answers count here (the client has already retried them); so do network errors before a request went out.
+RETRY = {"ratelimited", "service_unavailable", "ClientConnectorError", "ClientConnectionError"}
+# Failures after which Slack may have posted the message (its docs say so of these): recorded as "uncertain" and
+# not sent again, since sending twice is worse than missing one (admins see the count on the Home tab).
+UNCERTAIN = {"internal_error", "fatal_error", "request_timeout", "TimeoutError", "ServerDisconnectedError"}
+
+
+def outcome_of(error: str) -> OutboxState:
+    """Whether a failed send is tried again (pending) or recorded for good (failed)."""
+    return OutboxState.PENDING if error in RETRY or error.startswith("http_5") else OutboxState.FAILED
 
 
 def topic_ideas(
@@ -77,23 +85,26 @@ class Delivered:
 
 
 async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
-    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once."""
+    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
+
+    One message is claimed at a time, so a crash (or a bug) strands at most the one in flight in ``sending``.
+    """
     sent = failed = later = 0
     after = 0
     while True:
         async with deps.db.session() as session:
-            batch = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=50)
-        if not batch:
+            claimed = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=1)
+        if not claimed:
             break
-        for row in batch:
-            assert row.id is not None
-            after = max(after, row.id)
-            state, error, channel, ts = await _send(deps, client, row)
-            async with deps.db.session() as session:
-                await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
-            sent += state == OutboxState.SENT
-            failed += state == OutboxState.FAILED
-            later += state == OutboxState.PENDING
+        row = claimed[0]
+        assert row.id is not None
+        after = row.id
+        state, error, channel, ts = await _send(deps, client, row)
+        async with deps.db.session() as session:
+            await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+        sent += state == OutboxState.SENT
+        failed += state == OutboxState.FAILED
+        later += state == OutboxState.PENDING
     if sent or failed or later:
         logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
     return Delivered(sent, failed, later)
@@ -113,13 +124,11 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
             )
             return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
         return OutboxState.FAILED, f"unknown kind {row.kind}", None, None
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
         error = slack_error(exc)
-        logger.warning("Outbox %s: Slack answered %s", row.key, error)
-        return (OutboxState.PENDING if error in TEMPORARY else OutboxState.FAILED), error, None, None
-    except SLACK_FAILURES as exc:  # network trouble after the client's own retries: try again on the next run
-        logger.warning("Outbox %s: %s", row.key, slack_error(exc))
-        return OutboxState.PENDING, slack_error(exc), None, None
+        logger.warning("Outbox %s: %s", row.key, error)
+        state = outcome_of(error)
+        return state, (f"uncertain: {error}" if error in UNCERTAIN else error), None, None
 
 
 async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
@@ -129,7 +138,12 @@ async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcom
     if pair is None or program is None or pair.state != PairState.ACTIVE:
         return OutboxState.FAILED, "pair_ended", None, None
     assert pair.id is not None
-    opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+    try:
+        opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+    except SLACK_FAILURES as exc:  # opening a conversation twice opens the same one: passing trouble is retried
+        error = slack_error(exc)
+        logger.warning("Outbox %s: conversations.open: %s", row.key, error)
+        return (OutboxState.PENDING if error in UNCERTAIN else outcome_of(error)), error, None, None
     channel = str(opened["channel"]["id"])
     topics = (await _ideas_for(deps, pair, program))[:FIRST_TOPICS]
     reply = intro_message(

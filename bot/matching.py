@@ -320,10 +320,18 @@ def reasons_for(mentor: Person, mentee: Person, rules: Rules) -> Reasons:
     )
 
 
-def match(people: Sequence[Person], rules: Rules, *, recent: set[frozenset[str]] | None = None) -> Proposal:
-    """The round's pairs and who is left out, with why. ``recent``: user-id pairs of the last N rounds."""
+def match(
+    people: Sequence[Person],
+    rules: Rules,
+    *,
+    recent: set[frozenset[str]] | None = None,
+    managers: Mapping[str, str | None] | None = None,
+) -> Proposal:
+    """The round's pairs and who is left out, with why. ``recent``: user-id pairs of the last N rounds;
+    ``managers``: everyone's manager in the program, when reporting lines run through people not in this round
+    (those already paired)."""
     mentors, mentees = choose_sides(people, rules.mentor_capacity)
-    scores, allowed = score_matrix(mentors, mentees, rules, recent or set())
+    scores, allowed = score_matrix(mentors, mentees, rules, recent or set(), managers)
     caps = [places_of(p, rules.mentor_capacity) for p in mentors]
     chosen = solve(
         scores,

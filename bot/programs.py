@@ -34,6 +34,7 @@ from prompts.program import (
     program_gone_reply,
 )
 from storage import repositories as repo
+from storage import rounds as rounds_repo
 from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
 
 MIN_MEETINGS = 2
@@ -323,6 +324,9 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
             await _audit(
                 session, team_id, actor_id, "program.state", program_id, {"state": from_state}, {"state": to_state}
             )
+            if to_state == ProgramState.ENDED:  # its pairs end with it (and its open previews go)
+                await rounds_repo.end_pairs(session, team_id=team_id, program_id=program_id, reason="program_ended")
+                await rounds_repo.discard_previews(session, team_id=team_id, program_id=program_id)
             outcome = "moved"
         else:
             return "unchanged"

@@ -63,12 +63,15 @@ class Pool:
     recent: set[frozenset[str]]
     managers: Mapping[str, str | None]
     ends: list[int]  # active pairs a rematch request ends when this round is published
+    requests: list[int]  # the rematch requests this round answers
+    after_round_id: int | None  # the program's latest published round when this was read
 
 
 async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
     assert program.id is not None
     rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
     async with deps.db.read() as session:
+        latest = await rounds_repo.latest_published(session, team_id=team_id, program_id=program.id)
         rows = await repo.active_participants(session, team_id=team_id, program_id=program.id)
         avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
         pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
@@ -76,8 +79,9 @@ async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
         repeat_rounds = int((program.rules or {}).get("avoid_repeat_rounds", 2))
         recent = await rounds_repo.recent_pairs(session, team_id=team_id, program_id=program.id, rounds=repeat_rounds)
         waiting = await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id)
-    asked = {r.user_id for r in requests}
-    ends = [p for p in pairs if p.mentor_id in asked or p.mentee_id in asked]
+        managers = await repo.program_managers(session, team_id=team_id, program_id=program.id)
+    asked = {r.pair_id for r in requests}  # the pair the person asked about, not every pair they are in
+    ends = [p for p in pairs if p.id in asked]
     staying = [p for p in pairs if p not in ends]
     waiting |= {u for p in ends for u in (p.mentor_id, p.mentee_id)}
     mentees_paired = {p.mentee_id for p in staying}
@@ -97,14 +101,21 @@ async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
         if "places" in extra and person.role != "mentor":
             person = dataclasses.replace(person, role="mentor")
         people.append(person)
-    managers = {p.user_id: p.manager_id for p in rows if p.manager_id}
-    return Pool(people, rules, recent, managers, [p.id for p in ends if p.id is not None])
+    return Pool(
+        people,
+        rules,
+        recent,
+        managers,
+        ends=[p.id for p in ends if p.id is not None],
+        requests=[r.id for r in requests if r.id is not None and r.pair_id in {p.id for p in ends}],
+        after_round_id=latest.id if latest else None,
+    )
 
 
 async def _match(pool: Pool) -> Proposal:
     """Matching in a worker thread: a large round takes seconds of CPU (numpy and scipy release the GIL), and the
     event loop must keep acking other Slack requests meanwhile."""
-    return await asyncio.to_thread(match, pool.people, pool.rules, recent=pool.recent)
+    return await asyncio.to_thread(match, pool.people, pool.rules, recent=pool.recent, managers=pool.managers)
 
 
 async def propose(
@@ -142,6 +153,8 @@ async def preview(deps: Deps, *, team_id: str, program: Program, actor_id: str) 
             pairs=[_pair_row(p) for p in proposal.pairs],
             unmatched=unmatched,
             ends=found.ends,
+            requests=found.requests,
+            after_round_id=found.after_round_id,
         )
 
 
@@ -179,11 +192,11 @@ async def drop_pair(deps: Deps, *, team_id: str, round_id: int, pair_id: int) ->
         pair = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
         if found is None or found.state != RoundState.PREVIEW or pair is None or pair.round_id != round_id:
             return STALE
-        found.unmatched = [
-            *found.unmatched,
-            {"user_id": pair.mentor_id, "side": "mentor", "reason": HELD_BACK},
-            {"user_id": pair.mentee_id, "side": "mentee", "reason": HELD_BACK},
-        ]
+        others = await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id)
+        left_out = [{"user_id": pair.mentee_id, "side": "mentee", "reason": HELD_BACK}]
+        if not any(p.mentor_id == pair.mentor_id and p.id != pair.id for p in others):  # their other mentee stays
+            left_out.insert(0, {"user_id": pair.mentor_id, "side": "mentor", "reason": HELD_BACK})
+        found.unmatched = [*found.unmatched, *left_out]
         session.add(found)
         await session.delete(pair)
     return ADJUSTED
@@ -219,10 +232,13 @@ async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int
         locked = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
         if locked is None or locked.state != RoundState.PREVIEW:
             return STALE
-        for pair_id, mentor, mentee, score in ((first_id, m1, e2, scores[0, 1]), (second_id, m2, e1, scores[1, 0])):
-            proposed = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
-            if proposed is None or proposed.round_id != round_id:
+        swaps = ((first_id, e1, m1, e2, scores[0, 1]), (second_id, e2, m2, e1, scores[1, 0]))
+        current = [await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id) for pair_id, *_ in swaps]
+        for pair, (_, checked, *_) in zip(current, swaps, strict=True):  # nobody changed them since they were checked
+            if pair is None or pair.round_id != round_id or pair.mentee_id != checked.user_id:
                 return STALE
+        for proposed, (_, _, mentor, mentee, score) in zip(current, swaps, strict=True):
+            assert proposed is not None
             proposed.mentee_id = mentee.user_id
             proposed.score = round(float(score), 2)
             proposed.reasons = dataclasses.asdict(reasons_for(mentor, mentee, found.rules))
@@ -251,9 +267,13 @@ def unmatched_key(round_id: int, user_id: str) -> str:
 
 
 async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> Published:
-    """Turn a preview into the program's round, once: pairs become active, rematch requests it answers are
-    closed, and every introduction and "not paired" DM is enqueued under its unique key. Pairs whose people are no
-    longer taking part (paused, left, or paired meanwhile) are dropped, their partners told they're first in line.
+    """Turn a preview into the program's round, once: pairs become active, the pairs and rematch requests it
+    answers are ended and closed, and every introduction and "not paired" DM is enqueued under its unique key.
+
+    Under the program's row lock: a preview computed before another round was published is refused (it was
+    matched from who was free then); pairs whose people are no longer free (paused, left, paired meanwhile, a
+    reverse mentor now at capacity) are dropped, their partners told they're first in line; the left-out list is
+    reconciled with the pairs kept (nobody gets both an introduction and a "not paired" DM).
     """
     async with deps.db.session() as session:
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
@@ -266,45 +286,64 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         if program is None or program.state not in JOINABLE_STATES:
             return Published("closed", program.name if program else "")
         assert program.id is not None
+        latest = await rounds_repo.latest_published(session, team_id=team_id, program_id=program.id)
+        if (latest.id if latest else None) != found.after_round_id:
+            found.state = RoundState.DISCARDED
+            session.add(found)
+            return Published(STALE, program.name)
         now = utcnow()
-        active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
         for pair_id in found.ends:
             ending = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
             if ending is not None and ending.state == PairState.ACTIVE:
                 ending.state, ending.ended_at, ending.ended_reason = PairState.ENDED, now, "rematch"
                 session.add(ending)
-        for request in await rounds_repo.open_rematch_requests(session, team_id=team_id, program_id=program.id):
-            request.handled_at = now
-            session.add(request)
-        busy = {
-            u
-            for p in await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
-            for u in (p.mentee_id,)
-        }
-        unmatched = list(found.unmatched)
+        await rounds_repo.close_requests(session, team_id=team_id, request_ids=found.requests, at=now)
+        await session.flush()
+        rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
+        active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
+        load: dict[str, int] = {}
+        mentees: set[str] = set()
+        for pair in await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id):
+            load[pair.mentor_id] = load.get(pair.mentor_id, 0) + 1
+            mentees.add(pair.mentee_id)
         kept: list[Pair] = []
+        unmatched = list(found.unmatched)
         for pair in await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id):
-            if pair.mentor_id in active and pair.mentee_id in active and pair.mentee_id not in busy:
+            mentor, mentee = pair.mentor_id, pair.mentee_id
+            free = (
+                {mentor, mentee} <= active
+                and mentee not in mentees
+                and mentee not in load
+                and mentor not in mentees
+                and load.get(mentor, 0) < rules.mentor_capacity
+            )
+            if free:
                 pair.state, pair.started_at = PairState.ACTIVE, now
+                session.add(pair)
                 kept.append(pair)
-                busy.add(pair.mentee_id)
+                load[mentor] = load.get(mentor, 0) + 1
+                mentees.add(mentee)
             else:
                 unmatched += [
-                    {"user_id": user, "side": side, "reason": UNAVAILABLE}
-                    for user, side in ((pair.mentor_id, "mentor"), (pair.mentee_id, "mentee"))
-                    if user in active
+                    {"user_id": mentor, "side": "mentor", "reason": UNAVAILABLE},
+                    {"user_id": mentee, "side": "mentee", "reason": UNAVAILABLE},
                 ]
                 await session.delete(pair)
-        for pair in kept:
-            session.add(pair)
-        found.state, found.published_at, found.unmatched = RoundState.PUBLISHED, now, unmatched
+        paired = mentees | set(load)
+        told: dict[str, dict[str, Any]] = {}
+        for entry in unmatched:  # still taking part, not paired after all, once each (the first reason counts)
+            if entry["user_id"] in active and entry["user_id"] not in paired:
+                told.setdefault(entry["user_id"], entry)
+        found.state, found.published_at, found.unmatched = RoundState.PUBLISHED, now, list(told.values())
         session.add(found)
+        await session.flush()
+        await rounds_repo.discard_previews(session, team_id=team_id, program_id=program.id)
         keys = []
         for pair in kept:
             assert pair.id is not None
             keys.append(intro_key(pair.id))
             await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="intro", payload={"pair_id": pair.id})
-        for entry in unmatched:
+        for entry in told.values():
             keys.append(unmatched_key(round_id, entry["user_id"]))
             payload = {**entry, "program": program.name}
             await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="unmatched", payload=payload)
@@ -315,10 +354,10 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             action="publish_round",
             target=program.name,
             before={},
-            after={"round": round_id, "pairs": len(kept), "unmatched": len(unmatched)},
+            after={"round": round_id, "pairs": len(kept), "unmatched": len(told)},
         )
-    people = {u for p in kept for u in (p.mentor_id, p.mentee_id)} | {e["user_id"] for e in unmatched}
-    return Published("published", program.name, len(kept), len(unmatched), tuple(keys), tuple(sorted(people)))
+    people = {u for p in kept for u in (p.mentor_id, p.mentee_id)} | set(told)
+    return Published("published", program.name, len(kept), len(told), tuple(keys), tuple(sorted(people)))
 
 
 async def preview_for_cli(deps: Deps, *, team_id: str, program_name: str | None) -> MatchRound:
@@ -330,8 +369,9 @@ async def preview_for_cli(deps: Deps, *, team_id: str, program_name: str | None)
 
 
 def _plain(text: str) -> str:
-    """Slack mentions as @U123 for a terminal."""
-    return re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
+    """Slack mrkdwn for a terminal: mentions as @U123, escaped characters as themselves."""
+    text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def proposal_json(program: Program, proposal: Proposal) -> dict[str, Any]:

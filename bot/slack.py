@@ -45,8 +45,10 @@ def make_client(
 
 def slack_error(exc: BaseException) -> str:
     """Slack's error code (``user_not_found``…) or a short description of a network failure."""
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or f"http_{exc.response.status_code}")
+    if isinstance(exc, SlackApiError):  # a 5xx answer may be plain text, not JSON
+        data = exc.response.data
+        code = data.get("error") if isinstance(data, dict) else None
+        return str(code or f"http_{exc.response.status_code}")
     return type(exc).__name__
 
 

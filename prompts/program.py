@@ -348,6 +348,7 @@ def admin_section(
     *,
     pairs: dict[int, int] | None = None,
     rematch_requests: list[dict[str, Any]] | None = None,
+    delivery: dict[str, int] | None = None,
 ) -> list[Block]:
     """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
     figures, settings summary and buttons, then open rematch requests, then the latest admin changes."""
@@ -373,7 +374,21 @@ def admin_section(
     if hidden:
         note = f"{hidden} more program(s) not shown (the oldest ended ones go first). " + note
     blocks.append(context(note))
+    if problem := delivery_problems(delivery or {}):
+        blocks.append(context(problem))
     return blocks + rematch_blocks(rematch_requests or []) + audit_blocks(audit or [])
+
+
+def delivery_problems(delivery: dict[str, int]) -> str:
+    """``⚠️ Messages not delivered: 2 refused by Slack, 1 uncertain …`` (empty when all is well)."""
+    parts = []
+    if delivery.get("failed"):
+        parts.append(f"{delivery['failed']} refused by Slack (a person or conversation gone)")
+    if delivery.get("uncertain"):
+        parts.append(f"{delivery['uncertain']} whose delivery Slack could not confirm (not resent, to avoid doubles)")
+    if delivery.get("stuck"):
+        parts.append(f"{delivery['stuck']} interrupted by a restart mid-send (not resent, to avoid doubles)")
+    return (":warning: *Messages not delivered:* " + "; ".join(parts) + ". The logs have the details.") if parts else ""
 
 
 REQUESTS_SHOWN = 5

@@ -135,8 +135,10 @@ def swap_refused(reason: str) -> str:
     return f":warning: Not changed: {SWAP_REFUSED.get(reason, reason)}."
 
 
-def adjusted_notice(what: str) -> str:
-    return ":white_check_mark: Pair dropped." if what == "drop" else ":white_check_mark: Mentees swapped."
+def adjusted_notice(what: str, before: float, after: float) -> str:
+    """``✅ Mentees swapped: the round's total score goes from 54 to 28.``"""
+    done = "Pair dropped" if what == "drop" else "Mentees swapped"
+    return f":white_check_mark: {done}: the round's total score goes from {before:g} to {after:g}."
 
 
 def publishing_modal(program_name: str) -> Block:

@@ -9,9 +9,10 @@ leaves the row in ``sending``: it is never sent again blindly (that could duplic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select, update
+from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox, OutboxState, utcnow
@@ -81,3 +82,19 @@ async def finish(
 async def states(session: AsyncSession, *, team_id: str, keys: Sequence[str]) -> dict[str, str]:
     query = select(Outbox.key, Outbox.state).where(Outbox.team_id == team_id, col(Outbox.key).in_(list(keys)))
     return {key: state for key, state in (await session.exec(query)).all()}
+
+
+async def trouble(session: AsyncSession, *, team_id: str, stuck_before: datetime) -> dict[str, int]:
+    """What admins should know about: messages Slack refused (``failed``), those that may or may not have gone
+    (``uncertain``), and those claimed by a process that never finished them (``stuck``)."""
+    failed = select(Outbox.error).where(Outbox.team_id == team_id, Outbox.state == OutboxState.FAILED)
+    errors = list((await session.exec(failed)).all())
+    stuck = select(func.count()).where(
+        Outbox.team_id == team_id, Outbox.state == OutboxState.SENDING, col(Outbox.claimed_at) < stuck_before
+    )
+    uncertain = sum(1 for e in errors if (e or "").startswith("uncertain"))
+    return {
+        "failed": len(errors) - uncertain,
+        "uncertain": uncertain,
+        "stuck": int((await session.exec(stuck)).one()),
+    }

@@ -455,3 +455,13 @@ async def clear_avoid_list(session: AsyncSession, *, team_id: str, user_id: str)
     """Erase a person's own list (their data); lists others keep that name them are theirs, and stay."""
     result = await session.exec(delete(Avoid).where(col(Avoid.team_id) == team_id, col(Avoid.user_id) == user_id))
     return int(result.rowcount or 0)
+
+
+async def program_managers(session: AsyncSession, *, team_id: str, program_id: int) -> dict[str, str | None]:
+    """Everyone's manager as their profiles in the program say (whatever their state): the reporting lines."""
+    query = select(Participant.user_id, Participant.manager_id).where(
+        Participant.team_id == team_id,
+        Participant.program_id == program_id,
+        col(Participant.manager_id).is_not(None),
+    )
+    return {user_id: manager_id for user_id, manager_id in (await session.exec(query)).all()}

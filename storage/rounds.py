@@ -40,15 +40,23 @@ async def recent_pairs(session: AsyncSession, *, team_id: str, program_id: int, 
     return {frozenset(row) for row in (await session.exec(query)).all()}
 
 
-async def waiting_users(session: AsyncSession, *, team_id: str, program_id: int) -> set[str]:
-    """People who were left out of a published round or whose pair ended: first in line for the next round."""
-    rounds = select(MatchRound.unmatched).where(
+async def latest_published(session: AsyncSession, *, team_id: str, program_id: int) -> MatchRound | None:
+    query = select(MatchRound).where(
         MatchRound.team_id == team_id, MatchRound.program_id == program_id, MatchRound.state == RoundState.PUBLISHED
     )
-    waiting = {str(entry["user_id"]) for unmatched in (await session.exec(rounds)).all() for entry in unmatched}
+    return (await session.exec(query.order_by(col(MatchRound.id).desc()))).first()
+
+
+async def waiting_users(session: AsyncSession, *, team_id: str, program_id: int) -> set[str]:
+    """First in line for the next round: the people left out of the program's latest published round, and those
+    whose pair ended since (a partner left). Being paired once, or waiting through one round, ends the privilege."""
+    latest = await latest_published(session, team_id=team_id, program_id=program_id)
+    waiting = {str(entry["user_id"]) for entry in latest.unmatched} if latest else set()
     ended = select(Pair.mentor_id, Pair.mentee_id).where(
         Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ENDED
     )
+    if latest is not None and latest.published_at is not None:
+        ended = ended.where(col(Pair.ended_at) >= latest.published_at)
     for mentor_id, mentee_id in (await session.exec(ended)).all():
         waiting |= {mentor_id, mentee_id}
     return waiting
@@ -96,8 +104,8 @@ async def get_round(
     session: AsyncSession, *, team_id: str, round_id: int, for_update: bool = False
 ) -> MatchRound | None:
     query = select(MatchRound).where(MatchRound.team_id == team_id, MatchRound.id == round_id)
-    if for_update:
-        query = query.with_for_update()
+    if for_update:  # and read it afresh: an object this session loaded earlier may be stale by now
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.exec(query)).first()
 
 
@@ -123,10 +131,20 @@ async def create_round(
     pairs: Sequence[dict[str, Any]],
     unmatched: list[dict[str, Any]],
     ends: list[int],
+    requests: list[int],
+    after_round_id: int | None,
 ) -> MatchRound:
     """A new preview with its proposed pairs (``pairs``: mentor_id, mentee_id, score, reasons)."""
     await discard_previews(session, team_id=team_id, program_id=program_id)
-    round_ = MatchRound(team_id=team_id, program_id=program_id, created_by=created_by, unmatched=unmatched, ends=ends)
+    round_ = MatchRound(
+        team_id=team_id,
+        program_id=program_id,
+        created_by=created_by,
+        unmatched=unmatched,
+        ends=ends,
+        requests=requests,
+        after_round_id=after_round_id,
+    )
     session.add(round_)
     await session.flush()
     assert round_.id is not None
@@ -141,7 +159,20 @@ async def round_pairs(session: AsyncSession, *, team_id: str, round_id: int) -> 
 
 
 async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> Pair | None:
-    return (await session.exec(select(Pair).where(Pair.team_id == team_id, Pair.id == pair_id))).first()
+    query = select(Pair).where(Pair.team_id == team_id, Pair.id == pair_id)
+    return (await session.exec(query.execution_options(populate_existing=True))).first()
+
+
+async def close_requests(session: AsyncSession, *, team_id: str, request_ids: Sequence[int], at: datetime) -> None:
+    await session.exec(
+        update(RematchRequest)
+        .where(
+            col(RematchRequest.team_id) == team_id,
+            col(RematchRequest.id).in_(list(request_ids)),
+            col(RematchRequest.handled_at).is_(None),
+        )
+        .values(handled_at=at)
+    )
 
 
 async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:

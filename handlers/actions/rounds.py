@@ -9,7 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import rounds
-from bot.deps import Deps, deps
+from bot.deps import deps
 from bot.slack import try_call
 from handlers.admin_guard import admin_or_refuse
 from handlers.common import parse_id, program_id_of, tell
@@ -19,14 +19,18 @@ from storage import repositories as repo
 from storage.models import JOINABLE_STATES
 
 
-async def preview_view(deps: Deps, *, team_id: str, round_id: int, notice: str = "") -> dict[str, Any]:
-    """The preview modal of a stored round, as it stands now."""
-    found = await rounds.load_round(deps, team_id=team_id, round_id=round_id)
+def total(found: rounds.RoundView | None) -> float:
+    return sum(p.score for p in found.pairs) if found else 0.0
+
+
+def render(found: rounds.RoundView | None, notice: str = "") -> dict[str, Any]:
+    """The preview modal of a stored round as it stands (or a note that it is gone)."""
     if found is None:
         return message_modal("Preview matches", "That round no longer exists. Open *Preview matches* again.")
     pairs = [p.model_dump(include={"id", "mentor_id", "mentee_id", "score", "reasons"}) for p in found.pairs]
+    assert found.round.id is not None
     return preview_modal(
-        round_id=round_id,
+        round_id=found.round.id,
         program_name=found.program.name,
         pairs=pairs,
         unmatched=found.round.unmatched,
@@ -56,7 +60,7 @@ async def handle_preview(
         return
     stored = await rounds.preview(deps(context), team_id=team_id, program=program, actor_id=user_id)
     assert stored.id is not None
-    view = await preview_view(deps(context), team_id=team_id, round_id=stored.id)
+    view = render(await rounds.load_round(deps(context), team_id=team_id, round_id=stored.id))
     await try_call(client.views_update(view_id=opened["view"]["id"], view=view), what="views.update")
 
 
@@ -72,6 +76,7 @@ async def handle_adjust(
     round_id = parse_id(view.get("private_metadata")) or 0
     what, *ids = str((action.get("selected_option") or {}).get("value") or "").split(":")
     pair_ids = [parse_id(i) or 0 for i in ids]
+    before = await rounds.load_round(deps(context), team_id=team_id, round_id=round_id)
     if what == "drop" and len(pair_ids) == 1:
         outcome = await rounds.drop_pair(deps(context), team_id=team_id, round_id=round_id, pair_id=pair_ids[0])
     elif what == "swap" and len(pair_ids) == 2:
@@ -80,6 +85,7 @@ async def handle_adjust(
         )
     else:
         outcome = rounds.STALE
-    notice = adjusted_notice(what) if outcome == rounds.ADJUSTED else swap_refused(outcome)
-    redrawn = await preview_view(deps(context), team_id=team_id, round_id=round_id, notice=notice)
+    after = await rounds.load_round(deps(context), team_id=team_id, round_id=round_id)
+    notice = adjusted_notice(what, total(before), total(after)) if outcome == rounds.ADJUSTED else swap_refused(outcome)
+    redrawn = render(after, notice)
     await try_call(client.views_update(view_id=view.get("id"), view=redrawn), what="views.update")

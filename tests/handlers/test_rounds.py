@@ -107,7 +107,9 @@ async def test_preview_adjust_publish_introduces_each_pair_once(slack: SlackSend
     async with db.session() as session:
         await repo.remove_avoid(session, team_id=team_id, user_id="UE2", avoided_id="UM1")
     swapped = await adjust(slack, view, f"swap:{um1_pair}:{um2_pair}", 3)
-    assert "Mentees swapped" in dumps(swapped) and "<@UM1> → <@UE2>" in dumps(swapped)
+    assert "Mentees swapped: the round's total score goes from" in dumps(swapped) and "<@UM1> → <@UE2>" in dumps(
+        swapped
+    )
     assert ("UM1", "UE2") in {(p.mentor_id, p.mentee_id) for p in await round_pairs(db, team_id)}
 
     dropped = await adjust(slack, swapped, f"drop:{um1_pair}", 4)
@@ -210,6 +212,11 @@ async def test_introduction_buttons_and_a_private_rematch(slack: SlackSender, db
     await slack.event({"type": "app_home_opened", "user": "UADMIN", "tab": "home"})
     home = await slack.fake.wait_for("views.publish", where=lambda c: "Rematch requests (1)" in dumps(c["view"]))
     assert "We never overlap" in dumps(home[-1]["view"])
+    async with db.session() as session:  # the partner is a program admin too: they still never see the request
+        await repo.promote_admin(session, team_id=team_id, user_id="UE1", added_by="UADMIN")
+    await slack.event({"type": "app_home_opened", "user": "UE1", "tab": "home"})
+    partner = await slack.fake.wait_for("views.publish", where=lambda c: c["user_id"] == "UE1" and "Admin" in dumps(c))
+    assert "Rematch requests" not in dumps(partner[-1]["view"]) and "We never overlap" not in dumps(partner[-1])
 
 
 async def test_a_rematch_ends_the_pair_at_the_next_round_never_the_same_partner(

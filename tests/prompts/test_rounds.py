@@ -9,7 +9,7 @@ from typing import Any
 from prompts import intro, rounds
 from prompts.catalogue import CATALOGUE
 from prompts.home import home_view
-from prompts.program import admin_section
+from prompts.program import admin_section, delivery_problems
 from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
 
 REASONS = {
@@ -65,6 +65,10 @@ def test_every_refusal_and_outcome_has_words() -> None:
         assert rounds.SWAP_REFUSED[reason] in rounds.swap_refused(reason)
     for view in (rounds.loading_modal("P" * 300), rounds.publishing_modal("P"), rounds.message_modal("Published", "x")):
         assert_valid_view(view)
+    assert rounds.adjusted_notice("swap", 54.0, 28.5).endswith(
+        "Mentees swapped: the round's total score goes from 54 to 28.5."
+    )
+    assert "Pair dropped" in rounds.adjusted_notice("drop", 54.0, 27.0)
     assert "already published" in rounds.publish_outcome_text("stale", "P")
     assert "not open or running" in rounds.publish_outcome_text("closed", "P")
     assert "could not be delivered" in rounds.published_text(program_name="P", pairs=1, unmatched=0, sent=0, failed=1)
@@ -110,6 +114,16 @@ def test_rematch_pieces() -> None:
         intro.topic_message(intro.TopicIdea("x", "X", ("Q?",)), "U1"),
     ):
         assert_valid_reply(reply)
+
+
+def test_admins_see_what_could_not_be_delivered() -> None:
+    assert delivery_problems({"failed": 0, "uncertain": 0, "stuck": 0}) == ""
+    text = delivery_problems({"failed": 2, "uncertain": 1, "stuck": 3})
+    assert (
+        "2 refused by Slack" in text and "1 whose delivery Slack could not confirm" in text and "3 interrupted" in text
+    )
+    blocks = admin_section([], {}, [], delivery={"failed": 1})
+    assert "Messages not delivered" in json.dumps(blocks)
 
 
 def test_admins_see_rematch_requests_and_pairs_people_see_their_partner() -> None:

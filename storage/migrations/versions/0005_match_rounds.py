@@ -50,6 +50,8 @@ def upgrade() -> None:
         sa.Column("published_at", sa.DateTime(), nullable=True),
         sa.Column("unmatched", sa.JSON(), nullable=False),
         sa.Column("ends", sa.JSON(), nullable=False),
+        sa.Column("requests", sa.JSON(), nullable=False),
+        sa.Column("after_round_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["program_id"],
             ["program.id"],
