@@ -75,8 +75,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             paired = await rounds_repo.pair_counts(session, team_id=team_id)
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
+            mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
-        mine = {pair.id for pair in pairs}
         # An admin who is someone's partner never sees that person's request about their pair (it is private).
         asked = [
             {**r.model_dump(), "program": names.get(r.program_id, "")}

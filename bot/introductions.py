@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
@@ -19,7 +20,7 @@ from bot.programs import program_fields
 from bot.slack import SLACK_FAILURES, slack_error
 from prompts.catalogue import TOPICS_BY_KEY, program_topics
 from prompts.intro import TopicIdea, intro_message
-from prompts.matching import unmatched_dm
+from prompts.matching import pair_ended_dm, unmatched_dm
 from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
@@ -28,17 +29,24 @@ from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
 logger = logging.getLogger(__name__)
 
 FIRST_TOPICS = 3
-# Failures after which Slack has certainly not posted anything: tried again later (run-due does). HTTP 5xx
-# answers count here (the client has already retried them); so do network errors before a request went out.
-RETRY = {"ratelimited", "service_unavailable", "ClientConnectorError", "ClientConnectionError"}
-# Failures after which Slack may have posted the message (its docs say so of these): recorded as "uncertain" and
-# not sent again, since sending twice is worse than missing one (admins see the count on the Home tab).
-UNCERTAIN = {"internal_error", "fatal_error", "request_timeout", "TimeoutError", "ServerDisconnectedError"}
+MAX_ATTEMPTS = 10  # a message still failing with "try later" after this many deliveries is given up (recorded)
+# Failures after which Slack has certainly not posted anything: tried again later (run-due does), after the
+# client's own retries (429 Retry-After, 5xx, connection errors) within the call.
+RETRY = {"ratelimited", "service_unavailable", "http_429", "http_503", "ClientConnectorError"}
+# Slack's error codes after which it may have posted the message anyway (its docs say so): recorded as
+# "uncertain" and not sent again, since sending twice is worse than missing one (admins see the count on Home).
+UNCERTAIN = {"internal_error", "fatal_error", "request_timeout"}
 
 
-def outcome_of(error: str) -> OutboxState:
-    """Whether a failed send is tried again (pending) or recorded for good (failed)."""
-    return OutboxState.PENDING if error in RETRY or error.startswith("http_5") else OutboxState.FAILED
+def classify(exc: BaseException) -> tuple[OutboxState, str]:
+    """What a failed send comes to: pending (try later), or failed with Slack's error or ``uncertain: …``."""
+    error = slack_error(exc)
+    if error in RETRY:
+        return OutboxState.PENDING, error
+    if error in UNCERTAIN or not isinstance(exc, SlackApiError) or error.startswith("http_5"):
+        # a time-out, a dropped connection or a 5xx mid-request: the message may have gone
+        return OutboxState.FAILED, f"uncertain: {error}"
+    return OutboxState.FAILED, error
 
 
 def topic_ideas(
@@ -100,6 +108,8 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
         assert row.id is not None
         after = row.id
         state, error, channel, ts = await _send(deps, client, row)
+        if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
+            state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
         async with deps.db.session() as session:
             await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
         sent += state == OutboxState.SENT
@@ -117,18 +127,19 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
     try:
         if row.kind == "intro":
             return await _send_intro(deps, client, row)
+        p = row.payload
         if row.kind == "unmatched":
-            p = row.payload
-            answer = await client.chat_postMessage(
-                channel=p["user_id"], text=unmatched_dm(p["program"], p["side"], p["reason"])
-            )
-            return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
-        return OutboxState.FAILED, f"unknown kind {row.kind}", None, None
+            text = unmatched_dm(p["program"], p["side"], p["reason"], pair_ended=bool(p.get("pair_ended")))
+        elif row.kind == "pair_ended":
+            text = pair_ended_dm(p["program"], p["partner"])
+        else:
+            return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
+        answer = await client.chat_postMessage(channel=p["user_id"], text=text)
+        return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
     except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
-        error = slack_error(exc)
-        logger.warning("Outbox %s: %s", row.key, error)
-        state = outcome_of(error)
-        return state, (f"uncertain: {error}" if error in UNCERTAIN else error), None, None
+        state, error = classify(exc)
+        logger.warning("Outbox %s: %s (%s)", row.key, error, state)
+        return state, error, None, None
 
 
 async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
@@ -136,14 +147,14 @@ async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcom
         pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
         program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id) if pair else None
     if pair is None or program is None or pair.state != PairState.ACTIVE:
-        return OutboxState.FAILED, "pair_ended", None, None
+        return OutboxState.SKIPPED, "pair_ended", None, None
     assert pair.id is not None
     try:
         opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
     except SLACK_FAILURES as exc:  # opening a conversation twice opens the same one: passing trouble is retried
-        error = slack_error(exc)
+        state, error = classify(exc)
         logger.warning("Outbox %s: conversations.open: %s", row.key, error)
-        return (OutboxState.PENDING if error in UNCERTAIN else outcome_of(error)), error, None, None
+        return (OutboxState.PENDING if error.startswith("uncertain") else state), error, None, None
     channel = str(opened["channel"]["id"])
     topics = (await _ideas_for(deps, pair, program))[:FIRST_TOPICS]
     reply = intro_message(
@@ -191,7 +202,8 @@ async def another_topic(deps: Deps, *, pair: Pair, program: Program) -> TopicIde
 
 async def request_rematch(deps: Deps, *, pair: Pair, user_id: str, reason: str) -> bool:
     """Record a private rematch request for an active pair (admins see it; the next round acts on it). False when
-    the person had already asked (the reason is updated)."""
+    the person had already asked about this pair (the reason is updated)."""
+    assert pair.id is not None
     async with deps.db.session() as session:
         added = await rounds_repo.add_rematch_request(
             session,

@@ -20,6 +20,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.deps import Deps
@@ -65,11 +66,13 @@ class Pool:
     ends: list[int]  # active pairs a rematch request ends when this round is published
     requests: list[int]  # the rematch requests this round answers
     after_round_id: int | None  # the program's latest published round when this was read
+    read_at: datetime  # when it was read
 
 
 async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
     assert program.id is not None
     rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
+    read_at = utcnow()
     async with deps.db.read() as session:
         latest = await rounds_repo.latest_published(session, team_id=team_id, program_id=program.id)
         rows = await repo.active_participants(session, team_id=team_id, program_id=program.id)
@@ -109,6 +112,7 @@ async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
         ends=[p.id for p in ends if p.id is not None],
         requests=[r.id for r in requests if r.id is not None and r.pair_id in {p.id for p in ends}],
         after_round_id=latest.id if latest else None,
+        read_at=read_at,
     )
 
 
@@ -155,6 +159,7 @@ async def preview(deps: Deps, *, team_id: str, program: Program, actor_id: str) 
             ends=found.ends,
             requests=found.requests,
             after_round_id=found.after_round_id,
+            pool_read_at=found.read_at,
         )
 
 
@@ -292,12 +297,15 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             session.add(found)
             return Published(STALE, program.name)
         now = utcnow()
+        ended: dict[str, str] = {}  # person whose pair this round ends → their former partner
         for pair_id in found.ends:
             ending = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
             if ending is not None and ending.state == PairState.ACTIVE:
                 ending.state, ending.ended_at, ending.ended_reason = PairState.ENDED, now, "rematch"
                 session.add(ending)
+                ended[ending.mentor_id], ended[ending.mentee_id] = ending.mentee_id, ending.mentor_id
         await rounds_repo.close_requests(session, team_id=team_id, request_ids=found.requests, at=now)
+        await rounds_repo.close_requests_of_pairs(session, team_id=team_id, pair_ids=found.ends)
         await session.flush()
         rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
         active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
@@ -333,7 +341,10 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         told: dict[str, dict[str, Any]] = {}
         for entry in unmatched:  # still taking part, not paired after all, once each (the first reason counts)
             if entry["user_id"] in active and entry["user_id"] not in paired:
-                told.setdefault(entry["user_id"], entry)
+                told.setdefault(entry["user_id"], {**entry, "pair_ended": entry["user_id"] in ended})
+        introduced = {u for p in kept for u in (p.mentor_id, p.mentee_id)}
+        # A reverse mentor whose other pairing goes on hears that this one ended (told nothing else this round).
+        still_paired = [u for u in ended if u in active and u not in told and u not in introduced]
         found.state, found.published_at, found.unmatched = RoundState.PUBLISHED, now, list(told.values())
         session.add(found)
         await session.flush()
@@ -347,6 +358,10 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             keys.append(unmatched_key(round_id, entry["user_id"]))
             payload = {**entry, "program": program.name}
             await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="unmatched", payload=payload)
+        for user in still_paired:
+            keys.append(f"pair_ended:{round_id}:{user}")
+            payload = {"user_id": user, "partner": ended[user], "program": program.name}
+            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="pair_ended", payload=payload)
         await repo.record_audit(
             session,
             team_id=team_id,
@@ -356,7 +371,7 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             before={},
             after={"round": round_id, "pairs": len(kept), "unmatched": len(told)},
         )
-    people = {u for p in kept for u in (p.mentor_id, p.mentee_id)} | set(told)
+    people = introduced | set(told) | set(still_paired)
     return Published("published", program.name, len(kept), len(told), tuple(keys), tuple(sorted(people)))
 
 

@@ -45,10 +45,11 @@ def make_client(
 
 def slack_error(exc: BaseException) -> str:
     """Slack's error code (``user_not_found``…) or a short description of a network failure."""
-    if isinstance(exc, SlackApiError):  # a 5xx answer may be plain text, not JSON
-        data = exc.response.data
+    if isinstance(exc, SlackApiError):  # a 5xx answer may be plain text; a body that isn't JSON, a raw response
+        data = getattr(exc.response, "data", None)
         code = data.get("error") if isinstance(data, dict) else None
-        return str(code or f"http_{exc.response.status_code}")
+        status = getattr(exc.response, "status_code", None) or getattr(exc.response, "status", "unknown")
+        return str(code or f"http_{status}")
     return type(exc).__name__
 
 

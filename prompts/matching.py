@@ -61,20 +61,35 @@ UNMATCHED = {
     "for the next one.",
     ("mentor", "taken"): "Everyone who fits what you can share is already paired this round. You're first in line "
     "for the next one.",
-    ("mentee", "no_fit"): "Nobody taking part fits you under the program's rules yet (experience gap, reporting "
-    "line, people to avoid, recent pairs). Adding topics to your profile widens the field.",
-    ("mentor", "no_fit"): "Nobody taking part fits you under the program's rules yet (experience gap, reporting "
-    "line, people to avoid, recent pairs). Adding skills to your profile widens the field.",
+    ("mentee", "no_fit"): "Nobody free this round fits you under the program's rules (the experience gap, not "
+    "within a reporting line, people either of you asked to avoid, no repeat of a recent pair). As new people "
+    "join, you're first in line.",
+    ("mentor", "no_fit"): "Nobody free this round fits you under the program's rules (the experience gap, not "
+    "within a reporting line, people either of you asked to avoid, no repeat of a recent pair). As new people "
+    "join, you're first in line.",
     ("mentee", "held_back"): "Your program admins held your proposed pair back this round. You're first in line for "
     "the next one.",
     ("mentor", "held_back"): "Your program admins held your proposed pair back this round. You're first in line for "
     "the next one.",
+    ("mentee", "unavailable"): "The partner we had found for you stepped away just before the round was published. "
+    "You're first in line for the next one.",
+    ("mentor", "unavailable"): "The partner we had found for you stepped away just before the round was published. "
+    "You're first in line for the next one.",
 }
 
 
-def unmatched_dm(program_name: str, side: str, reason: str) -> str:
-    """The DM someone left out of a published round gets."""
-    return f"*{esc(program_name)}*: the new round of pairs is out. {unmatched_text(side, reason)}"
+def unmatched_dm(program_name: str, side: str, reason: str, *, pair_ended: bool = False) -> str:
+    """The DM someone left out of a published round gets (``pair_ended``: this round ended their pairing)."""
+    ended = "Your previous pairing has ended. " if pair_ended else ""
+    return f"*{esc(program_name)}*: the new round of pairs is out. {ended}{unmatched_text(side, reason)}"
+
+
+def pair_ended_dm(program_name: str, partner_id: str) -> str:
+    """For someone whose pairing a round ended while another of theirs goes on."""
+    return (
+        f"*{esc(program_name)}*: your reverse mentoring pairing with <@{partner_id}> has ended with the new round. "
+        "Your other pairing continues as before."
+    )
 
 
 def unmatched_text(side: str, reason: str) -> str:

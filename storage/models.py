@@ -229,6 +229,8 @@ class MatchRound(SQLModel, table=True):
     # The program's latest published round when this preview was computed: publishing is refused if another
     # round was published since (the preview was computed from who was free then).
     after_round_id: int | None = None
+    # When the people of this round were read: a pair ended after that (a partner left) makes its people wait.
+    pool_read_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Pair(SQLModel, table=True):
@@ -271,7 +273,8 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a process; a crash leaves it here, never resent blindly
     SENT = "sent"
-    FAILED = "failed"  # a permanent Slack error (recorded in ``error``)
+    FAILED = "failed"  # a permanent Slack error, or "uncertain: …" (recorded in ``error``)
+    SKIPPED = "skipped"  # nothing to send any more (the pair ended before its introduction went)
 
 
 class Outbox(SQLModel, table=True):

@@ -49,16 +49,18 @@ async def latest_published(session: AsyncSession, *, team_id: str, program_id: i
 
 async def waiting_users(session: AsyncSession, *, team_id: str, program_id: int) -> set[str]:
     """First in line for the next round: the people left out of the program's latest published round, and those
-    whose pair ended since (a partner left). Being paired once, or waiting through one round, ends the privilege."""
+    whose pair ended after that round's people were read (a partner left; not the pairs the round ended itself,
+    whose people it matched). Being paired once, or waiting through one round, ends the privilege."""
     latest = await latest_published(session, team_id=team_id, program_id=program_id)
     waiting = {str(entry["user_id"]) for entry in latest.unmatched} if latest else set()
-    ended = select(Pair.mentor_id, Pair.mentee_id).where(
+    ended = select(Pair.id, Pair.mentor_id, Pair.mentee_id).where(
         Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ENDED
     )
-    if latest is not None and latest.published_at is not None:
-        ended = ended.where(col(Pair.ended_at) >= latest.published_at)
-    for mentor_id, mentee_id in (await session.exec(ended)).all():
-        waiting |= {mentor_id, mentee_id}
+    if latest is not None:
+        ended = ended.where(col(Pair.ended_at) > latest.pool_read_at)
+    for pair_id, mentor_id, mentee_id in (await session.exec(ended)).all():
+        if latest is None or pair_id not in latest.ends:
+            waiting |= {mentor_id, mentee_id}
     return waiting
 
 
@@ -73,13 +75,13 @@ async def open_rematch_requests(
 
 
 async def add_rematch_request(
-    session: AsyncSession, *, team_id: str, program_id: int, user_id: str, pair_id: int | None, reason: str
+    session: AsyncSession, *, team_id: str, program_id: int, user_id: str, pair_id: int, reason: str
 ) -> bool:
-    """False when the person already has an open request for that pair (the reason is updated if given)."""
+    """False when the person already has an open request about that pair (the reason is updated if given)."""
     query = select(RematchRequest).where(
         RematchRequest.team_id == team_id,
-        RematchRequest.program_id == program_id,
         RematchRequest.user_id == user_id,
+        RematchRequest.pair_id == pair_id,
         col(RematchRequest.handled_at).is_(None),
     )
     existing = (await session.exec(query)).first()
@@ -133,6 +135,7 @@ async def create_round(
     ends: list[int],
     requests: list[int],
     after_round_id: int | None,
+    pool_read_at: datetime,
 ) -> MatchRound:
     """A new preview with its proposed pairs (``pairs``: mentor_id, mentee_id, score, reasons)."""
     await discard_previews(session, team_id=team_id, program_id=program_id)
@@ -144,6 +147,7 @@ async def create_round(
         ends=ends,
         requests=requests,
         after_round_id=after_round_id,
+        pool_read_at=pool_read_at,
     )
     session.add(round_)
     await session.flush()
@@ -197,7 +201,28 @@ async def end_pairs(
         pair.state, pair.ended_at, pair.ended_reason = PairState.ENDED, utcnow(), reason
         session.add(pair)
     await session.flush()
+    await close_requests_of_pairs(session, team_id=team_id, pair_ids=[p.id for p in ended if p.id is not None])
     return ended
+
+
+async def close_requests_of_pairs(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> None:
+    """A pair that ended answers every request about it (nobody acts on them any more)."""
+    if pair_ids:
+        await session.exec(
+            update(RematchRequest)
+            .where(
+                col(RematchRequest.team_id) == team_id,
+                col(RematchRequest.pair_id).in_(list(pair_ids)),
+                col(RematchRequest.handled_at).is_(None),
+            )
+            .values(handled_at=utcnow())
+        )
+
+
+async def pair_ids_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> set[int]:
+    """Every pair a person was ever in (for hiding requests about them from that person)."""
+    query = select(Pair.id).where(Pair.team_id == team_id, or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
+    return {pair_id for pair_id in (await session.exec(query)).all() if pair_id is not None}
 
 
 async def update_pair(session: AsyncSession, *, team_id: str, pair_id: int, channel_id: str, topics: list[str]) -> None:

@@ -78,23 +78,25 @@ async def test_a_replica_skips_what_another_is_claiming(postgresql_url: str, tea
 async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    """``internal_error`` (Slack may have posted it) is recorded and never resent; HTTP 500 after the client's own
-    retries, or a rate limit, goes back to pending and is sent by the next delivery."""
-    await enqueue(db, team_id, 3)
+    """``internal_error`` or an HTTP 500 (Slack may have posted it) is recorded and never resent; a 503 after the
+    client's own retries (Slack did nothing) goes back to pending and is sent by the next delivery."""
+    await enqueue(db, team_id, 4)
     fake_slack.fail("chat.postMessage", error="internal_error")
     fake_slack.fail("chat.postMessage", error="http_500", status=500, times=3)  # the client retries 5xx twice
+    fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)
     deps = Deps(settings, db)
     first = await deliver(deps, make_client(settings), team_id=team_id)
-    assert (first.sent, first.failed, first.retry_later) == (1, 1, 1)
+    assert (first.sent, first.failed, first.retry_later) == (1, 2, 1)
     second = await deliver(deps, make_client(settings), team_id=team_id)
     assert (second.sent, second.failed, second.retry_later) == (1, 0, 0)
     async with db.read() as session:
         rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id).order_by(Outbox.id))).all()  # type: ignore[arg-type]
     assert [(r.state, r.error) for r in rows] == [
         ("failed", "uncertain: internal_error"),
+        ("failed", "uncertain: http_500"),
         ("sent", None),
         ("sent", None),
     ]
     async with db.read() as session:
         trouble = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow())
-    assert trouble == {"failed": 0, "uncertain": 1, "stuck": 0}
+    assert trouble == {"failed": 0, "uncertain": 2, "stuck": 0}

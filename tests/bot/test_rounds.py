@@ -17,7 +17,7 @@ from bot.programs import move
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.db import Database
-from storage.models import MatchRound, Outbox, Pair, Program, RematchRequest
+from storage.models import MatchRound, Outbox, Pair, Program, RematchRequest, utcnow
 
 
 async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], **rules: Any) -> Program:
@@ -104,6 +104,7 @@ async def test_a_preview_computed_before_another_round_was_published_is_refused(
             ends=[],
             requests=[],
             after_round_id=None,
+            pool_read_at=utcnow(),
         )
     assert (await publish_next(deps, team_id, program)).outcome == "published"  # ...while admin A publishes
     async with db.session() as session:  # B's preview lands after A's round (as a slow computation would)
@@ -216,3 +217,67 @@ async def test_ending_a_program_ends_its_pairs(db: Database, settings: Settings,
     )
     assert outcome == "moved"
     assert await pairs(db, team_id) == set() and len(await pairs(db, team_id, "ended")) == 2
+
+
+async def open_requests(db: Database, team_id: str) -> list[RematchRequest]:
+    async with db.read() as session:
+        query = select(RematchRequest).where(RematchRequest.team_id == team_id, RematchRequest.handled_at == None)  # noqa: E711
+        return list((await session.exec(query)).all())
+
+
+async def test_a_mentor_can_ask_about_each_pair_and_is_told_when_one_ends(
+    db: Database, settings: Settings, team_id: str
+) -> None:
+    people = {
+        "UM1": ("mentor", 2, ["ai_tools"], []),
+        "UE1": ("mentee", 20, [], ["ai_tools"]),
+        "UE2": ("mentee", 22, [], ["ai_tools"]),
+        "UE3": ("mentee", 24, [], ["ai_tools"]),
+    }
+    program = await setup(db, team_id, people, mentor_capacity=3)
+    deps = Deps(settings, db)
+    await publish_next(deps, team_id, program)
+    async with db.read() as session:
+        mine = list(await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UM1"))
+    assert len(mine) == 3
+    from bot.introductions import request_rematch
+
+    assert await request_rematch(deps, pair=mine[0], user_id="UM1", reason="")
+    assert await request_rematch(deps, pair=mine[1], user_id="UM1", reason=""), "a request per pair, not per person"
+    result = await publish_next(deps, team_id, program)
+    assert (mine[2].mentor_id, mine[2].mentee_id) in await pairs(db, team_id)
+    assert len(await pairs(db, team_id, "ended")) == 2 and await open_requests(db, team_id) == []
+    async with db.read() as session:
+        keys = set((await session.exec(select(Outbox.key).where(Outbox.team_id == team_id))).all())
+    assert any(k.startswith("pair_ended:") and k.endswith(":UM1") for k in keys), "UM1 is told, once"
+    assert result.outcome == "published"
+
+
+async def test_a_pair_that_ends_closes_its_requests(db: Database, settings: Settings, team_id: str) -> None:
+    program = await setup(db, team_id, TWO_PAIRS)
+    assert program.id is not None
+    deps = Deps(settings, db)
+    await publish_next(deps, team_id, program)
+    async with db.read() as session:
+        [pair] = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UE1")
+    from bot.introductions import request_rematch
+
+    await request_rematch(deps, pair=pair, user_id="UE1", reason="private")
+    await participation.leave(db, team_id=team_id, user_id="UM1")  # the partner leaves first
+    assert await open_requests(db, team_id) == [], "nobody can act on it any more: closed, not shown forever"
+
+
+async def test_someone_whose_partner_left_after_the_preview_still_waits(
+    db: Database, settings: Settings, team_id: str
+) -> None:
+    program = await setup(db, team_id, TWO_PAIRS)
+    assert program.id is not None
+    deps = Deps(settings, db)
+    await publish_next(deps, team_id, program)  # UM1–UE1, UM2–UE2
+    stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
+    await participation.leave(db, team_id=team_id, user_id="UM1")  # after the preview was computed
+    assert stored.id is not None
+    await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")
+    async with db.read() as session:
+        waiting = await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id)
+    assert "UE1" in waiting

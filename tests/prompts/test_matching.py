@@ -57,9 +57,13 @@ def test_many_topics_are_summarised_and_own_words_escaped() -> None:
         ("mentor", TAKEN),
         ("mentee", NO_FIT),
         ("mentor", NO_FIT),
+        ("mentee", "held_back"),
+        ("mentor", "held_back"),
+        ("mentee", "unavailable"),
+        ("mentor", "unavailable"),
     ],
 )
 def test_everyone_left_out_is_told_why_and_what_next(side: str, reason: str) -> None:
     assert (side, reason) in UNMATCHED, "no reason falls back to the generic text"
     text = unmatched_text(side, reason)
-    assert "next" in text or "widens" in text
+    assert "next" in text or "first in line" in text

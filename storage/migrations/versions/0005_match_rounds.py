@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("ends", sa.JSON(), nullable=False),
         sa.Column("requests", sa.JSON(), nullable=False),
         sa.Column("after_round_id", sa.Integer(), nullable=True),
+        sa.Column("pool_read_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["program_id"],
             ["program.id"],
