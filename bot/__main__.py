@@ -25,12 +25,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import close_app, start_app
 from bot.config import Settings, load_settings
+from bot.delivery import deliver
 from bot.deps import Deps
 from bot.due import run_due
 from bot.errors import ConfigError
 from bot.home import refresh_homes
 from bot.importer import import_people
-from bot.introductions import deliver
 from bot.rounds import preview_for_cli, proposal_json, proposal_text, propose, publish
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
+from bot.delivery import deliver
 from bot.deps import Deps
 from bot.home import publish_home
-from bot.introductions import deliver
 from bot.slack import try_call
 from prompts.messages import auto_resumed_dm
 from storage import repositories as repo

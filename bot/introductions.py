@@ -1,27 +1,21 @@
-"""Delivering a published round (introductions, "not paired" DMs) through the outbox, and what a pair does with
-its introduction: first meeting scheduled, another topic, a private rematch request.
-
-Delivery claims each outbox row before its Slack call and marks it after (see :mod:`storage.outbox`): a message
-already sent is never sent again, whoever runs the delivery (the publishing admin's request, ``match --publish``,
-or ``run-due`` retrying what a network error or rate limit left pending).
-"""
+"""A published round's messages (introductions, "not paired" and "pairing ended" DMs, sent through
+:mod:`bot.delivery`), and what a pair does with its introduction: first meeting scheduled, another topic, a
+private rematch request."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.outcomes import Outcome, classify
 from bot.programs import program_fields
-from bot.slack import SLACK_FAILURES, slack_error
+from bot.slack import SLACK_FAILURES
 from prompts.catalogue import TOPICS_BY_KEY, program_topics
 from prompts.intro import TopicIdea, intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
-from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
@@ -29,24 +23,6 @@ from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
 logger = logging.getLogger(__name__)
 
 FIRST_TOPICS = 3
-MAX_ATTEMPTS = 10  # a message still failing with "try later" after this many deliveries is given up (recorded)
-# Failures after which Slack has certainly not posted anything: tried again later (run-due does), after the
-# client's own retries (429 Retry-After, 5xx, connection errors) within the call.
-RETRY = {"ratelimited", "service_unavailable", "http_429", "http_503", "ClientConnectorError"}
-# Slack's error codes after which it may have posted the message anyway (its docs say so): recorded as
-# "uncertain" and not sent again, since sending twice is worse than missing one (admins see the count on Home).
-UNCERTAIN = {"internal_error", "fatal_error", "request_timeout"}
-
-
-def classify(exc: BaseException) -> tuple[OutboxState, str]:
-    """What a failed send comes to: pending (try later), or failed with Slack's error or ``uncertain: …``."""
-    error = slack_error(exc)
-    if error in RETRY:
-        return OutboxState.PENDING, error
-    if error in UNCERTAIN or not isinstance(exc, SlackApiError) or error.startswith("http_5"):
-        # a time-out, a dropped connection or a 5xx mid-request: the message may have gone
-        return OutboxState.FAILED, f"uncertain: {error}"
-    return OutboxState.FAILED, error
 
 
 def topic_ideas(
@@ -85,64 +61,7 @@ async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea
     )
 
 
-@dataclass(frozen=True)
-class Delivered:
-    sent: int = 0
-    failed: int = 0
-    retry_later: int = 0
-
-
-async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
-    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
-
-    One message is claimed at a time, so a crash (or a bug) strands at most the one in flight in ``sending``.
-    """
-    sent = failed = later = 0
-    after = 0
-    while True:
-        async with deps.db.session() as session:
-            claimed = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=1)
-        if not claimed:
-            break
-        row = claimed[0]
-        assert row.id is not None
-        after = row.id
-        state, error, channel, ts = await _send(deps, client, row)
-        if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
-            state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
-        async with deps.db.session() as session:
-            await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
-        sent += state == OutboxState.SENT
-        failed += state == OutboxState.FAILED
-        later += state == OutboxState.PENDING
-    if sent or failed or later:
-        logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
-    return Delivered(sent, failed, later)
-
-
-Outcome = tuple[OutboxState, str | None, str | None, str | None]  # state, error, channel, ts
-
-
-async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    try:
-        if row.kind == "intro":
-            return await _send_intro(deps, client, row)
-        p = row.payload
-        if row.kind == "unmatched":
-            text = unmatched_dm(p["program"], p["side"], p["reason"], pair_ended=bool(p.get("pair_ended")))
-        elif row.kind == "pair_ended":
-            text = pair_ended_dm(p["program"], p["partner"])
-        else:
-            return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
-        answer = await client.chat_postMessage(channel=p["user_id"], text=text)
-        return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
-    except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
-        state, error = classify(exc)
-        logger.warning("Outbox %s: %s (%s)", row.key, error, state)
-        return state, error, None, None
-
-
-async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
     async with deps.db.read() as session:
         pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
         program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id) if pair else None
@@ -171,6 +90,20 @@ async def _send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcom
         )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
     return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    """A "not paired this round" or "your pairing ended" DM."""
+    p = row.payload
+    if row.kind == "unmatched":
+        text = unmatched_dm(p["program"], p["side"], p["reason"], pair_ended=bool(p.get("pair_ended")))
+    else:
+        text = pair_ended_dm(p["program"], p["partner"])
+    answer = await client.chat_postMessage(channel=p["user_id"], text=text)
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+SENDERS = {"intro": send_intro, "unmatched": send_note, "pair_ended": send_note}
 
 
 async def pair_of_member(deps: Deps, *, team_id: str, pair_id: int, user_id: str) -> tuple[Pair, Program] | None:

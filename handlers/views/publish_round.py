@@ -11,9 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import rounds
 from bot.admins import is_admin
+from bot.delivery import deliver
 from bot.deps import deps
 from bot.home import publish_home, refresh_homes
-from bot.introductions import deliver
 from bot.slack import try_call
 from handlers.common import parse_id, team_and_user
 from prompts.messages import NOT_ADMIN

@@ -8,8 +8,8 @@ import asyncio
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.delivery import deliver
 from bot.deps import Deps
-from bot.introductions import deliver
 from bot.slack import make_client
 from storage import outbox
 from storage.db import Database

@@ -13,6 +13,7 @@ from sqlmodel import select, update
 from bot import participation, rounds
 from bot.config import Settings
 from bot.deps import Deps
+from bot.introductions import request_rematch
 from bot.programs import move
 from storage import repositories as repo
 from storage import rounds as rounds_repo
@@ -130,8 +131,6 @@ async def test_a_rematch_ends_the_pair_asked_about_and_only_requests_the_round_s
     async with db.read() as session:
         mine = [p for p in await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UM1")]
     asked, kept = mine[0], mine[1]
-    from bot.introductions import request_rematch
-
     await request_rematch(deps, pair=asked, user_id="UM1", reason="not this one")
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.ends == [asked.id], "only the pair asked about ends, not the mentor's other pair"
@@ -240,8 +239,6 @@ async def test_a_mentor_can_ask_about_each_pair_and_is_told_when_one_ends(
     async with db.read() as session:
         mine = list(await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UM1"))
     assert len(mine) == 3
-    from bot.introductions import request_rematch
-
     assert await request_rematch(deps, pair=mine[0], user_id="UM1", reason="")
     assert await request_rematch(deps, pair=mine[1], user_id="UM1", reason=""), "a request per pair, not per person"
     result = await publish_next(deps, team_id, program)
@@ -260,8 +257,6 @@ async def test_a_pair_that_ends_closes_its_requests(db: Database, settings: Sett
     await publish_next(deps, team_id, program)
     async with db.read() as session:
         [pair] = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UE1")
-    from bot.introductions import request_rematch
-
     await request_rematch(deps, pair=pair, user_id="UE1", reason="private")
     await participation.leave(db, team_id=team_id, user_id="UM1")  # the partner leaves first
     assert await open_requests(db, team_id) == [], "nobody can act on it any more: closed, not shown forever"

@@ -1,0 +1,73 @@
+"""Sending the outbox: every message that must go out exactly once (see :mod:`storage.outbox`).
+
+A message is claimed before its Slack call and marked after, one at a time, whoever runs the delivery (the
+publishing admin's request, ``match --publish``, or ``run-due``, which also retries what a rate limit or an outage
+left pending). Each kind of message has its sender (``SENDERS``), which builds it from the database at send time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import introductions
+from bot.deps import Deps
+from bot.outcomes import MAX_ATTEMPTS, Outcome, classify
+from bot.slack import SLACK_FAILURES
+from storage import outbox
+from storage.models import Outbox, OutboxState
+
+logger = logging.getLogger(__name__)
+
+Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
+SENDERS: dict[str, Sender] = {**introductions.SENDERS}
+
+
+@dataclass(frozen=True)
+class Delivered:
+    sent: int = 0
+    failed: int = 0
+    retry_later: int = 0
+
+
+async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
+    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
+
+    One message is claimed at a time, so a crash (or a bug) strands at most the one in flight in ``sending``.
+    """
+    sent = failed = later = 0
+    after = 0
+    while True:
+        async with deps.db.session() as session:
+            claimed = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=1)
+        if not claimed:
+            break
+        row = claimed[0]
+        assert row.id is not None
+        after = row.id
+        state, error, channel, ts = await _send(deps, client, row)
+        if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
+            state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
+        async with deps.db.session() as session:
+            await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+        sent += state == OutboxState.SENT
+        failed += state == OutboxState.FAILED
+        later += state == OutboxState.PENDING
+    if sent or failed or later:
+        logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
+    return Delivered(sent, failed, later)
+
+
+async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    sender = SENDERS.get(row.kind)
+    if sender is None:
+        return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
+    try:
+        return await sender(deps, client, row)
+    except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
+        state, error = classify(exc)
+        logger.warning("Outbox %s: %s (%s)", row.key, error, state)
+        return state, error, None, None
