@@ -90,7 +90,8 @@ async def _serve(settings: Settings, db: Database) -> None:
     try:
         if settings.socket_mode:
             await check_app_token(settings)
-        scheduler = start_scheduler(Deps(settings, db), make_client(settings, session=app.client.session))
+        client = make_client(settings, session=app.client.session)
+        scheduler = start_scheduler(Deps(settings, db), client, team_id)
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -136,9 +137,10 @@ async def migrate(settings: Settings) -> None:
 async def due(settings: Settings, now: datetime) -> None:
     db = await open_database(settings)
     try:
-        app, _ = await start_app(settings, db)  # checks the token, so a bad one is one clear line
+        app, team_id = await start_app(settings, db)  # checks the token, so a bad one is one clear line
         try:
-            report = await run_due(Deps(settings, db), make_client(settings, session=app.client.session), now=now)
+            client = make_client(settings, session=app.client.session)
+            report = await run_due(Deps(settings, db), client, now=now, team_id=team_id)
         finally:
             await close_app(app)
     finally:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import introductions
+from bot import checkins, introductions
 from bot.deps import Deps
 from bot.outcomes import MAX_ATTEMPTS, Outcome, classify
 from bot.slack import SLACK_FAILURES
@@ -23,7 +23,7 @@ from storage.models import Outbox, OutboxState
 logger = logging.getLogger(__name__)
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
-SENDERS: dict[str, Sender] = {**introductions.SENDERS}
+SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS}
 
 
 @dataclass(frozen=True)

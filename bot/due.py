@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
+from bot.checkins import enqueue_due
 from bot.delivery import deliver
 from bot.deps import Deps
 from bot.home import publish_home
@@ -27,8 +28,10 @@ class DueReport:
     messages_sent: int
 
 
-async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueReport:
-    """Forget old event ids; resume people whose pause has ended and tell them; send what the outbox still holds.
+async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime, team_id: str | None = None) -> DueReport:
+    """Forget old event ids; resume people whose pause has ended and tell them; enqueue what the meeting rhythm
+    owes (check-ins, nudges, stalled-pair questions) and send the outbox of ``team_id`` (the bot token's
+    workspace; every active one when None).
 
     Each resume is claimed in the database first, so two runners at the same instant cannot both send the DM.
     """
@@ -47,8 +50,11 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime) -> DueRe
         await publish_home(client, deps, team_id=team_id, user_id=user_id)
     async with db.read() as session:
         workspaces = await repo.active_workspace_ids(session)
-    for team_id in sorted(workspaces):  # what a network error or rate limit left in the outbox
-        sent += (await deliver(deps, client, team_id=team_id)).sent
+    if team_id is not None:  # the client's token speaks for one workspace: only its messages
+        workspaces &= {team_id}
+    for workspace in sorted(workspaces):  # the meeting rhythm, and what a network error or rate limit left
+        await enqueue_due(deps, team_id=workspace, now=now)
+        sent += (await deliver(deps, client, team_id=workspace)).sent
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)
     return DueReport(resumed=len(resumed), messages_sent=sent)

@@ -79,3 +79,30 @@ def send_at(day: date, *, at: str, quiet_start: str, quiet_end: str, zones: tupl
             if started and _fits(instant, zones, qs, qe):
                 return instant
     return None
+
+
+def shared_hours(
+    after: datetime, *, quiet_start: str, quiet_end: str, zones: tuple[tzinfo, ...], count: int = 3
+) -> list[tuple[datetime, datetime]]:
+    """The next ``count`` stretches (UTC start, end) when everyone is inside their sending hours on a weekday, from
+    the day after ``after``: meeting times that suit the pair, whatever their time zones."""
+    qs, qe = _clock(quiet_start), _clock(quiet_end)
+    found: list[tuple[datetime, datetime]] = []
+    day = after.date() + timedelta(days=1)
+    for _ in range(21):
+        starts = sorted({_local(d, qs, tz) for tz in zones for d in (day, day + timedelta(days=1))})
+        for start in starts:
+            if not _fits(start, zones, qs, qe) or any(start <= s < e for s, e in found):
+                continue
+            end = min(_local(start.astimezone(tz).date(), qe, tz) for tz in zones)
+            if end > start and start.date() >= day - timedelta(days=1):
+                found.append((start, end))
+                if len(found) == count:
+                    return found
+        day += timedelta(days=1)
+    return found
+
+
+def within_hours(instant: datetime, *, quiet_start: str, quiet_end: str, zones: tuple[tzinfo, ...]) -> bool:
+    """Whether ``instant`` is inside everyone's sending hours, on a weekday where each of them is."""
+    return _fits(instant, zones, _clock(quiet_start), _clock(quiet_end))

@@ -18,11 +18,11 @@ RUN_DUE_JOB_ID = "run-due"
 RUN_DUE_EVERY_MINUTES = 5
 
 
-def start_scheduler(deps: Deps, client: AsyncWebClient) -> AsyncIOScheduler:
+def start_scheduler(deps: Deps, client: AsyncWebClient, team_id: str | None = None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def tick() -> None:
-        await run_due(deps, client, now=datetime.now(UTC))
+        await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
 
     scheduler.add_job(
         tick,

@@ -6,15 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import participation
+from bot import introductions, participation
+from bot.deps import deps
 from bot.participation import Enrolment
 from bot.slack import try_call
 from prompts.blocks import Reply
 from prompts.catalogue import program_topics
+from prompts.intro import not_in_pair_reply, pair_gone_reply
 from prompts.messages import form_failed_reply, no_open_program_reply, program_closed_reply
 from prompts.optin import PROGRAM, optin_modal
+from storage.models import Pair, PairState, Program
 
 
 def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
@@ -95,3 +99,18 @@ async def open_optin(
         return program_closed_reply(named) if program_id is not None else no_open_program_reply()
     opened = await try_call(client.views_open(trigger_id=trigger_id, view=view), what="views.open")
     return None if opened is not None else form_failed_reply()
+
+
+async def active_pair_of_clicker(
+    body: dict[str, Any], pair_id: int, respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
+) -> tuple[Pair, Program] | None:
+    """The pair a button in its group DM names, and its program, if the clicker is one of its two people and it is
+    still active; anyone else (a forwarded message), or an ended pair, is told why not, privately."""
+    team_id, user_id = team_and_user(body)
+    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if found is None:
+        await tell(client, respond, body, not_in_pair_reply())
+    elif found[0].state != PairState.ACTIVE:
+        await tell(client, respond, body, pair_gone_reply())
+        return None
+    return found

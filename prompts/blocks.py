@@ -44,8 +44,11 @@ def header(text: str) -> Block:
     return {"type": "header", "text": plain(truncate(text, 150))}
 
 
-def context(*texts: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(truncate(t, MAX_SECTION_TEXT)) for t in texts]}
+def context(*texts: str, block_id: str | None = None) -> Block:
+    block: Block = {"type": "context", "elements": [mrkdwn(truncate(t, MAX_SECTION_TEXT)) for t in texts]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
 
 
 def divider() -> Block:

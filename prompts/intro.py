@@ -35,7 +35,7 @@ class TopicIdea:
     questions: tuple[str, ...]
 
 
-def _topic_lines(topic: TopicIdea) -> str:
+def topic_lines(topic: TopicIdea) -> str:
     questions = topic.questions or GENERIC_QUESTIONS
     return f"*{escape(topic.label)}*\n" + "\n".join(f"• {escape(q)}" for q in questions[:3])
 
@@ -67,7 +67,7 @@ def intro_message(
     if topics:
         blocks.append(divider())
         blocks.append(section("*Three first topics*"))
-        blocks += [section(_topic_lines(t)) for t in topics[:3]]
+        blocks += [section(topic_lines(t)) for t in topics[:3]]
     blocks += [
         actions(
             button("We've scheduled our first meeting", ACTION_SCHEDULED, value=str(pair_id), style="primary"),
@@ -96,7 +96,7 @@ def already_scheduled_reply() -> Reply:
 
 
 def topic_message(topic: TopicIdea, user_id: str) -> Reply:
-    return Reply(f"<@{user_id}> asked for another topic:\n{_topic_lines(topic)}")
+    return Reply(f"<@{user_id}> asked for another topic:\n{topic_lines(topic)}")
 
 
 def no_more_topics_reply() -> Reply:

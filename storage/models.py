@@ -293,3 +293,25 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     channel_id: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
+
+
+class MeetingAnswer(StrEnum):
+    MET = "met"
+    SCHEDULED = "scheduled"
+    NOT_YET = "not_yet"
+    SKIP = "skip"  # "skip this cycle"
+
+
+class MeetingLog(SQLModel, table=True):
+    """A pair's answer to check-in number ``period`` (the latest answer wins; either person may give it)."""
+
+    __tablename__ = "meeting_log"
+    __table_args__ = (UniqueConstraint("pair_id", "period", name="uq_meeting_log_pair_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    period: int
+    answer: str = Field(max_length=16)
+    by_user: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -465,3 +465,9 @@ async def program_managers(session: AsyncSession, *, team_id: str, program_id: i
         col(Participant.manager_id).is_not(None),
     )
     return {user_id: manager_id for user_id, manager_id in (await session.exec(query)).all()}
+
+
+async def members(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[Participant]:
+    """Everyone with a row in the program, whatever their state."""
+    query = select(Participant).where(Participant.team_id == team_id, Participant.program_id == program_id)
+    return (await session.exec(query)).all()

@@ -49,6 +49,7 @@ def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:
     needed = {"commands"}  # the slash command itself
     scope_of = {
         "chat_postMessage": "chat:write",
+        "chat_update": "chat:write",
         "users_info": "users:read",
         "conversations_open": "mpim:write",  # a pair's group DM (two users and the app)
         "views_open": None,

@@ -29,7 +29,7 @@ async def test_scheduler_runs_due_work_at_start(
     async with db.session() as session:
         await repo.ensure_workspace(session, team_id=team_id)
 
-    scheduler = start_scheduler(Deps(settings, db), make_client(settings))
+    scheduler = start_scheduler(Deps(settings, db), make_client(settings), team_id)
     try:
         assert [job.id for job in scheduler.get_jobs()] == [RUN_DUE_JOB_ID]
         [dm] = await fake_slack.wait_for("chat.postMessage", timeout=10)
@@ -67,7 +67,8 @@ async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
         session.add(old)
         await repo.ensure_workspace(session, team_id=team_id)
 
-    report = await run_due(Deps(settings, db), make_client(settings), now=datetime(2027, 3, 1, 12, tzinfo=UTC))
+    now = datetime(2027, 3, 1, 12, tzinfo=UTC)
+    report = await run_due(Deps(settings, db), make_client(settings), now=now, team_id=team_id)
     assert (report.resumed, report.messages_sent) == (2, 1)
     [dm] = fake_slack.calls_to("chat.postMessage")
     assert dm["channel"] == "U100" and "back in Reverse mentoring, AI for leaders." in dm["text"]

@@ -8,13 +8,14 @@ from handlers.actions.admin import (
     handle_new_program,
     handle_refresh_home,
 )
+from handlers.actions.checkins import handle_checkin_answer, handle_meeting_times, handle_stalled_choice
 from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
 from handlers.actions.home import handle_pause_button, handle_resume_button
 from handlers.actions.intro import handle_another_topic, handle_not_working, handle_scheduled
 from handlers.actions.profile import handle_open_form, handle_program_switch, handle_retry_form
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
 from handlers.actions.rounds import handle_adjust, handle_preview
-from prompts import home, intro, messages, optin, program, roster, rounds
+from prompts import home, intro, messages, optin, program, rhythm, roster, rounds
 
 
 def register(app: AsyncApp) -> None:
@@ -44,3 +45,8 @@ def register(app: AsyncApp) -> None:
     app.action(intro.ACTION_SCHEDULED)(handle_scheduled)
     app.action(intro.ACTION_ANOTHER_TOPIC)(handle_another_topic)
     app.action(intro.ACTION_NOT_WORKING)(handle_not_working)
+    for answer in rhythm.ANSWER_ACTIONS:
+        app.action(answer)(handle_checkin_answer)
+    app.action(rhythm.ACTION_MEETING_TIMES)(handle_meeting_times)
+    for choice in (rhythm.ACTION_STAY, rhythm.ACTION_PAUSE, rhythm.ACTION_LEAVE):
+        app.action(choice)(handle_stalled_choice)

@@ -11,29 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import introductions
 from bot.deps import deps
 from bot.slack import try_call
-from handlers.common import parse_id, team_and_user, tell
+from handlers.common import active_pair_of_clicker, parse_id, tell
 from prompts import intro
 from prompts.blocks import Reply
-from storage.models import Pair, PairState, Program
-
-
-async def _active_pair(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> tuple[Pair, Program] | None:
-    """The clicked introduction's pair and program; anyone else, or an ended pair, is told why not (privately)."""
-    team_id, user_id = team_and_user(body)
-    pair_id = parse_id(action.get("value")) or 0
-    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
-    if found is None:
-        await tell(client, respond, body, intro.not_in_pair_reply())
-    elif found[0].state != PairState.ACTIVE:
-        await tell(client, respond, body, intro.pair_gone_reply())
-        return None
-    return found
 
 
 async def _post_in_conversation(client: AsyncWebClient, body: dict[str, Any], reply: Reply, what: str) -> None:
@@ -52,7 +32,8 @@ async def handle_scheduled(
 ) -> None:
     """*We've scheduled our first meeting*: told to both, once."""
     await ack()
-    if (found := await _active_pair(body, action, respond, context, client)) is None:
+    pair_id = parse_id(action.get("value")) or 0
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, _ = found
     assert pair.id is not None
@@ -72,7 +53,8 @@ async def handle_another_topic(
 ) -> None:
     """*Suggest another topic*: the next one the pair hasn't had, posted for both."""
     await ack()
-    if (found := await _active_pair(body, action, respond, context, client)) is None:
+    pair_id = parse_id(action.get("value")) or 0
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, program = found
     topic = await introductions.another_topic(deps(context), pair=pair, program=program)
@@ -92,7 +74,8 @@ async def handle_not_working(
 ) -> None:
     """*This match doesn't work for me*: a private modal (an optional reason), never seen by the partner."""
     await ack()
-    if (found := await _active_pair(body, action, respond, context, client)) is None:
+    pair_id = parse_id(action.get("value")) or 0
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, _ = found
     assert pair.id is not None

@@ -1,0 +1,235 @@
+"""What the meeting rhythm owes each pair at an instant: check-ins, nudges, and the private "stay, pause or leave?"
+question for a stalled pair; enqueued in the outbox under a unique key (``run-due`` computes them from the
+database, so a run that is late, or missed while the bot was down, sends what is owed, and only that).
+
+For each active pair of each running program, only the *latest* check-in whose instant has come
+(:mod:`bot.rhythm`) is owed: check-ins missed while the bot was down are not sent late in a burst. A pair where
+someone is paused (or gone) gets nothing. Before check-in *k*:
+
+- if the three check-ins before it were sent and none was answered, each person is asked privately whether to
+  stay, pause or leave, instead of check-in *k* (the pair is "stalled" for admins);
+- otherwise check-in *k* is sent (with a topic suggestion), and if neither of the two check-ins before it was
+  answered "We met", a friendly nudge with a meeting time that suits both follows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.introductions import another_topic
+from bot.outcomes import Outcome
+from bot.rhythm import checkin_dates, send_at, within_hours, zone
+from prompts.rhythm import checkin_message, nudge_message, stalled_dm
+from storage import outbox
+from storage import repositories as repo
+from storage import rhythm as rhythm_repo
+from storage import rounds as rounds_repo
+from storage.models import MeetingAnswer, Outbox, OutboxState, Pair, ParticipantState, Program, ProgramState
+from storage.models import PairState as PairStatus
+
+CHECKIN = "checkin"
+NUDGE = "nudge"
+STALLED = "stalled"
+STALL_AFTER = 3  # unanswered check-ins in a row
+LATE_FOR = timedelta(days=3)
+
+
+def checkin_key(pair_id: int, period: int) -> str:
+    return f"{CHECKIN}:{pair_id}:{period}"
+
+
+@dataclass(frozen=True)
+class PairFacts:
+    """What the rhythm needs to know of a pair."""
+
+    pair: Pair
+    zones: tuple[tzinfo, tzinfo]
+    active: bool  # both people taking part and not paused
+    sent: frozenset[int] = frozenset()  # check-in periods sent
+    answers: Mapping[int, str] = field(default_factory=dict)  # period → answer
+
+
+def latest_due(program: Program, state: PairFacts, now: datetime) -> tuple[int, datetime] | None:
+    """The latest check-in (its number and instant) whose instant has come and which falls after the pair began."""
+    if program.start_date is None or program.end_date is None:
+        return None
+    dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
+    began = state.pair.started_at
+    for k in range(len(dates), 0, -1):
+        if dates[k - 1] > now.date():
+            continue
+        instant = send_at(
+            dates[k - 1],
+            at=program.checkin_time,
+            quiet_start=program.quiet_start,
+            quiet_end=program.quiet_end,
+            zones=state.zones,
+        )
+        if instant is None or instant > now:
+            continue
+        return (k, instant) if began is None or instant > began else None
+    return None
+
+
+@dataclass(frozen=True)
+class Owed:
+    key: str
+    kind: str
+    payload: dict[str, Any]
+
+
+def owed(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
+    """The messages the rhythm owes this pair at ``now`` (pure: the caller enqueues them). A check-in whose instant
+    passed while the bot was down (or someone was paused) is sent at the next run inside both people's hours, for
+    up to ``LATE_FOR`` after its instant; later than that it is skipped: the next one is nearer."""
+    due = latest_due(program, state, now)
+    if due is None or not state.active:
+        return []
+    k, instant = due
+    in_hours = within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones)
+    if now - instant > LATE_FOR or not in_hours:
+        return []
+    pair = state.pair
+    assert pair.id is not None
+    base = {"pair_id": pair.id, "period": k}
+    before = [j for j in range(k - STALL_AFTER, k) if j >= 1]
+    if len(before) == STALL_AFTER and all(j in state.sent and j not in state.answers for j in before):
+        return [
+            Owed(f"{STALLED}:{pair.id}:{k}:{user}", STALLED, {**base, "user_id": user})
+            for user in (pair.mentor_id, pair.mentee_id)
+        ]
+    messages = [Owed(checkin_key(pair.id, k), CHECKIN, base)]
+    recent = [j for j in (k - 2, k - 1) if j >= 1 and j in state.sent]
+    if len(recent) == 2 and all(state.answers.get(j) != MeetingAnswer.MET for j in recent):
+        messages.append(Owed(f"{NUDGE}:{pair.id}:{k}", NUDGE, base))
+    return messages
+
+
+async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
+    """Enqueue everything the rhythm owes the workspace's pairs at ``now``; how many messages were new."""
+    async with deps.db.read() as session:
+        programs = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == ProgramState.RUNNING]
+        states: list[tuple[Program, PairFacts]] = []
+        for program in programs:
+            assert program.id is not None
+            pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
+            if not pairs:
+                continue
+            people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
+            ids = [p.id for p in pairs if p.id is not None]
+            sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+            answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+            for pair in pairs:
+                mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
+                active = all(p is not None and p.state == ParticipantState.ACTIVE for p in (mentor, mentee))
+                zones = tuple(zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in (mentor, mentee))
+                state = PairFacts(
+                    pair,
+                    (zones[0], zones[1]),
+                    active,
+                    frozenset(sent.get(pair.id or 0, set())),
+                    answers.get(pair.id or 0, {}),
+                )
+                states.append((program, state))
+    new = 0
+    messages = [message for program, state in states for message in owed(program, state, now)]
+    if messages:
+        async with deps.db.session() as session:
+            for message in messages:
+                new += await outbox.enqueue(
+                    session, team_id=team_id, key=message.key, kind=message.kind, payload=message.payload
+                )
+    return new
+
+
+async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program] | None:
+    """The message's pair and program, if the pair is still active in a running program with both people active."""
+    async with deps.db.read() as session:
+        pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
+        if pair is None or pair.state != PairStatus.ACTIVE:
+            return None
+        program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id)
+        if program is None or program.state != ProgramState.RUNNING:
+            return None
+        people = [
+            await repo.get_participant(session, team_id=row.team_id, program_id=pair.program_id, user_id=user)
+            for user in (pair.mentor_id, pair.mentee_id)
+        ]
+    if any(p is None or p.state != ParticipantState.ACTIVE for p in people):
+        return None
+    return pair, program
+
+
+async def _channel(deps: Deps, client: AsyncWebClient, pair: Pair) -> str:
+    if pair.channel_id:
+        return pair.channel_id
+    opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+    channel = str(opened["channel"]["id"])
+    assert pair.id is not None
+    async with deps.db.session() as session:
+        await rounds_repo.update_pair(
+            session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel, topics=pair.topics
+        )
+    return channel
+
+
+async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    found = await _pair_and_program(deps, row)
+    if found is None:
+        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+    pair, program = found
+    assert pair.id is not None and program.start_date is not None and program.end_date is not None
+    period = int(row.payload["period"])
+    dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
+    since = dates[period - 2] if period >= 2 else program.start_date  # the previous check-in, or the start
+    if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
+        since = pair.started_at.date()
+    channel = await _channel(deps, client, pair)
+    topic = await another_topic(deps, pair=pair, program=program)
+    reply = checkin_message(
+        pair_id=pair.id,
+        period=period,
+        mentor_id=pair.mentor_id,
+        mentee_id=pair.mentee_id,
+        program_name=program.name,
+        since=since,
+        topic=topic,
+    )
+    answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
+    return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    found = await _pair_and_program(deps, row)
+    if found is None:
+        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+    pair, _ = found
+    assert pair.id is not None
+    channel = await _channel(deps, client, pair)
+    reply = nudge_message(
+        pair_id=pair.id, period=int(row.payload["period"]), mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
+    )
+    answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
+    return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    found = await _pair_and_program(deps, row)
+    if found is None:
+        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+    pair, program = found
+    assert program.id is not None
+    user = str(row.payload["user_id"])
+    partner = pair.mentee_id if user == pair.mentor_id else pair.mentor_id
+    reply = stalled_dm(program_id=program.id, program_name=program.name, partner_id=partner)
+    answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+SENDERS = {CHECKIN: send_checkin, NUDGE: send_nudge, STALLED: send_stalled}

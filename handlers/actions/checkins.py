@@ -1,0 +1,119 @@
+"""Answers to check-ins (in the pair's group DM), the nudge's *Suggest a time*, and a stalled pair's private
+"keep going, pause or leave" question. Only the pair's two people can answer for it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import participation
+from bot.deps import deps
+from bot.home import publish_home
+from bot.rhythm import shared_hours, zone
+from bot.slack import try_call
+from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
+from prompts import intro
+from prompts.rhythm import ANSWER_ACTIONS, answered, meeting_times_modal, stalled_answer_reply
+from storage import repositories as repo
+from storage import rhythm as rhythm_repo
+from storage.models import utcnow
+
+STALLED_CHOICES = {"stalled_stay": "stay", "stalled_pause": "pause", "stalled_leave": "leave"}
+
+
+def _pair_and_period(action: dict[str, Any]) -> tuple[int, int]:
+    pair, _, period = str(action.get("value") or "").partition(":")
+    return parse_id(pair) or 0, parse_id(period) or 0
+
+
+async def handle_checkin_answer(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*We met* / *Scheduled* / *Not yet* / *Skip this cycle*: logged for the pair, the message updated in place."""
+    await ack()
+    team_id, user_id = team_and_user(body)
+    pair_id, period = _pair_and_period(action)
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None or period < 1:
+        return
+    pair, _ = found
+    answer = ANSWER_ACTIONS[action["action_id"]]
+    async with deps(context).db.session() as session:
+        await rhythm_repo.record_answer(
+            session, team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=user_id, at=utcnow()
+        )
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id")
+    if message.get("ts") and channel:
+        blocks = answered(list(message.get("blocks") or []), answer=answer, user_id=user_id)
+        await try_call(
+            client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "", blocks=blocks),
+            what="chat.update",
+        )
+    for person in (pair.mentor_id, pair.mentee_id):
+        await publish_home(client, deps(context), team_id=team_id, user_id=person)
+
+
+async def handle_meeting_times(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*Suggest a time*: the next stretches when both are within working hours, each in their own time."""
+    await ack()
+    team_id, _ = team_and_user(body)
+    pair_id, _ = _pair_and_period(action)
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
+        return
+    pair, program = found
+    async with deps(context).db.read() as session:
+        people = [
+            await repo.get_participant(session, team_id=team_id, program_id=pair.program_id, user_id=user)
+            for user in (pair.mentor_id, pair.mentee_id)
+        ]
+    zones = [zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in people]
+    slots = shared_hours(
+        datetime.now(UTC), quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=tuple(zones)
+    )
+    view = meeting_times_modal(slots, list(zip((pair.mentor_id, pair.mentee_id), zones, strict=True)))
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
+
+
+async def handle_stalled_choice(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """A stalled pair's person chose: keep going, pause, or leave that program (applied at once)."""
+    await ack()
+    team_id, user_id = team_and_user(body)
+    program_id = parse_id(action.get("value")) or 0
+    choice = STALLED_CHOICES[action["action_id"]]
+    enrolments = await participation.taking_part(
+        deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id
+    )
+    if not enrolments:
+        await tell(client, respond, body, intro.pair_gone_reply())
+        return
+    if choice == "pause":
+        await participation.pause(
+            deps(context).db, team_id=team_id, user_id=user_id, until=None, now=datetime.now(UTC), program_id=program_id
+        )
+    elif choice == "leave":
+        await participation.leave(deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id)
+    await tell(client, respond, body, stalled_answer_reply(choice, enrolments[0].program.name))
+    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -1,0 +1,51 @@
+"""Repository functions for the meeting rhythm: answers to check-ins, and which check-ins went out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import MeetingLog, Outbox, OutboxState
+from storage.repositories import _insert
+
+
+async def sent_checkins(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> dict[int, set[int]]:
+    """``{pair id: {check-in numbers sent}}`` (from the outbox keys ``checkin:<pair>:<k>``)."""
+    wanted = set(pair_ids)
+    query = select(Outbox.key).where(
+        Outbox.team_id == team_id, Outbox.state == OutboxState.SENT, col(Outbox.key).startswith("checkin:")
+    )
+    sent: dict[int, set[int]] = {}
+    for key in (await session.exec(query)).all():
+        _, pair, period = key.split(":")
+        if int(pair) in wanted:
+            sent.setdefault(int(pair), set()).add(int(period))
+    return sent
+
+
+async def answers(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """``{pair id: {check-in number: answer}}``."""
+    query = select(MeetingLog.pair_id, MeetingLog.period, MeetingLog.answer).where(
+        MeetingLog.team_id == team_id, col(MeetingLog.pair_id).in_(list(pair_ids))
+    )
+    found: dict[int, dict[int, str]] = {}
+    for pair_id, period, answer in (await session.exec(query)).all():
+        found.setdefault(pair_id, {})[period] = answer
+    return found
+
+
+async def record_answer(
+    session: AsyncSession, *, team_id: str, pair_id: int, period: int, answer: str, by_user: str, at: datetime
+) -> None:
+    """The pair's answer to check-in ``period``: one row per pair and check-in, the latest answer wins."""
+    statement = _insert(session, MeetingLog).values(
+        team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=by_user, at=at
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["pair_id", "period"],
+        set_={"answer": statement.excluded.answer, "by_user": statement.excluded.by_user, "at": statement.excluded.at},
+    )
+    await session.exec(statement)

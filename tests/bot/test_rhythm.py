@@ -1,0 +1,234 @@
+"""The meeting rhythm: when check-ins fall, at what instant a pair gets one (property-tested against both people's
+sending hours), and a whole 12-week program run through ``run_due`` in simulated time on both databases: the exact
+check-ins, nudges and stalled-pair questions each pair gets, none outside either person's hours or on their
+weekend, none while someone is paused, none after the end, each once however often run-due runs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
+
+from bot import participation, rounds
+from bot.config import Settings
+from bot.delivery import deliver
+from bot.deps import Deps
+from bot.due import run_due
+from bot.programs import move
+from bot.rhythm import checkin_dates, send_at, zone
+from bot.slack import make_client
+from storage import repositories as repo
+from storage import rhythm as rhythm_repo
+from storage.db import Database
+from storage.models import Participant, ParticipantState
+from tests.slack_fake import FakeSlack
+
+ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo"]
+
+
+def test_checkins_fall_every_period_on_the_weekday_and_stop_before_the_end() -> None:
+    dates = checkin_dates(date(2027, 1, 4), date(2027, 3, 29), "biweekly", 1)
+    assert dates == [date(2027, 1, 19), date(2027, 2, 2), date(2027, 2, 16), date(2027, 3, 2), date(2027, 3, 16)]
+    assert len(checkin_dates(date(2027, 1, 4), date(2027, 3, 29), "weekly", 0)) == 11
+    assert checkin_dates(date(2027, 1, 4), date(2027, 1, 10), "monthly", 2) == []
+
+
+def in_hours(instant: datetime, tz_name: str, start: int = 9, end: int = 18) -> bool:
+    """Written independently of bot.rhythm: a weekday, between the hours, where that person is."""
+    local = instant.astimezone(ZoneInfo(tz_name))
+    return local.weekday() < 5 and start <= local.hour < end
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    day=st.dates(date(2026, 1, 1), date(2028, 12, 31)),
+    a=st.sampled_from(ZONES),
+    b=st.sampled_from(ZONES),
+    at=st.integers(0, 23),
+    start=st.integers(6, 10),
+    length=st.integers(3, 11),
+)
+def test_a_pair_is_never_messaged_outside_either_persons_hours(
+    day: date, a: str, b: str, at: int, start: int, length: int
+) -> None:
+    end = start + length
+    instant = send_at(
+        day, at=f"{at:02d}:00", quiet_start=f"{start:02d}:00", quiet_end=f"{end:02d}:00", zones=(zone(a, 0), zone(b, 0))
+    )
+    if instant is None:  # only when their hours never meet on a weekday: check a whole week hour by hour
+        base = datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
+        assert not any(
+            in_hours(base + timedelta(hours=h), a, start, end) and in_hours(base + timedelta(hours=h), b, start, end)
+            for h in range(24 * 9)
+        )
+        return
+    assert in_hours(instant, a, start, end) and in_hours(instant, b, start, end)
+    assert all(instant.astimezone(ZoneInfo(z)).date() >= day for z in (a, b)), "never before the day has begun"
+    assert instant - datetime.combine(day, datetime.min.time(), tzinfo=UTC) < timedelta(days=8)
+
+
+# A 12-week program: Monday 2027-01-04 to Monday 2027-03-29, a check-in every 2 weeks on Tuesday at 10:00.
+START, END = date(2027, 1, 4), date(2027, 3, 29)
+PAIRS = {  # mentor, mentee, their time zones, how they answer
+    "steady": ("UM1", "UE1", "America/Los_Angeles", "Asia/Tokyo", "met"),
+    "silent": ("UM2", "UE2", "America/New_York", "Europe/Paris", None),
+    "planner": ("UM3", "UE3", "Europe/London", "Asia/Kolkata", "scheduled"),
+    "pausing": ("UM4", "UE4", "America/Los_Angeles", "America/New_York", "met"),
+}
+
+
+async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_id: str) -> int:
+    [program] = await participation.programs_or_default(db, team_id=team_id)
+    assert program.id is not None
+    async with db.session() as session:
+        found = await repo.get_program(session, team_id=team_id, program_id=program.id)
+        assert found is not None
+        found.start_date, found.end_date, found.cadence = START, END, "biweekly"
+        found.checkin_weekday, found.checkin_time, found.quiet_start, found.quiet_end = 1, "10:00", "09:00", "18:00"
+        session.add(found)
+        for mentor, mentee, tz_m, tz_e, _ in PAIRS.values():
+            for user, role, years, tz in ((mentor, "mentor", 2, tz_m), (mentee, "mentee", 25, tz_e)):
+                fake.add_user(user, tz=tz)
+                answers: dict[str, Any] = {
+                    "role": role,
+                    "department": user,
+                    "years_experience": years,
+                    "shares": ["ai_tools"] if role == "mentor" else [],
+                    "learns": ["ai_tools"] if role == "mentee" else [],
+                    "timezone": tz,
+                    "tz_offset": 0,
+                }
+                await repo.upsert_profile(
+                    session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
+                )
+    participation.forget_programs(team_id)
+    deps = Deps(settings, db)
+    async with db.session() as session:  # the pairs as intended ("don't pair me with" rules out the others)
+        for mentor, mine, *_ in PAIRS.values():
+            for _, mentee, *_ in PAIRS.values():
+                if mentee != mine:
+                    await repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
+    program = (await participation.programs_or_default(db, team_id=team_id))[0]
+    stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
+    assert stored.id is not None
+    assert (await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")).pairs == 4
+    assert (await deliver(deps, make_client(settings), team_id=team_id)).sent == 4  # the introductions
+    async with db.session() as session:
+        await repo.ensure_workspace(session, team_id=team_id)
+    assert (
+        await move(
+            deps, team_id=team_id, actor_id="UADMIN", program_id=program.id, from_state="open", to_state="running"
+        )
+        == "moved"
+    )
+    return program.id
+
+
+def expected_instants() -> list[datetime]:
+    dates = checkin_dates(START, END, "biweekly", 1)
+    instants = set()
+    for _, _, tz_m, tz_e, _ in PAIRS.values():
+        for day in dates:
+            instant = send_at(
+                day, at="10:00", quiet_start="09:00", quiet_end="18:00", zones=(zone(tz_m, 0), zone(tz_e, 0))
+            )
+            assert instant is not None
+            instants.add(instant)
+    return sorted(instants)
+
+
+async def test_a_whole_program_runs_itself(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    await start_program(db, settings, fake_slack, team_id)
+    deps, client = Deps(settings, db), make_client(settings)
+    fake_slack.reset()
+    channel_of = {name: fake_slack.dm_channel_id(f"{m},{e}") for name, (m, e, _, _, _) in PAIRS.items()}
+    pair_of_channel = {c: n for n, c in channel_of.items()}
+    # run-due at every instant something is due, a minute before each, and twice a day throughout
+    times = set()
+    for instant in expected_instants():
+        times |= {instant, instant - timedelta(minutes=1)}
+    day = datetime.combine(START - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    while day.date() <= END + timedelta(days=14):
+        times |= {day + timedelta(hours=3), day + timedelta(hours=15)}
+        day += timedelta(days=1)
+    seen = 0
+    got: dict[str, list[tuple[str, datetime, Any]]] = {name: [] for name in PAIRS}
+    for now in sorted(times):
+        if now.date() == date(2027, 2, 10):  # UE4 pauses for a while (check-in 3, on 16 Feb, is skipped)
+            await set_state(db, team_id, "UE4", ParticipantState.PAUSED)
+        if now.date() == date(2027, 2, 25):
+            await set_state(db, team_id, "UE4", ParticipantState.ACTIVE)
+        await run_due(deps, client, now=now, team_id=team_id)
+        calls = fake_slack.calls_to("chat.postMessage")
+        for call in calls[seen:]:
+            text = call["text"]
+            kind = (
+                "checkin"
+                if text.startswith("Check-in")
+                else "nudge"
+                if "two cycles" in text
+                else "stalled"
+                if "unanswered" in text
+                else "other"
+            )
+            name = pair_of_channel.get(call["channel"]) or next(
+                n for n, (m, e, *_) in PAIRS.items() if call["channel"] in (m, e)
+            )
+            got[name].append((kind, now, call))
+            _, mentee, tz_m, tz_e, answer = PAIRS[name]
+            assert in_hours(now, tz_m) and in_hours(now, tz_e), f"{kind} for {name} at {now} is outside someone's hours"
+            assert now.date() < END, "nothing after the program's end"
+            if kind == "checkin" and answer:
+                period = int(call["blocks"][1]["elements"][0]["value"].split(":")[1])
+                pair_id = int(call["blocks"][1]["elements"][0]["value"].split(":")[0])
+                async with db.session() as session:
+                    await rhythm_repo.record_answer(
+                        session, team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=mentee, at=now
+                    )
+        seen = len(calls)
+
+    def kinds(name: str) -> list[str]:
+        return [kind for kind, _, _ in got[name]]
+
+    assert kinds("steady") == ["checkin"] * 5
+    assert kinds("silent") == ["checkin", "checkin", "checkin", "nudge", "stalled", "stalled", "checkin"]
+    assert kinds("planner") == ["checkin", "checkin", "checkin", "nudge", "checkin", "nudge", "checkin", "nudge"]
+    assert kinds("pausing") == ["checkin", "checkin", "checkin", "checkin"], "nothing while UE4 was paused"
+    stalled_to = sorted(call["channel"] for kind, _, call in got["silent"] if kind == "stalled")
+    assert stalled_to == ["UE2", "UM2"], "each person asked privately"
+    steady_times = [now for _, now, _ in got["steady"]]
+    local = [t.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%a %H:%M") for t in steady_times]
+    # when Tokyo's Wednesday 09:00 opens: 16:00 in Los Angeles, 17:00 once it moved to summer time on 14 March
+    assert local == ["Tue 16:00"] * 4 + ["Tue 17:00"]
+
+
+async def set_state(db: Database, team_id: str, user_id: str, state: ParticipantState) -> None:
+    async with db.session() as session:
+        query = select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
+        [row] = (await session.exec(query)).all()
+        await repo.set_state(session, participant=row, state=state)
+
+
+async def test_two_runners_at_the_same_instant_send_each_check_in_once(
+    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    await start_program(db, settings, fake_slack, team_id)
+    fake_slack.reset()
+    other = Database(database_url)
+    try:
+        for instant in [i for i in expected_instants() if i.date() < date(2027, 1, 25)]:  # the first check-ins
+            await asyncio.gather(
+                run_due(Deps(settings, db), make_client(settings), now=instant, team_id=team_id),
+                run_due(Deps(settings, other), make_client(settings), now=instant, team_id=team_id),
+            )
+    finally:
+        await other.dispose()
+    checkins = [c for c in fake_slack.calls_to("chat.postMessage") if c["text"].startswith("Check-in")]
+    assert len(checkins) == 4 and len({c["channel"] for c in checkins}) == 4
