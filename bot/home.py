@@ -22,6 +22,7 @@ from prompts.home import home_view
 from prompts.program import admin_section
 from storage import outbox
 from storage import repositories as repo
+from storage import rhythm as rhythm_repo
 from storage import rounds as rounds_repo
 from storage.models import Pair, utcnow
 
@@ -30,9 +31,12 @@ STUCK_AFTER = timedelta(minutes=10)  # a message claimed this long ago and not f
 logger = logging.getLogger(__name__)
 
 
-def employee_programs(enrolments: list[Enrolment], pairs: Sequence[Pair] = ()) -> list[dict[str, Any]]:
+def employee_programs(
+    enrolments: list[Enrolment], pairs: Sequence[Pair] = (), answers: dict[int, dict[int, str]] | None = None
+) -> list[dict[str, Any]]:
     """The programs as the employee part of Home and ``/mentor status`` show them, each with the person's current
-    pairs (``pairs``: their active pairs; ``partner``, ``i_mentor``, ``reasons`` each)."""
+    pairs (``pairs``: their active pairs; ``partner``, ``i_mentor``, ``reasons``, ``last_checkin`` each;
+    ``answers``: check-in answers by pair)."""
     shown = []
     for e in enrolments:
         p = e.participant
@@ -43,6 +47,7 @@ def employee_programs(enrolments: list[Enrolment], pairs: Sequence[Pair] = ()) -
                 "mentor_id": pair.mentor_id,
                 "mentee_id": pair.mentee_id,
                 "reasons": pair.reasons,
+                "last_checkin": max((answers or {}).get(pair.id or 0, {}).items(), default=None),
             }
             for pair in pairs
             if pair.program_id == e.program.id
@@ -63,8 +68,9 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
     latest = participation.latest_profile(seen.enrolments)
     async with deps.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
+        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=[p.id for p in pairs if p.id])
     view = home_view(
-        programs=employee_programs(seen.enrolments, pairs),
+        programs=employee_programs(seen.enrolments, pairs, answers),
         answers=latest.answers() if latest else None,
         timezone=latest.timezone if latest else None,
     )

@@ -13,8 +13,8 @@ from bot.deps import Deps
 from bot.outcomes import Outcome, classify
 from bot.programs import program_fields
 from bot.slack import SLACK_FAILURES
-from prompts.catalogue import TOPICS_BY_KEY, program_topics
-from prompts.intro import TopicIdea, intro_message
+from prompts.catalogue import TOPICS_BY_KEY, TopicIdea, program_topics
+from prompts.intro import intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
 from storage import repositories as repo
 from storage import rounds as rounds_repo

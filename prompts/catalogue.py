@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from prompts.blocks import escape as esc
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -199,3 +201,24 @@ def program_topics(setting: dict[str, Any] | None) -> tuple[Topic, ...]:
         if isinstance(item, dict) and isinstance(item.get("label"), str) and item["label"]
     )
     return kept + extra
+
+
+GENERIC_QUESTIONS = (
+    "What made this topic worth learning (or sharing) for you?",
+    "What would good look like after a few conversations?",
+)
+
+
+@dataclass(frozen=True)
+class TopicIdea:
+    """A topic suggested to a pair: a catalogue topic, or a person's own words (with generic questions)."""
+
+    key: str
+    label: str
+    questions: tuple[str, ...]
+
+
+def topic_lines(topic: TopicIdea) -> str:
+    """``*Label*`` then up to three opening questions, as bullets."""
+    questions = topic.questions or GENERIC_QUESTIONS
+    return f"*{esc(topic.label)}*\n" + "\n".join(f"• {esc(q)}" for q in questions[:3])

@@ -10,6 +10,7 @@ from prompts.blocks import Block, actions, button, context, divider, header, inp
 from prompts.blocks import escape as esc
 from prompts.matching import explanation, reasons_of
 from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
+from prompts.rhythm import ANSWER_WORDS
 
 ACTION_PAUSE = "home_pause"
 ACTION_RESUME = "home_resume"
@@ -93,6 +94,8 @@ def pair_lines(pairs: list[dict[str, Any]]) -> list[str]:
         role = "your mentee" if pair["i_mentor"] else "your reverse mentor"
         why = explanation(reasons_of(pair["reasons"]), mentor_id=pair["mentor_id"], mentee_id=pair["mentee_id"])
         lines.append(f"*Your pair:* <@{pair['partner']}> ({role}) · {why}")
+        if last := pair.get("last_checkin"):
+            lines.append(f"*Last check-in:* {ANSWER_WORDS.get(last[1], last[1])} (check-in {last[0]})")
     return lines
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from prompts.blocks import Block, Reply, actions, button, context, divider, escape, header, input_block, plain, section
+from prompts.catalogue import TopicIdea, topic_lines
 from prompts.home import time_frame
 from prompts.matching import explanation, reasons_of
 
@@ -22,22 +22,6 @@ KICK_OFF = (
     "Set ground rules: candour both ways, and what's said here stays here.",
     "Pick which topic comes first (three ideas below).",
 )
-GENERIC_QUESTIONS = (
-    "What made this topic worth learning (or sharing) for you?",
-    "What would good look like after a few conversations?",
-)
-
-
-@dataclass(frozen=True)
-class TopicIdea:
-    key: str
-    label: str
-    questions: tuple[str, ...]
-
-
-def topic_lines(topic: TopicIdea) -> str:
-    questions = topic.questions or GENERIC_QUESTIONS
-    return f"*{escape(topic.label)}*\n" + "\n".join(f"• {escape(q)}" for q in questions[:3])
 
 
 def intro_message(

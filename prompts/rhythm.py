@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
 from prompts.blocks import Block, Reply, actions, button, context, escape, plain, section
-from prompts.intro import TopicIdea, topic_lines
+from prompts.catalogue import TopicIdea, topic_lines
 
 ACTION_MET = "checkin_met"
 ACTION_SCHEDULED = "checkin_scheduled"

@@ -89,6 +89,10 @@ async def test_a_check_in_answer_is_logged_and_shown_to_both(
     async with db.read() as session:
         [log] = (await session.exec(select(MeetingLog).where(MeetingLog.team_id == team_id))).all()
     assert (log.pair_id, log.period, log.answer, log.by_user) == (pair.id, 2, "met", "UM1")
+    home = await slack.fake.wait_for(
+        "views.publish", where=lambda c: c["user_id"] == "UE1" and "Last check-in:* we met" in json.dumps(c["view"])
+    )
+    assert "(check-in 2)" in json.dumps(home[-1]["view"]), "both Home tabs show the latest answer"
 
     await click_in_message(slack, "checkin_skip", f"{pair.id}:2", message, "UE2")  # not in this pair
     await slack.fake.wait_for("response_url", where=lambda c: "for the two people in this pair" in json.dumps(c))

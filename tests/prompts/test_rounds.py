@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from prompts import intro, rounds
-from prompts.catalogue import CATALOGUE
+from prompts.catalogue import CATALOGUE, GENERIC_QUESTIONS, TopicIdea
 from prompts.home import home_view
 from prompts.program import admin_section, delivery_problems
 from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
@@ -75,7 +75,7 @@ def test_every_refusal_and_outcome_has_words() -> None:
 
 
 def test_the_introduction_names_the_roles_why_the_program_and_three_topics() -> None:
-    topics = [intro.TopicIdea(t.key, t.label, t.questions) for t in CATALOGUE[:3]]
+    topics = [TopicIdea(t.key, t.label, t.questions) for t in CATALOGUE[:3]]
     program = {
         "name": "H1",
         "objectives": "Spread AI skills upward",
@@ -98,9 +98,9 @@ def test_the_introduction_names_the_roles_why_the_program_and_three_topics() -> 
         mentee_id="UE",
         reasons=REASONS,
         program=program,
-        topics=[intro.TopicIdea("Figma", "Figma", ())],
+        topics=[TopicIdea("Figma", "Figma", ())],
     )
-    assert intro.GENERIC_QUESTIONS[0] in json.dumps(own.blocks, ensure_ascii=False), "own words get generic questions"
+    assert GENERIC_QUESTIONS[0] in json.dumps(own.blocks, ensure_ascii=False), "own words get generic questions"
 
 
 def test_rematch_pieces() -> None:
@@ -111,7 +111,7 @@ def test_rematch_pieces() -> None:
         intro.rematch_needs_pair_reply(),
         intro.rematch_which_pair_reply(2),
         intro.scheduled_message("U1"),
-        intro.topic_message(intro.TopicIdea("x", "X", ("Q?",)), "U1"),
+        intro.topic_message(TopicIdea("x", "X", ("Q?",)), "U1"),
     ):
         assert_valid_reply(reply)
 
