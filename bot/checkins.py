@@ -20,12 +20,13 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.introductions import another_topic
 from bot.outcomes import Outcome
 from bot.rhythm import checkin_dates, send_at, within_hours, zone
-from prompts.rhythm import checkin_message, nudge_message, stalled_dm
+from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
 from storage import outbox
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
@@ -36,6 +37,8 @@ from storage.models import PairState as PairStatus
 CHECKIN = "checkin"
 NUDGE = "nudge"
 STALLED = "stalled"
+MILESTONE = "milestone"
+MID, END = "mid", "end"
 STALL_AFTER = 3  # unanswered check-ins in a row
 LATE_FOR = timedelta(days=3)
 
@@ -82,6 +85,28 @@ class Owed:
     key: str
     kind: str
     payload: dict[str, Any]
+
+
+def milestones(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
+    """The mid-program check and the end-of-program message, each at the pair's check-in instant of its day."""
+    if program.start_date is None or program.end_date is None or not state.active or state.pair.id is None:
+        return []
+    middle = program.start_date + (program.end_date - program.start_date) / 2
+    found = []
+    for which, day in ((MID, middle), (END, program.end_date)):
+        instant = send_at(
+            day,
+            at=program.checkin_time,
+            quiet_start=program.quiet_start,
+            quiet_end=program.quiet_end,
+            zones=state.zones,
+        )
+        began = state.pair.started_at
+        if instant is None or not instant <= now <= instant + LATE_FOR or (began is not None and began > instant):
+            continue
+        if within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones):
+            found.append(Owed(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
+    return found
 
 
 def owed(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
@@ -138,7 +163,7 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
                 )
                 states.append((program, state))
     new = 0
-    messages = [message for program, state in states for message in owed(program, state, now)]
+    messages = [m for program, state in states for m in (*owed(program, state, now), *milestones(program, state, now))]
     if messages:
         async with deps.db.session() as session:
             for message in messages:
@@ -232,4 +257,36 @@ async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
 
 
-SENDERS = {CHECKIN: send_checkin, NUDGE: send_nudge, STALLED: send_stalled}
+async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+    found = await _pair_and_program(deps, row)
+    if found is None:
+        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+    pair, program = found
+    channel = await _channel(deps, client, pair)
+    reply = milestone_message(
+        which=str(row.payload["which"]), program_name=program.name, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
+    )
+    answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
+    return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+SENDERS = {CHECKIN: send_checkin, NUDGE: send_nudge, STALLED: send_stalled, MILESTONE: send_milestone}
+
+
+def is_stalled(sent: set[int], answers: Mapping[int, str]) -> bool:
+    """The pair's last ``STALL_AFTER`` check-ins went out and none was answered."""
+    last = sorted(sent)[-STALL_AFTER:]
+    return len(last) == STALL_AFTER and not any(k in answers for k in last)
+
+
+async def stalled_by_program(session: AsyncSession, *, team_id: str) -> dict[int, int]:
+    """How many active pairs of each program are stalled (for the admins' program cards)."""
+    pairs = await rounds_repo.active_pairs_of_workspace(session, team_id=team_id)
+    ids = [p.id for p in pairs if p.id is not None]
+    sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+    answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+    counts: dict[int, int] = {}
+    for pair in pairs:
+        if is_stalled(sent.get(pair.id or 0, set()), answers.get(pair.id or 0, {})):
+            counts[pair.program_id] = counts.get(pair.program_id, 0) + 1
+    return counts

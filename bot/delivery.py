@@ -18,9 +18,16 @@ from bot.deps import Deps
 from bot.outcomes import MAX_ATTEMPTS, Outcome, classify
 from bot.slack import SLACK_FAILURES
 from storage import outbox
-from storage.models import Outbox, OutboxState
+from storage import repositories as repo
+from storage import rounds as rounds_repo
+from storage.models import Outbox, OutboxState, PairState, ParticipantState
 
 logger = logging.getLogger(__name__)
+
+# Slack answers meaning the person or the conversation is gone: the pair ends (the person, if it is a DM to them,
+# leaves every program), so nothing is tried again for them; admins see it on Home and in the roster.
+PERSON_GONE = {"user_not_found", "account_inactive", "user_disabled"}
+GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
 SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS}
@@ -53,6 +60,8 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
             state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
         async with deps.db.session() as session:
             await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+        if state == OutboxState.FAILED and error in GONE:
+            await _retire(deps, row, error)
         sent += state == OutboxState.SENT
         failed += state == OutboxState.FAILED
         later += state == OutboxState.PENDING
@@ -71,3 +80,24 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
         state, error = classify(exc)
         logger.warning("Outbox %s: %s (%s)", row.key, error, state)
         return state, error, None, None
+
+
+async def _retire(deps: Deps, row: Outbox, error: str) -> None:
+    """After a "gone" answer: end the message's pair, or take the person it was for out of every program."""
+    reason = f"slack_{error}"[:32]
+    user = row.payload.get("user_id")
+    async with deps.db.session() as session:
+        if user and error in PERSON_GONE:
+            for participant in await repo.participants_of_user(session, team_id=row.team_id, user_id=str(user)):
+                if participant.state in (ParticipantState.ACTIVE, ParticipantState.PAUSED):
+                    await repo.set_state(session, participant=participant, state=ParticipantState.LEFT)
+                await rounds_repo.end_pairs(
+                    session, team_id=row.team_id, program_id=participant.program_id, reason=reason, user_id=str(user)
+                )
+        elif "pair_id" in row.payload:
+            pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
+            if pair is not None and pair.state == PairState.ACTIVE:
+                await rounds_repo.end_pairs(
+                    session, team_id=row.team_id, program_id=pair.program_id, reason=reason, pair_id=pair.id
+                )
+    logger.warning("Outbox %s: Slack said %s; retired what it was for", row.key, error)

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.admins import is_admin
+from bot.checkins import stalled_by_program
 from bot.deps import Deps
 from bot.participation import Enrolment
 from bot.programs import program_fields
@@ -81,6 +82,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             paired = await rounds_repo.pair_counts(session, team_id=team_id)
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
+            stalled = await stalled_by_program(session, team_id=team_id)
             mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
         # An admin who is someone's partner never sees that person's request about their pair (it is private).
@@ -96,6 +98,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             pairs=paired,
             rematch_requests=asked,
             delivery=delivery,
+            stalled=stalled,
         )
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 

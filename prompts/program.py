@@ -308,7 +308,9 @@ def state_button(program_id: int, name: str, from_state: str, to_state: str) -> 
     return element
 
 
-def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int], pairs: int = 0) -> list[Block]:
+def _program_card(
+    program: dict[str, Any], counts: dict[tuple[str, str], int], pairs: int = 0, stalled: int = 0
+) -> list[Block]:
     pid, name, state = program["id"], program.get("name") or "", str(program.get("state", ""))
     start, end = program.get("start_date"), program.get("end_date")
     frame = f"{start.isoformat()} → {end.isoformat()}" if start and end else "not set"
@@ -330,6 +332,11 @@ def _program_card(program: dict[str, Any], counts: dict[tuple[str, str], int], p
         section(
             f"*{esc(name)}* · {PROGRAM_STATE_WORDS.get(state, esc(state))} · {frame}\n{figures(counts)} · "
             f"*pairs:* {pairs}"
+            + (
+                f" · :warning: *stalled:* {stalled} (three check-ins unanswered; each person was asked privately)"
+                if stalled
+                else ""
+            )
         ),
         context(
             f"*Meetings:* {CADENCES.get(program.get('cadence') or '', '?').lower()}, check-ins on {weekday} at "
@@ -349,6 +356,7 @@ def admin_section(
     pairs: dict[int, int] | None = None,
     rematch_requests: list[dict[str, Any]] | None = None,
     delivery: dict[str, int] | None = None,
+    stalled: dict[int, int] | None = None,
 ) -> list[Block]:
     """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
     figures, settings summary and buttons, then open rematch requests, then the latest admin changes."""
@@ -368,7 +376,12 @@ def admin_section(
     if not programs:
         blocks.append(section("No programs yet: *New program* sets one up."))
     for program in shown:
-        blocks += _program_card(program, counts.get(program["id"], {}), (pairs or {}).get(program["id"], 0))
+        blocks += _program_card(
+            program,
+            counts.get(program["id"], {}),
+            (pairs or {}).get(program["id"], 0),
+            (stalled or {}).get(program["id"], 0),
+        )
     hidden = len(programs) - len(shown)
     note = "Only admins see this part. Every change is recorded in the audit log."
     if hidden:

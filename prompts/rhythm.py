@@ -127,3 +127,21 @@ def stalled_answer_reply(choice: str, program_name: str) -> Reply:
             "leave": f"You've left *{name}*; your history is kept and `/mentor join` brings you back.",
         }.get(choice, "Noted.")
     )
+
+
+def milestone_message(*, which: str, program_name: str, mentor_id: str, mentee_id: str) -> Reply:
+    """Half-way through the program (``mid``), and its last day (``end``)."""
+    name = escape(program_name)
+    if which == "mid":
+        text = (
+            f":hourglass_flowing_sand: <@{mentor_id}> <@{mentee_id}>, you're half-way through *{name}*. A good moment "
+            "to look back at what you each wanted from it: what has worked, and what would you like to cover before "
+            "the end? If it isn't working, `/mentor rematch` is private."
+        )
+    else:
+        text = (
+            f":sparkles: <@{mentor_id}> <@{mentee_id}>, *{name}* ends today. Thank you both for your time and your "
+            "candour. What next: keep meeting if it helps you both (nothing stops you), share what you learned with "
+            "your teams, and tell the program admins what to change for the next program."
+        )
+    return Reply(text)

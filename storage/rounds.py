@@ -190,12 +190,21 @@ async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) ->
 
 
 async def end_pairs(
-    session: AsyncSession, *, team_id: str, program_id: int, reason: str, user_id: str | None = None
+    session: AsyncSession,
+    *,
+    team_id: str,
+    program_id: int,
+    reason: str,
+    user_id: str | None = None,
+    pair_id: int | None = None,
 ) -> list[Pair]:
-    """End the active pairs of a person in a program (they left), or all of the program's (it ended)."""
+    """End the active pairs of a person in a program (they left), one pair (Slack says its conversation is gone),
+    or all of the program's (it ended)."""
     query = select(Pair).where(Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ACTIVE)
     if user_id is not None:
         query = query.where(or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
+    if pair_id is not None:
+        query = query.where(Pair.id == pair_id)
     ended = list((await session.exec(query)).all())
     for pair in ended:
         pair.state, pair.ended_at, pair.ended_reason = PairState.ENDED, utcnow(), reason
@@ -277,3 +286,8 @@ async def forget_user(session: AsyncSession, *, team_id: str, program_id: int, u
             col(RematchRequest.user_id) == user_id,
         )
     )
+
+
+async def active_pairs_of_workspace(session: AsyncSession, *, team_id: str) -> Sequence[Pair]:
+    query = select(Pair).where(Pair.team_id == team_id, Pair.state == PairState.ACTIVE)
+    return (await session.exec(query)).all()

@@ -60,9 +60,9 @@ def test_publish_introduces_pairs_and_tells_who_waits_once_each(tmp_path: Path) 
         assert done.returncode == 1, done.stderr
         assert "published 2 pair(s), 1 left out. 1 message(s) sent, 1 refused by Slack, 1 to retry" in done.stdout
         pairs, rows = stored(tmp_path)
-        assert {(p.mentor_id, p.mentee_id, p.state) for p in pairs} == {
-            ("U001", "U011", "active"),
-            ("U002", "U012", "active"),
+        assert {(p.mentor_id, p.mentee_id, p.state, p.ended_reason) for p in pairs} == {
+            ("U001", "U011", "active", None),
+            ("U002", "U012", "ended", "slack_channel_not_found"),  # its conversation is gone: nothing more is tried
         }
         assert sorted((r.kind, r.state) for r in rows) == [
             ("intro", "failed"),
@@ -82,8 +82,9 @@ def test_publish_introduces_pairs_and_tells_who_waits_once_each(tmp_path: Path) 
         assert (failed.kind, failed.error, failed.attempts) == ("intro", "channel_not_found", 1)
 
         fake.reset()
-        second = run_bot(["match", "--publish"], env, tmp_path)  # the pairs stay; only U013 is matched again
-        assert "published 0 pair(s), 1 left out" in second.stdout
-        assert fake.calls_to("conversations.open") == [] and intros(fake) == []
-        [told] = fake.calls_to("chat.postMessage")
-        assert told["channel"] == "U013" and "first in line" in told["text"]
+        second = run_bot(["match", "--publish"], env, tmp_path)  # U001–U011 stays; the others are matched again
+        assert "published 1 pair(s), 1 left out" in second.stdout
+        [opened] = fake.calls_to("conversations.open")
+        assert opened["users"] == "U002,U013", "U002 and U012 are never paired again, whatever ended their pair"
+        [told] = [c for c in fake.calls_to("chat.postMessage") if c["channel"] == "U012"]
+        assert "first in line" in told["text"]

@@ -100,3 +100,23 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     async with db.read() as session:
         trouble = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow())
     assert trouble == {"failed": 0, "uncertain": 2, "stuck": 0}
+
+
+async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    from bot import participation
+    from storage import repositories as repo
+
+    [program] = await participation.programs_or_default(db, team_id=team_id)
+    assert program.id is not None
+    async with db.session() as session:
+        answers = {"role": "mentee", "department": "IT", "years_experience": 20, "shares": [], "learns": ["ai_tools"]}
+        await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id="U0000", answers=answers)
+    await enqueue(db, team_id, 1)  # a DM to U0000
+    fake_slack.fail("chat.postMessage", error="account_inactive")
+    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    assert (delivered.sent, delivered.failed) == (0, 1)
+    async with db.read() as session:
+        [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
+    assert row.state == "left", "deactivated in Slack: out of every program, so nothing is tried for them again"

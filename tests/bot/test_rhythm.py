@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot import participation, rounds
+from bot.checkins import stalled_by_program
 from bot.config import Settings
 from bot.delivery import deliver
 from bot.deps import Deps
@@ -129,8 +130,11 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
     return program.id
 
 
+MIDDLE = date(2027, 2, 15)  # half-way: 42 of 84 days
+
+
 def expected_instants() -> list[datetime]:
-    dates = checkin_dates(START, END, "biweekly", 1)
+    dates = [*checkin_dates(START, END, "biweekly", 1), MIDDLE, END]
     instants = set()
     for _, _, tz_m, tz_e, _ in PAIRS.values():
         for day in dates:
@@ -145,7 +149,7 @@ def expected_instants() -> list[datetime]:
 async def test_a_whole_program_runs_itself(
     db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    await start_program(db, settings, fake_slack, team_id)
+    program_id = await start_program(db, settings, fake_slack, team_id)
     deps, client = Deps(settings, db), make_client(settings)
     fake_slack.reset()
     channel_of = {name: fake_slack.dm_channel_id(f"{m},{e}") for name, (m, e, _, _, _) in PAIRS.items()}
@@ -176,6 +180,10 @@ async def test_a_whole_program_runs_itself(
                 if "two cycles" in text
                 else "stalled"
                 if "unanswered" in text
+                else "mid"
+                if "half-way" in text
+                else "end"
+                if "ends today" in text
                 else "other"
             )
             name = pair_of_channel.get(call["channel"]) or next(
@@ -184,7 +192,8 @@ async def test_a_whole_program_runs_itself(
             got[name].append((kind, now, call))
             _, mentee, tz_m, tz_e, answer = PAIRS[name]
             assert in_hours(now, tz_m) and in_hours(now, tz_e), f"{kind} for {name} at {now} is outside someone's hours"
-            assert now.date() < END, "nothing after the program's end"
+            late = kind == "end" and now.date() <= END + timedelta(days=1)  # the last day, somewhere
+            assert now.date() < END or late, "nothing after the program's end"
             if kind == "checkin" and answer:
                 period = int(call["blocks"][1]["elements"][0]["value"].split(":")[1])
                 pair_id = int(call["blocks"][1]["elements"][0]["value"].split(":")[0])
@@ -197,13 +206,17 @@ async def test_a_whole_program_runs_itself(
     def kinds(name: str) -> list[str]:
         return [kind for kind, _, _ in got[name]]
 
-    assert kinds("steady") == ["checkin"] * 5
-    assert kinds("silent") == ["checkin", "checkin", "checkin", "nudge", "stalled", "stalled", "checkin"]
-    assert kinds("planner") == ["checkin", "checkin", "checkin", "nudge", "checkin", "nudge", "checkin", "nudge"]
-    assert kinds("pausing") == ["checkin", "checkin", "checkin", "checkin"], "nothing while UE4 was paused"
+    assert kinds("steady") == ["checkin", "checkin", "mid", "checkin", "checkin", "checkin", "end"]
+    assert kinds("silent") == ["checkin", "checkin", "mid", "checkin", "nudge", "stalled", "stalled", "checkin", "end"]
+    assert kinds("planner") == [
+        *("checkin", "checkin", "mid", "checkin", "nudge", "checkin", "nudge", "checkin", "nudge", "end")
+    ]
+    assert kinds("pausing") == ["checkin", "checkin", "checkin", "checkin", "end"], "nothing while UE4 was paused"
     stalled_to = sorted(call["channel"] for kind, _, call in got["silent"] if kind == "stalled")
     assert stalled_to == ["UE2", "UM2"], "each person asked privately"
-    steady_times = [now for _, now, _ in got["steady"]]
+    steady_times = [now for kind, now, _ in got["steady"] if kind == "checkin"]
+    async with db.read() as session:  # admins see the silent pair flagged
+        assert await stalled_by_program(session, team_id=team_id) == {program_id: 1}
     local = [t.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%a %H:%M") for t in steady_times]
     # when Tokyo's Wednesday 09:00 opens: 16:00 in Los Angeles, 17:00 once it moved to summer time on 14 March
     assert local == ["Tue 16:00"] * 4 + ["Tue 17:00"]
