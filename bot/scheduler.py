@@ -1,15 +1,22 @@
 """The in-process scheduler: runs :func:`bot.due.run_due` every few minutes while the bot serves.
 
 The job computes what is due from the database, so a run that is late or missed while the bot was down still does
-exactly what is owed: missed runs are coalesced into one, with a generous misfire grace time.
+exactly what is owed: missed runs are coalesced into one (``coalesce=True``), and a run up to an hour late still
+runs (``misfire_grace_time``); later than that the next one does the work anyway. The job lives in APScheduler's
+SQLAlchemy job store, in the app's own database (table ``apscheduler_jobs``, reached through a synchronous driver:
+APScheduler 3 is synchronous), under its explicit id with ``replace_existing=True``, so a restart or a second
+replica keeps one job. What the job needs at run time (database, Slack client, workspace) is handed over in this
+process, not pickled.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import make_url
 
 from bot.deps import Deps
 from bot.due import run_due
@@ -18,14 +25,29 @@ RUN_DUE_JOB_ID = "run-due"
 RUN_DUE_EVERY_MINUTES = 5
 
 
+JOB_TABLE = "apscheduler_jobs"
+_context: dict[str, tuple[Deps, AsyncWebClient, str | None]] = {}
+
+
+async def run_due_job() -> None:
+    """The stored job (referenced by name, so the job store never pickles a client)."""
+    deps, client, team_id = _context["current"]
+    await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
+
+
+def job_store_url(database_url: str) -> str:
+    """The app's database through a synchronous driver: ``sqlite:///…`` or ``postgresql+psycopg://…``."""
+    url = make_url(database_url)
+    driver = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
 def start_scheduler(deps: Deps, client: AsyncWebClient, team_id: str | None = None) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=UTC)
-
-    async def tick() -> None:
-        await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
-
+    store = SQLAlchemyJobStore(url=job_store_url(deps.settings.database_url), tablename=JOB_TABLE)
+    scheduler = AsyncIOScheduler(timezone=UTC, jobstores={"default": store})
+    _context["current"] = (deps, client, team_id)
     scheduler.add_job(
-        tick,
+        f"{__name__}:run_due_job",
         "interval",
         minutes=RUN_DUE_EVERY_MINUTES,
         id=RUN_DUE_JOB_ID,

@@ -73,3 +73,18 @@ async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
     [dm] = fake_slack.calls_to("chat.postMessage")
     assert dm["channel"] == "U100" and "back in Reverse mentoring, AI for leaders." in dm["text"]
     assert "Old one" not in dm["text"]
+
+
+async def test_the_job_is_stored_in_the_database_once_however_often_the_bot_starts(
+    db: Database, settings: Settings, team_id: str
+) -> None:
+    from sqlalchemy import text
+
+    from bot.scheduler import JOB_TABLE
+
+    for _ in range(2):  # a restart, or a second replica starting
+        scheduler = start_scheduler(Deps(settings, db), make_client(settings), team_id)
+        scheduler.shutdown(wait=False)
+    async with db.engine.connect() as connection:
+        rows = (await connection.execute(text(f"SELECT id FROM {JOB_TABLE}"))).all()
+    assert [row[0] for row in rows] == [RUN_DUE_JOB_ID]

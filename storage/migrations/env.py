@@ -13,7 +13,12 @@ target_metadata = SQLModel.metadata
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_object=lambda obj, name, type_, reflected, compare_to: name != "apscheduler_jobs",  # APScheduler's
+    )
     with context.begin_transaction():
         context.run_migrations()
 
