@@ -320,6 +320,8 @@ class FakeSlack:
         """Unexpected exceptions raised while handling a request (answered with HTTP 500)."""
         self._lock = threading.Lock()
         self._failures: dict[str, deque[_Failure]] = {}
+        self._limits: dict[str, float] = {}  # method → calls per second allowed
+        self._recent: dict[str, deque[float]] = {}
         self._ts_counter = itertools.count(1)
         self._view_counter = itertools.count(1)
         self._server: _Server | None = None
@@ -432,6 +434,11 @@ class FakeSlack:
             for _ in range(times):
                 queue.append(_Failure(error=error, status=status, retry_after=retry_after))
 
+    def rate_limit(self, method: str, per_second: float) -> None:
+        """Answer ``method`` with 429 + ``Retry-After: 1`` beyond ``per_second`` calls in any one second."""
+        with self._lock:
+            self._limits[method] = per_second
+
     def reset(self) -> None:
         """Forget recorded calls and scripted failures (users are kept)."""
         with self._lock:
@@ -490,9 +497,18 @@ class FakeSlack:
     def _take_failure(self, method: str) -> _Failure | None:
         with self._lock:
             queue = self._failures.get(method)
-            if not queue:
+            if queue:
+                return queue.popleft()
+            per_second = self._limits.get(method)
+            if per_second is None:
                 return None
-            return queue.popleft()
+            now, window = time.monotonic(), self._recent.setdefault(method, deque())
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= per_second:  # over the limit in the last second: 429, as Slack answers
+                return _Failure(error="ratelimited", status=429, retry_after=1)
+            window.append(now)
+            return None
 
     def _pause(self) -> None:
         if self.delay > 0:

@@ -331,3 +331,20 @@ async def test_concurrent_calls_get_unique_ts(fake: FakeSlack) -> None:
     responses = await asyncio.gather(*(client.chat_postMessage(channel="C1", text=str(i)) for i in range(20)))
     assert len({r["ts"] for r in responses}) == 20
     assert sorted(p["text"] for p in fake.calls_to("chat.postMessage")) == sorted(str(i) for i in range(20))
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limit_answers_429_beyond_the_calls_allowed_per_second(fake: FakeSlack) -> None:
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    fake.rate_limit("chat.postMessage", 3)
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.url)  # no retry handler: see the 429 itself
+    outcomes = []
+    for _ in range(5):
+        try:
+            await client.chat_postMessage(channel="C1", text="hi")
+            outcomes.append("ok")
+        except SlackApiError as exc:
+            outcomes.append(f"{exc.response.status_code} {exc.response.headers.get('Retry-After')}")
+    assert outcomes == ["ok", "ok", "ok", "429 1", "429 1"]
