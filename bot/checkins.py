@@ -31,7 +31,16 @@ from storage import outbox
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
 from storage import rounds as rounds_repo
-from storage.models import MeetingAnswer, Outbox, OutboxState, Pair, ParticipantState, Program, ProgramState
+from storage.models import (
+    MeetingAnswer,
+    Outbox,
+    OutboxState,
+    Pair,
+    Participant,
+    ParticipantState,
+    Program,
+    ProgramState,
+)
 from storage.models import PairState as PairStatus
 
 CHECKIN = "checkin"
@@ -173,8 +182,9 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
     return new
 
 
-async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program] | None:
-    """The message's pair and program, if the pair is still active in a running program with both people active."""
+async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program, tuple[Participant, Participant]] | None:
+    """The message's pair, program and two people, if the pair is still active in a running program with both
+    people active (one read)."""
     async with deps.db.read() as session:
         pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
         if pair is None or pair.state != PairStatus.ACTIVE:
@@ -182,13 +192,13 @@ async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program] | N
         program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id)
         if program is None or program.state != ProgramState.RUNNING:
             return None
-        people = [
+        mentor, mentee = [
             await repo.get_participant(session, team_id=row.team_id, program_id=pair.program_id, user_id=user)
             for user in (pair.mentor_id, pair.mentee_id)
         ]
-    if any(p is None or p.state != ParticipantState.ACTIVE for p in people):
+    if mentor is None or mentee is None or not mentor.state == mentee.state == ParticipantState.ACTIVE:
         return None
-    return pair, program
+    return pair, program, (mentor, mentee)
 
 
 async def _channel(deps: Deps, client: AsyncWebClient, pair: Pair) -> str:
@@ -208,7 +218,7 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     found = await _pair_and_program(deps, row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
-    pair, program = found
+    pair, program, people = found
     assert pair.id is not None and program.start_date is not None and program.end_date is not None
     period = int(row.payload["period"])
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
@@ -216,7 +226,7 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()
     channel = await _channel(deps, client, pair)
-    topic = await another_topic(deps, pair=pair, program=program)
+    topic = await another_topic(deps, pair=pair, program=program, people=people)
     reply = checkin_message(
         pair_id=pair.id,
         period=period,
@@ -234,7 +244,7 @@ async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome
     found = await _pair_and_program(deps, row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
-    pair, _ = found
+    pair, _, _ = found
     assert pair.id is not None
     channel = await _channel(deps, client, pair)
     reply = nudge_message(
@@ -248,7 +258,7 @@ async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     found = await _pair_and_program(deps, row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
-    pair, program = found
+    pair, program, _ = found
     assert program.id is not None
     user = str(row.payload["user_id"])
     partner = pair.mentee_id if user == pair.mentor_id else pair.mentor_id
@@ -261,7 +271,7 @@ async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox) -> Out
     found = await _pair_and_program(deps, row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
-    pair, program = found
+    pair, program, _ = found
     channel = await _channel(deps, client, pair)
     reply = milestone_message(
         which=str(row.payload["which"]), program_name=program.name, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 PERSON_GONE = {"user_not_found", "account_inactive", "user_disabled"}
 GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
+BATCH = 50  # messages claimed per transaction
+
 Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
 SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS}
 
@@ -43,28 +45,37 @@ class Delivered:
 async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
     """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
 
-    One message is claimed at a time, so a crash (or a bug) strands at most the one in flight in ``sending``.
+    Messages are claimed a batch at a time; each is marked right after its Slack call. If this process stops
+    part-way (an error, a shutdown), the claimed messages it never tried go back to pending; only the one in
+    flight stays in ``sending``, never resent blindly.
     """
     sent = failed = later = 0
     after = 0
     while True:
         async with deps.db.session() as session:
-            claimed = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=1)
-        if not claimed:
+            batch = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=BATCH)
+        if not batch:
             break
-        row = claimed[0]
-        assert row.id is not None
-        after = row.id
-        state, error, channel, ts = await _send(deps, client, row)
-        if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
-            state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
-        async with deps.db.session() as session:
-            await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
-        if state == OutboxState.FAILED and error in GONE:
-            await _retire(deps, row, error)
-        sent += state == OutboxState.SENT
-        failed += state == OutboxState.FAILED
-        later += state == OutboxState.PENDING
+        untried = [row.id for row in batch if row.id is not None]
+        try:
+            for row in batch:
+                assert row.id is not None
+                untried.remove(row.id)  # in flight from here: never released
+                after = row.id
+                state, error, channel, ts = await _send(deps, client, row)
+                if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
+                    state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
+                async with deps.db.session() as session:
+                    await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+                if state == OutboxState.FAILED and error in GONE:
+                    await _retire(deps, row, error)
+                sent += state == OutboxState.SENT
+                failed += state == OutboxState.FAILED
+                later += state == OutboxState.PENDING
+        finally:
+            if untried:
+                async with deps.db.session() as session:
+                    await outbox.release(session, outbox_ids=untried)
     if sent or failed or later:
         logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
     return Delivered(sent, failed, later)

@@ -18,7 +18,7 @@ from prompts.intro import intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
 from storage import repositories as repo
 from storage import rounds as rounds_repo
-from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
+from storage.models import Outbox, OutboxState, Pair, PairState, Participant, Program, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +44,7 @@ def topic_ideas(
     return ideas
 
 
-async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea]:
-    async with deps.db.read() as session:
-        mentor = await repo.get_participant(
-            session, team_id=pair.team_id, program_id=pair.program_id, user_id=pair.mentor_id
-        )
-        mentee = await repo.get_participant(
-            session, team_id=pair.team_id, program_id=pair.program_id, user_id=pair.mentee_id
-        )
+def ideas_for(pair: Pair, program: Program, mentor: Participant | None, mentee: Participant | None) -> list[TopicIdea]:
     return topic_ideas(
         shared=(pair.reasons or {}).get("shared_topics") or [],
         learns=(mentee.learns if mentee else None) or [],
@@ -59,6 +52,15 @@ async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea
         program=program,
         had=pair.topics or [],
     )
+
+
+async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea]:
+    async with deps.db.read() as session:
+        mentor, mentee = [
+            await repo.get_participant(session, team_id=pair.team_id, program_id=pair.program_id, user_id=user)
+            for user in (pair.mentor_id, pair.mentee_id)
+        ]
+    return ideas_for(pair, program, mentor, mentee)
 
 
 async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
@@ -122,9 +124,12 @@ async def mark_scheduled(deps: Deps, *, team_id: str, pair_id: int) -> bool:
         return await rounds_repo.set_scheduled(session, team_id=team_id, pair_id=pair_id, at=utcnow())
 
 
-async def another_topic(deps: Deps, *, pair: Pair, program: Program) -> TopicIdea | None:
-    """The next topic the pair hasn't had (recorded, so it isn't suggested again), or None when none is left."""
-    ideas = await _ideas_for(deps, pair, program)
+async def another_topic(
+    deps: Deps, *, pair: Pair, program: Program, people: tuple[Participant, Participant] | None = None
+) -> TopicIdea | None:
+    """The next topic the pair hasn't had (recorded, so it isn't suggested again), or None when none is left.
+    ``people``: the mentor's and mentee's rows, when the caller has just read them."""
+    ideas = ideas_for(pair, program, *people) if people else await _ideas_for(deps, pair, program)
     if not ideas:
         return None
     assert pair.id is not None

@@ -69,14 +69,21 @@ async def finish(
     channel_id: str | None = None,
     ts: str | None = None,
 ) -> None:
-    """Mark a claimed message sent, failed, or (a temporary failure) pending again."""
-    row = await session.get(Outbox, outbox_id)
-    if row is None:
-        return
-    row.state, row.error = state, error
+    """Mark a claimed message sent, failed, or (a temporary failure) pending again (one statement)."""
+    values: dict[str, Any] = {"state": state, "error": error}
     if state == OutboxState.SENT:
-        row.sent_at, row.channel_id, row.ts = utcnow(), channel_id, ts
-    session.add(row)
+        values.update(sent_at=utcnow(), channel_id=channel_id, ts=ts)
+    await session.exec(update(Outbox).where(col(Outbox.id) == outbox_id).values(**values))
+
+
+async def release(session: AsyncSession, *, outbox_ids: Sequence[int]) -> None:
+    """Claimed messages this process never tried (it stopped early): pending again, the attempt not counted."""
+    if outbox_ids:
+        await session.exec(
+            update(Outbox)
+            .where(col(Outbox.id).in_(list(outbox_ids)), col(Outbox.state) == OutboxState.SENDING)
+            .values(state=OutboxState.PENDING, attempts=col(Outbox.attempts) - 1)
+        )
 
 
 async def states(session: AsyncSession, *, team_id: str, keys: Sequence[str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from bot.config import Settings
 from bot.delivery import deliver
@@ -120,3 +120,21 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
     async with db.read() as session:
         [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
     assert row.state == "left", "deactivated in Slack: out of every program, so nothing is tried for them again"
+
+
+async def test_a_delivery_that_stops_part_way_releases_what_it_never_tried(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    import pytest
+
+    await enqueue(db, team_id, 3)
+    async with db.session() as session:  # the second message is broken (a bug): delivery stops there
+        await session.exec(update(Outbox).where(Outbox.key == f"t:{team_id}:1").values(payload={"user_id": "U1"}))  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    async with db.read() as session:
+        rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id).order_by(Outbox.id))).all()  # type: ignore[arg-type]
+    assert [(r.state, r.attempts) for r in rows] == [("sent", 1), ("sending", 1), ("pending", 0)], (
+        "the one in flight is never resent blindly; the untried one goes back to pending, its attempt not counted"
+    )
+    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1
