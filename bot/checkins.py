@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.introductions import another_topic
 from bot.outcomes import Outcome
-from bot.rhythm import checkin_dates, send_at, within_hours, zone
+from bot.rhythm import checkin_dates, period_days, send_at, within_hours, zone
 from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
 from storage import outbox
 from storage import repositories as repo
@@ -49,7 +49,7 @@ STALLED = "stalled"
 MILESTONE = "milestone"
 MID, END = "mid", "end"
 STALL_AFTER = 3  # unanswered check-ins in a row
-LATE_FOR = timedelta(days=3)
+LATE_FOR = timedelta(days=4)  # milestones: a weekend and a day
 
 
 def checkin_key(pair_id: int, period: int) -> str:
@@ -64,6 +64,7 @@ class PairFacts:
     zones: tuple[tzinfo, tzinfo]
     active: bool  # both people taking part and not paused
     sent: frozenset[int] = frozenset()  # check-in periods sent
+    stalled: frozenset[int] = frozenset()  # periods whose check-in was replaced by the stalled-pair question
     answers: Mapping[int, str] = field(default_factory=dict)  # period → answer
 
 
@@ -74,7 +75,7 @@ def latest_due(program: Program, state: PairFacts, now: datetime) -> tuple[int, 
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
     began = state.pair.started_at
     for k in range(len(dates), 0, -1):
-        if dates[k - 1] > now.date():
+        if dates[k - 1] > now.date() + timedelta(days=1):  # not begun anywhere yet (UTC+14 is a day ahead)
             continue
         instant = send_at(
             dates[k - 1],
@@ -85,6 +86,8 @@ def latest_due(program: Program, state: PairFacts, now: datetime) -> tuple[int, 
         )
         if instant is None or instant > now:
             continue
+        if any(instant.astimezone(tz).date() >= program.end_date for tz in state.zones):
+            return None  # rolled forward past the end: the program is over for them
         return (k, instant) if began is None or instant > began else None
     return None
 
@@ -96,6 +99,22 @@ class Owed:
     payload: dict[str, Any]
 
 
+def _last_day_instant(program: Program, state: PairFacts, end: date) -> datetime | None:
+    """The end message's instant: on the program's last day, or the latest weekday before it when that day's hours
+    fall on a weekend (or past the end) for either person."""
+    for back in range(7):
+        instant = send_at(
+            end - timedelta(days=back),
+            at=program.checkin_time,
+            quiet_start=program.quiet_start,
+            quiet_end=program.quiet_end,
+            zones=state.zones,
+        )
+        if instant is not None and all(instant.astimezone(tz).date() <= end for tz in state.zones):
+            return instant
+    return None
+
+
 def milestones(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
     """The mid-program check and the end-of-program message, each at the pair's check-in instant of its day."""
     if program.start_date is None or program.end_date is None or not state.active or state.pair.id is None:
@@ -103,12 +122,16 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
     middle = program.start_date + (program.end_date - program.start_date) / 2
     found = []
     for which, day in ((MID, middle), (END, program.end_date)):
-        instant = send_at(
-            day,
-            at=program.checkin_time,
-            quiet_start=program.quiet_start,
-            quiet_end=program.quiet_end,
-            zones=state.zones,
+        instant = (
+            _last_day_instant(program, state, day)
+            if which == END
+            else send_at(
+                day,
+                at=program.checkin_time,
+                quiet_start=program.quiet_start,
+                quiet_end=program.quiet_end,
+                zones=state.zones,
+            )
         )
         began = state.pair.started_at
         if instant is None or not instant <= now <= instant + LATE_FOR or (began is not None and began > instant):
@@ -127,11 +150,14 @@ def owed(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
         return []
     k, instant = due
     in_hours = within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones)
-    if now - instant > LATE_FOR or not in_hours:
+    late_for = timedelta(days=period_days(program.cadence) - 1)  # until the next one is nearly due
+    if now - instant > late_for or not in_hours:
         return []
     pair = state.pair
     assert pair.id is not None
     base = {"pair_id": pair.id, "period": k}
+    if k in state.stalled:  # already asked for this period: nothing else for it, whatever happened since
+        return []
     before = [j for j in range(k - STALL_AFTER, k) if j >= 1]
     if len(before) == STALL_AFTER and all(j in state.sent and j not in state.answers for j in before):
         return [
@@ -158,6 +184,9 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
             people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
             ids = [p.id for p in pairs if p.id is not None]
             sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+            stalled = await rhythm_repo.sent_checkins(
+                session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True
+            )
             answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
             for pair in pairs:
                 mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
@@ -168,7 +197,8 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
                     (zones[0], zones[1]),
                     active,
                     frozenset(sent.get(pair.id or 0, set())),
-                    answers.get(pair.id or 0, {}),
+                    stalled=frozenset(stalled.get(pair.id or 0, set())),
+                    answers=answers.get(pair.id or 0, {}),
                 )
                 states.append((program, state))
     new = 0
@@ -222,6 +252,8 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     assert pair.id is not None and program.start_date is not None and program.end_date is not None
     period = int(row.payload["period"])
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
+    if not 1 <= period <= len(dates):  # the program's dates or rhythm changed since it was queued
+        return OutboxState.SKIPPED, "period_gone", None, None
     since = dates[period - 2] if period >= 2 else program.start_date  # the previous check-in, or the start
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()

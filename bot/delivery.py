@@ -26,10 +26,13 @@ logger = logging.getLogger(__name__)
 
 # Slack answers meaning the person or the conversation is gone: the pair ends (the person, if it is a DM to them,
 # leaves every program), so nothing is tried again for them; admins see it on Home and in the roster.
-PERSON_GONE = {"user_not_found", "account_inactive", "user_disabled"}
+PERSON_GONE = {"user_not_found", "user_disabled"}
+# Slack answers about the bot's own token (uninstalled, revoked, deactivated): nothing is wrong with the message;
+# it stays pending and this delivery stops (the workspace is marked inactive by the uninstall events).
+TOKEN_GONE = {"account_inactive", "invalid_auth", "token_revoked", "not_authed"}
 GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
-BATCH = 50  # messages claimed per transaction
+BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
 SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS}
@@ -63,6 +66,11 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
                 untried.remove(row.id)  # in flight from here: never released
                 after = row.id
                 state, error, channel, ts = await _send(deps, client, row)
+                if error in TOKEN_GONE:
+                    async with deps.db.session() as session:
+                        await outbox.release(session, outbox_ids=[row.id])
+                    logger.warning("Outbox of %s: Slack said %s; delivery stops", team_id, error)
+                    return Delivered(sent, failed, later + 1 + len(untried))
                 if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
                     state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
                 async with deps.db.session() as session:

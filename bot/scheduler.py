@@ -3,10 +3,10 @@
 The job computes what is due from the database, so a run that is late or missed while the bot was down still does
 exactly what is owed: missed runs are coalesced into one (``coalesce=True``), and a run up to an hour late still
 runs (``misfire_grace_time``); later than that the next one does the work anyway. The job lives in APScheduler's
-SQLAlchemy job store, in the app's own database (table ``apscheduler_jobs``, reached through a synchronous driver:
-APScheduler 3 is synchronous), under its explicit id with ``replace_existing=True``, so a restart or a second
-replica keeps one job. What the job needs at run time (database, Slack client, workspace) is handed over in this
-process, not pickled.
+SQLAlchemy job store (table ``apscheduler_jobs``; see :func:`job_store_url`), under its explicit id with
+``replace_existing=True``, so restarts keep one job. APScheduler 3 doesn't coordinate replicas: each runs the job,
+which is safe, since the outbox sends each message once. What the job needs at run time (database, Slack client,
+workspace) is handed over in this process, not pickled.
 """
 
 from __future__ import annotations
@@ -36,10 +36,18 @@ async def run_due_job() -> None:
 
 
 def job_store_url(database_url: str) -> str:
-    """The app's database through a synchronous driver: ``sqlite:///…`` or ``postgresql+psycopg://…``."""
+    """Where the job is kept, through a synchronous driver. PostgreSQL: the app's database (``postgresql+psycopg``;
+    asyncpg's ``ssl=`` becomes libpq's ``sslmode=``). SQLite: a file beside the app's (``<name>-jobs.db``), since
+    APScheduler's store writes from the event loop and would otherwise wait on the app's own open write."""
     url = make_url(database_url)
-    driver = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg"
-    return url.set(drivername=driver).render_as_string(hide_password=False)
+    if url.get_backend_name() == "sqlite":
+        path = url.database or ""
+        jobs = f"{path.removesuffix('.db')}-jobs.db" if path and path != ":memory:" else ""
+        return url.set(drivername="sqlite", database=jobs).render_as_string(hide_password=False)
+    query = dict(url.query)
+    if "ssl" in query:
+        query["sslmode"] = query.pop("ssl")
+    return url.set(drivername="postgresql+psycopg", query=query).render_as_string(hide_password=False)
 
 
 def start_scheduler(deps: Deps, client: AsyncWebClient, team_id: str | None = None) -> AsyncIOScheduler:

@@ -145,3 +145,9 @@ def milestone_message(*, which: str, program_name: str, mentor_id: str, mentee_i
             "your teams, and tell the program admins what to change for the next program."
         )
     return Reply(text)
+
+
+def checkin_closed_reply() -> Reply:
+    return Reply(
+        "That check-in isn't open for this pair (it was never sent, or the program changed). The latest one is."
+    )

@@ -12,15 +12,18 @@ from storage.models import MeetingLog, Outbox, OutboxState
 from storage.repositories import _insert
 
 
-async def sent_checkins(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> dict[int, set[int]]:
-    """``{pair id: {check-in numbers sent}}`` (from the outbox keys ``checkin:<pair>:<k>``)."""
+async def sent_checkins(
+    session: AsyncSession, *, team_id: str, pair_ids: Sequence[int], kind: str = "checkin", any_state: bool = False
+) -> dict[int, set[int]]:
+    """``{pair id: {check-in numbers}}`` of the check-ins sent (outbox keys ``checkin:<pair>:<k>``), or of another
+    ``kind`` keyed ``<kind>:<pair>:<k>[:…]``; ``any_state``: enqueued, sent yet or not."""
     wanted = set(pair_ids)
-    query = select(Outbox.key).where(
-        Outbox.team_id == team_id, Outbox.state == OutboxState.SENT, col(Outbox.key).startswith("checkin:")
-    )
+    query = select(Outbox.key).where(Outbox.team_id == team_id, col(Outbox.key).startswith(f"{kind}:"))
+    if not any_state:
+        query = query.where(Outbox.state == OutboxState.SENT)
     sent: dict[int, set[int]] = {}
     for key in (await session.exec(query)).all():
-        _, pair, period = key.split(":")
+        _, pair, period, *_ = key.split(":")
         if int(pair) in wanted:
             sent.setdefault(int(pair), set()).add(int(period))
     return sent

@@ -8,7 +8,7 @@ from bot import participation
 from bot.config import Settings
 from bot.deps import Deps
 from bot.profile import Profile
-from bot.scheduler import RUN_DUE_JOB_ID, start_scheduler
+from bot.scheduler import RUN_DUE_JOB_ID, job_store_url, start_scheduler
 from bot.slack import make_client
 from storage import repositories as repo
 from storage.db import Database
@@ -78,13 +78,25 @@ async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
 async def test_the_job_is_stored_in_the_database_once_however_often_the_bot_starts(
     db: Database, settings: Settings, team_id: str
 ) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import create_engine, text
 
     from bot.scheduler import JOB_TABLE
 
-    for _ in range(2):  # a restart, or a second replica starting
+    for _ in range(2):  # a restart
         scheduler = start_scheduler(Deps(settings, db), make_client(settings), team_id)
         scheduler.shutdown(wait=False)
-    async with db.engine.connect() as connection:
-        rows = (await connection.execute(text(f"SELECT id FROM {JOB_TABLE}"))).all()
+    engine = create_engine(job_store_url(settings.database_url))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT id FROM {JOB_TABLE}")).all()
+    finally:
+        engine.dispose()
     assert [row[0] for row in rows] == [RUN_DUE_JOB_ID]
+
+
+def test_the_job_store_url_speaks_the_synchronous_drivers_dialect() -> None:
+    assert job_store_url("sqlite+aiosqlite:////data/mentor.db") == "sqlite:////data/mentor-jobs.db"
+    assert (
+        job_store_url("postgresql+asyncpg://bot:secret@db:5432/mentor?ssl=require")
+        == "postgresql+psycopg://bot:secret@db:5432/mentor?sslmode=require"
+    )

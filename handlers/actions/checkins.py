@@ -12,12 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participation
 from bot.deps import deps
+from bot.errors import NotEnrolledError
 from bot.home import publish_home
 from bot.rhythm import shared_hours, zone
 from bot.slack import try_call
 from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
 from prompts import intro
-from prompts.rhythm import ANSWER_ACTIONS, answered, meeting_times_modal, stalled_answer_reply
+from prompts.rhythm import ANSWER_ACTIONS, answered, checkin_closed_reply, meeting_times_modal, stalled_answer_reply
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
 from storage.models import utcnow
@@ -42,9 +43,14 @@ async def handle_checkin_answer(
     await ack()
     team_id, user_id = team_and_user(body)
     pair_id, period = _pair_and_period(action)
-    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None or period < 1:
+    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, _ = found
+    async with deps(context).db.read() as session:  # only a check-in this pair was actually sent
+        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=[pair_id])
+    if period not in sent.get(pair_id, set()):
+        await tell(client, respond, body, checkin_closed_reply())
+        return
     answer = ANSWER_ACTIONS[action["action_id"]]
     async with deps(context).db.session() as session:
         await rhythm_repo.record_answer(
@@ -103,10 +109,11 @@ async def handle_stalled_choice(
     team_id, user_id = team_and_user(body)
     program_id = parse_id(action.get("value")) or 0
     choice = STALLED_CHOICES[action["action_id"]]
-    enrolments = await participation.taking_part(
-        deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id
-    )
-    if not enrolments:
+    try:
+        enrolments = await participation.taking_part(
+            deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id
+        )
+    except NotEnrolledError:  # already left (a second click), or a forged program
         await tell(client, respond, body, intro.pair_gone_reply())
         return
     if choice == "pause":

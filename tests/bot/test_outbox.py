@@ -114,12 +114,24 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
         answers = {"role": "mentee", "department": "IT", "years_experience": 20, "shares": [], "learns": ["ai_tools"]}
         await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id="U0000", answers=answers)
     await enqueue(db, team_id, 1)  # a DM to U0000
-    fake_slack.fail("chat.postMessage", error="account_inactive")
+    fake_slack.fail("chat.postMessage", error="user_not_found")
     delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
     assert (delivered.sent, delivered.failed) == (0, 1)
     async with db.read() as session:
         [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
-    assert row.state == "left", "deactivated in Slack: out of every program, so nothing is tried for them again"
+    assert row.state == "left", "gone from Slack: out of every program, so nothing is tried for them again"
+
+
+async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    await enqueue(db, team_id, 3)
+    fake_slack.fail("chat.postMessage", error="account_inactive")  # the bot's own token: deactivated or uninstalled
+    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 3)
+    async with db.read() as session:
+        rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id))).all()
+    assert {r.state for r in rows} == {"pending"}, "nothing retired, nothing stuck: all sent once the token works"
 
 
 async def test_a_delivery_that_stops_part_way_releases_what_it_never_tried(

@@ -245,3 +245,61 @@ async def test_two_runners_at_the_same_instant_send_each_check_in_once(
         await other.dispose()
     checkins = [c for c in fake_slack.calls_to("chat.postMessage") if c["text"].startswith("Check-in")]
     assert len(checkins) == 4 and len({c["channel"] for c in checkins}) == 4
+
+
+def facts(tz_a: str, tz_b: str, **extra: Any) -> Any:
+    from bot.checkins import PairFacts
+    from storage.models import Pair
+
+    pair = Pair(id=7, team_id="T", program_id=1, round_id=1, mentor_id="UA", mentee_id="UB", state="active")
+    return PairFacts(pair, (zone(tz_a, 0), zone(tz_b, 0)), True, **extra)
+
+
+def program_of(**fields: Any) -> Any:
+    from storage.models import Program
+
+    base = {"start_date": START, "end_date": END, "cadence": "weekly", "checkin_weekday": 4, "state": "running"}
+    return Program(team_id="T", name="P", **{**base, **fields})
+
+
+def test_far_east_pairs_get_their_check_ins_on_time() -> None:
+    from bot.checkins import owed
+
+    program = program_of(checkin_time="09:00", quiet_start="09:00", quiet_end="12:00")
+    friday_9_auckland = datetime(2027, 1, 14, 20, 0, tzinfo=UTC)  # Friday 15 January 09:00 in Auckland
+    [message] = owed(program, facts("Pacific/Auckland", "Pacific/Auckland"), friday_9_auckland)
+    assert message.key == "checkin:7:1"
+
+
+def test_a_check_in_missed_over_a_weekend_is_still_sent_on_monday() -> None:
+    from bot.checkins import owed
+
+    program = program_of(checkin_time="09:00", quiet_start="09:00", quiet_end="18:00")
+    monday_9_paris = datetime(2027, 1, 18, 8, 0, tzinfo=UTC)  # Friday 15 January's check-in: the bot was down
+    assert [m.key for m in owed(program, facts("Europe/Paris", "Europe/Paris"), monday_9_paris)] == ["checkin:7:1"]
+
+
+def test_nothing_rolls_past_the_end_and_the_last_day_message_comes_before_a_weekend() -> None:
+    from bot.checkins import milestones, owed
+
+    saturday_end = date(2027, 3, 27)
+    program = program_of(
+        end_date=saturday_end, checkin_weekday=4, checkin_time="10:00", quiet_start="09:00", quiet_end="18:00"
+    )
+    after = datetime(2027, 3, 29, 16, 0, tzinfo=UTC)  # Monday after the end
+    assert owed(program, facts("Europe/Paris", "Europe/Paris"), after) == []
+    friday = datetime(2027, 3, 26, 9, 0, tzinfo=UTC)  # Friday 10:00 in Paris: the last weekday of the program
+    assert [m.key for m in milestones(program, facts("Europe/Paris", "Europe/Paris"), friday)] == ["end:7"]
+
+
+def test_a_period_already_given_the_stalled_question_gets_nothing_else() -> None:
+    from bot.checkins import owed
+
+    program = program_of(checkin_time="10:00", quiet_start="09:00", quiet_end="18:00")
+    fourth = datetime(2027, 2, 5, 9, 0, tzinfo=UTC)  # check-in 4 (Friday 5 February, 10:00 Paris)
+    state = facts("Europe/Paris", "Europe/Paris", sent=frozenset({1, 2, 3}), answers={3: "not_yet"})
+    assert [m.kind for m in owed(program, state, fourth)] == ["checkin", "nudge"]
+    asked = facts(
+        "Europe/Paris", "Europe/Paris", sent=frozenset({1, 2, 3}), stalled=frozenset({4}), answers={3: "not_yet"}
+    )
+    assert owed(program, asked, fourth) == [], "asked privately for this period: no check-in or nudge on top"

@@ -9,14 +9,15 @@ import time
 import uuid
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from bot import rounds
 from bot.config import Settings
 from bot.deps import Deps
 from prompts.rhythm import checkin_message
+from storage import outbox
 from storage.db import Database
-from storage.models import MeetingLog, Pair, Participant
+from storage.models import MeetingLog, Outbox, Pair, Participant
 from tests.handlers.test_rounds import PEOPLE, enrol
 from tests.slack_requests import SlackSender
 
@@ -79,6 +80,11 @@ async def test_a_check_in_answer_is_logged_and_shown_to_both(
         pair_id=pair.id, period=2, mentor_id="UM1", mentee_id="UE1", program_name="P", since=None, topic=None
     )
     message = reply.as_kwargs()
+    status, _ = await click_in_message(slack, "checkin_met", f"{pair.id}:2", message, "UE1")  # not sent yet
+    await slack.fake.wait_for("response_url", where=lambda c: "isn't open for this pair" in json.dumps(c))
+    async with db.session() as session:  # check-in 2 went out to this pair
+        await outbox.enqueue(session, team_id=team_id, key=f"checkin:{pair.id}:2", kind="checkin", payload={})
+        await session.exec(update(Outbox).where(Outbox.key == f"checkin:{pair.id}:2").values(state="sent"))  # type: ignore[arg-type]
     status, _ = await click_in_message(slack, "checkin_not_yet", f"{pair.id}:2", message, "UE1")
     assert status == 200
     await click_in_message(slack, "checkin_met", f"{pair.id}:2", message, "UM1")  # corrected: the latest counts
@@ -94,6 +100,8 @@ async def test_a_check_in_answer_is_logged_and_shown_to_both(
     )
     assert "(check-in 2)" in json.dumps(home[-1]["view"]), "both Home tabs show the latest answer"
 
+    await click_in_message(slack, "checkin_skip", f"{pair.id}:99999999999", message, "UM1")  # forged period
+    await slack.fake.wait_for("response_url", 2, where=lambda c: "isn't open for this pair" in json.dumps(c))
     await click_in_message(slack, "checkin_skip", f"{pair.id}:2", message, "UE2")  # not in this pair
     await slack.fake.wait_for("response_url", where=lambda c: "for the two people in this pair" in json.dumps(c))
     async with db.read() as session:
