@@ -303,3 +303,49 @@ def test_a_period_already_given_the_stalled_question_gets_nothing_else() -> None
         "Europe/Paris", "Europe/Paris", sent=frozenset({1, 2, 3}), stalled=frozenset({4}), answers={3: "not_yet"}
     )
     assert owed(program, asked, fourth) == [], "asked privately for this period: no check-in or nudge on top"
+
+
+async def test_slack_faults_and_a_crash_mid_round_never_double_a_check_in(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    """Slack answering 503 and 429 for a while, then a process dying between claiming a check-in and sending it:
+    every pair gets check-in 1 exactly once; the check-in claimed by the dead process is never sent twice."""
+    from bot.checkins import enqueue_due
+    from storage import outbox
+
+    await start_program(db, settings, fake_slack, team_id)
+    deps, client = Deps(settings, db), make_client(settings)
+    fake_slack.reset()
+    first = [i for i in expected_instants() if i.date() < date(2027, 1, 25)]
+    fake_slack.fail(
+        "chat.postMessage", error="http_503", status=503, times=3
+    )  # the client retries twice, then gives up
+    fake_slack.fail("chat.postMessage", error="ratelimited")  # waited out by the client (Retry-After: 1)
+    for instant in first:
+        await run_due(deps, client, now=instant, team_id=team_id)
+    for instant in first:  # five minutes later: what the 503 deferred goes out
+        await run_due(deps, client, now=instant + timedelta(minutes=5), team_id=team_id)
+
+    sent = [
+        c
+        for c in fake_slack.calls
+        if c.method == "chat.postMessage" and not c.failed and c.params["text"].startswith("Check-in 1 ")
+    ]
+    assert len(sent) == 4 and len({c.params["channel"] for c in sent}) == 4, "each pair once, despite the faults"
+
+    second = [i for i in expected_instants() if date(2027, 2, 1) < i.date() < date(2027, 2, 8)]
+    assert await enqueue_due(deps, team_id=team_id, now=second[0]) >= 1
+    async with db.session() as session:  # a process claims the first of them, then dies before sending it
+        [claimed] = await outbox.claim(session, team_id=team_id, keys=None, limit=1)
+    for instant in second:
+        await run_due(deps, client, now=instant, team_id=team_id)
+        await run_due(deps, client, now=instant + timedelta(minutes=5), team_id=team_id)
+    ok = [
+        c
+        for c in fake_slack.calls
+        if c.method == "chat.postMessage" and not c.failed and c.params["text"].startswith("Check-in 2 ")
+    ]
+    assert len(ok) == 3, "the claimed check-in is not sent by anyone else (never twice); the other three go out once"
+    async with db.read() as session:
+        trouble = await outbox.trouble(session, team_id=team_id, stuck_before=datetime.now(UTC) + timedelta(hours=1))
+    assert trouble["stuck"] == 1 and claimed.key.startswith("checkin:"), "admins see it"
