@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.introductions import another_topic
+from bot.introductions import another_topic, pair_channel
 from bot.outcomes import Outcome
 from bot.rhythm import checkin_dates, period_days, send_at, within_hours, zone
 from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
@@ -175,32 +175,30 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
     """Enqueue everything the rhythm owes the workspace's pairs at ``now``; how many messages were new."""
     async with deps.db.read() as session:
         programs = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == ProgramState.RUNNING]
-        states: list[tuple[Program, PairFacts]] = []
+        found: list[tuple[Program, Pair, Participant | None, Participant | None]] = []
         for program in programs:
             assert program.id is not None
             pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
-            if not pairs:
-                continue
-            people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
-            ids = [p.id for p in pairs if p.id is not None]
-            sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
-            stalled = await rhythm_repo.sent_checkins(
-                session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True
-            )
-            answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
-            for pair in pairs:
-                mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
-                active = all(p is not None and p.state == ParticipantState.ACTIVE for p in (mentor, mentee))
-                zones = tuple(zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in (mentor, mentee))
-                state = PairFacts(
-                    pair,
-                    (zones[0], zones[1]),
-                    active,
-                    frozenset(sent.get(pair.id or 0, set())),
-                    stalled=frozenset(stalled.get(pair.id or 0, set())),
-                    answers=answers.get(pair.id or 0, {}),
-                )
-                states.append((program, state))
+            if pairs:
+                people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
+                found += [(program, pair, people.get(pair.mentor_id), people.get(pair.mentee_id)) for pair in pairs]
+        ids = [pair.id for _, pair, _, _ in found if pair.id is not None]  # one read each, for every program
+        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+        stalled = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True)
+        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+    states: list[tuple[Program, PairFacts]] = []
+    for program, pair, mentor, mentee in found:
+        active = all(p is not None and p.state == ParticipantState.ACTIVE for p in (mentor, mentee))
+        zones = tuple(zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in (mentor, mentee))
+        state = PairFacts(
+            pair,
+            (zones[0], zones[1]),
+            active,
+            frozenset(sent.get(pair.id or 0, set())),
+            stalled=frozenset(stalled.get(pair.id or 0, set())),
+            answers=answers.get(pair.id or 0, {}),
+        )
+        states.append((program, state))
     new = 0
     messages = [m for program, state in states for m in (*owed(program, state, now), *milestones(program, state, now))]
     if messages:
@@ -231,19 +229,6 @@ async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program, tup
     return pair, program, (mentor, mentee)
 
 
-async def _channel(deps: Deps, client: AsyncWebClient, pair: Pair) -> str:
-    if pair.channel_id:
-        return pair.channel_id
-    opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
-    channel = str(opened["channel"]["id"])
-    assert pair.id is not None
-    async with deps.db.session() as session:
-        await rounds_repo.update_pair(
-            session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel, topics=pair.topics
-        )
-    return channel
-
-
 async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
     found = await _pair_and_program(deps, row)
     if found is None:
@@ -257,7 +242,7 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     since = dates[period - 2] if period >= 2 else program.start_date  # the previous check-in, or the start
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()
-    channel = await _channel(deps, client, pair)
+    channel = await pair_channel(deps, client, pair)
     topic = await another_topic(deps, pair=pair, program=program, people=people)
     reply = checkin_message(
         pair_id=pair.id,
@@ -278,7 +263,7 @@ async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
     pair, _, _ = found
     assert pair.id is not None
-    channel = await _channel(deps, client, pair)
+    channel = await pair_channel(deps, client, pair)
     reply = nudge_message(
         pair_id=pair.id, period=int(row.payload["period"]), mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
     )
@@ -304,7 +289,7 @@ async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox) -> Out
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
     pair, program, _ = found
-    channel = await _channel(deps, client, pair)
+    channel = await pair_channel(deps, client, pair)
     reply = milestone_message(
         which=str(row.payload["which"]), program_name=program.name, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
     )

@@ -15,12 +15,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import checkins, introductions
 from bot.deps import Deps
-from bot.outcomes import MAX_ATTEMPTS, Outcome, classify
+from bot.outcomes import MAX_ATTEMPTS, Outcome, SafeToRetry, classify
 from bot.slack import SLACK_FAILURES
 from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
-from storage.models import Outbox, OutboxState, PairState, ParticipantState
+from storage.models import Outbox, OutboxState, ParticipantState
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,9 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
         return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
     try:
         return await sender(deps, client, row)
+    except SafeToRetry as exc:
+        logger.warning("Outbox %s: %s (retried later)", row.key, exc.error)
+        return OutboxState.PENDING, exc.error, None, None
     except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
         state, error = classify(exc)
         logger.warning("Outbox %s: %s (%s)", row.key, error, state)
@@ -115,8 +118,8 @@ async def _retire(deps: Deps, row: Outbox, error: str) -> None:
                 )
         elif "pair_id" in row.payload:
             pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
-            if pair is not None and pair.state == PairState.ACTIVE:
+            if pair is not None and pair.id is not None:  # ends it if it is still active
                 await rounds_repo.end_pairs(
-                    session, team_id=row.team_id, program_id=pair.program_id, reason=reason, pair_id=pair.id
+                    session, team_id=row.team_id, program_id=pair.program_id, reason=reason, pair_ids=[pair.id]
                 )
     logger.warning("Outbox %s: Slack said %s; retired what it was for", row.key, error)

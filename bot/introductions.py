@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.outcomes import Outcome, classify
+from bot.outcomes import Outcome, SafeToRetry, classify
 from bot.programs import program_fields
 from bot.slack import SLACK_FAILURES
 from prompts.catalogue import TOPICS_BY_KEY, TopicIdea, program_topics
@@ -70,13 +70,7 @@ async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome
     if pair is None or program is None or pair.state != PairState.ACTIVE:
         return OutboxState.SKIPPED, "pair_ended", None, None
     assert pair.id is not None
-    try:
-        opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
-    except SLACK_FAILURES as exc:  # opening a conversation twice opens the same one: passing trouble is retried
-        state, error = classify(exc)
-        logger.warning("Outbox %s: conversations.open: %s", row.key, error)
-        return (OutboxState.PENDING if error.startswith("uncertain") else state), error, None, None
-    channel = str(opened["channel"]["id"])
+    channel = await pair_channel(deps, client, pair)
     topics = (await _ideas_for(deps, pair, program))[:FIRST_TOPICS]
     reply = intro_message(
         pair_id=pair.id,
@@ -87,11 +81,28 @@ async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome
         topics=topics,
     )
     async with deps.db.session() as session:
-        await rounds_repo.update_pair(
-            session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel, topics=[t.key for t in topics]
-        )
+        await rounds_repo.update_pair(session, team_id=pair.team_id, pair_id=pair.id, topics=[t.key for t in topics])
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
     return OutboxState.SENT, None, channel, answer.get("ts")
+
+
+async def pair_channel(deps: Deps, client: AsyncWebClient, pair: Pair) -> str:
+    """The pair's group DM: the one stored, or opened and stored. Opening it again opens the same conversation, so
+    a failure that leaves it unclear whether Slack acted is retried (:class:`bot.outcomes.SafeToRetry`)."""
+    if pair.channel_id:
+        return pair.channel_id
+    try:
+        opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+    except SLACK_FAILURES as exc:
+        _, error = classify(exc)
+        if error.startswith("uncertain"):
+            raise SafeToRetry(error) from exc
+        raise
+    channel = str(opened["channel"]["id"])
+    assert pair.id is not None
+    async with deps.db.session() as session:
+        await rounds_repo.update_pair(session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel)
+    return channel
 
 
 async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:

@@ -9,6 +9,16 @@ from storage.models import OutboxState
 
 Outcome = tuple[OutboxState, str | None, str | None, str | None]  # state, error, channel, ts
 
+
+class SafeToRetry(Exception):
+    """A call that can be repeated without effect (opening a conversation) failed in a way that leaves it unclear
+    whether Slack acted: the message goes back to pending instead of being recorded as uncertain."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 MAX_ATTEMPTS = 10  # a message still failing with "try later" after this many deliveries is given up (recorded)
 # Failures after which Slack has certainly not posted anything: tried again later (run-due does), after the
 # client's own retries (429 Retry-After, 5xx, connection errors) within the call.

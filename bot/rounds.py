@@ -37,7 +37,7 @@ HELD_BACK = "held_back"  # an admin dropped their proposed pair from the preview
 UNAVAILABLE = "unavailable"  # their proposed partner paused or left before the round was published
 
 
-def person_of(p: Participant, avoid: frozenset[str] = frozenset(), **extra: Any) -> Person:
+def person_of(p: Participant, avoid: frozenset[str] = frozenset()) -> Person:
     assert p.id is not None
     return Person(
         id=p.id,
@@ -51,7 +51,6 @@ def person_of(p: Participant, avoid: frozenset[str] = frozenset(), **extra: Any)
         manager_id=p.manager_id,
         tz_offset=p.tz_offset or 0,
         avoid=avoid,
-        **extra,
     )
 
 
@@ -59,12 +58,12 @@ def person_of(p: Participant, avoid: frozenset[str] = frozenset(), **extra: Any)
 class Pool:
     """Who a round is matched from, with everything the rules need."""
 
-    people: list[Person]
+    people: list[Person]  # who this round matches (without a partner, or with places left)
+    everyone: dict[str, Person]  # everyone taking part, paired or not (an admin's swap may involve anyone)
     rules: Rules
     recent: set[frozenset[str]]
     managers: Mapping[str, str | None]
     ends: list[int]  # active pairs a rematch request ends when this round is published
-    requests: list[int]  # the rematch requests this round answers
     after_round_id: int | None  # the program's latest published round when this was read
     read_at: datetime  # when it was read
 
@@ -91,26 +90,24 @@ async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
     load: dict[str, int] = {}
     for p in staying:
         load[p.mentor_id] = load.get(p.mentor_id, 0) + 1
+    everyone = {row.user_id: person_of(row, frozenset(avoid.get(row.user_id, set()))) for row in rows}
     people = []
-    for row in rows:
-        if row.user_id in mentees_paired:
+    for user, person in everyone.items():
+        if user in mentees_paired:
             continue
-        extra: dict[str, Any] = {"waiting": row.user_id in waiting}
-        if row.user_id in load:  # already a reverse mentor here: only their places left
-            if load[row.user_id] >= rules.mentor_capacity:
+        extra: dict[str, Any] = {"waiting": user in waiting}
+        if user in load:  # already a reverse mentor here: only their places left, on the mentor side
+            if load[user] >= rules.mentor_capacity:
                 continue
-            extra["places"] = rules.mentor_capacity - load[row.user_id]
-        person = person_of(row, frozenset(avoid.get(row.user_id, set())), **extra)
-        if "places" in extra and person.role != "mentor":
-            person = dataclasses.replace(person, role="mentor")
-        people.append(person)
+            extra.update(places=rules.mentor_capacity - load[user], role="mentor")
+        people.append(dataclasses.replace(person, **extra))
     return Pool(
         people,
+        everyone,
         rules,
         recent,
         managers,
         ends=[p.id for p in ends if p.id is not None],
-        requests=[r.id for r in requests if r.id is not None and r.pair_id in {p.id for p in ends}],
         after_round_id=latest.id if latest else None,
         read_at=read_at,
     )
@@ -157,7 +154,6 @@ async def preview(deps: Deps, *, team_id: str, program: Program, actor_id: str) 
             pairs=[_pair_row(p) for p in proposal.pairs],
             unmatched=unmatched,
             ends=found.ends,
-            requests=found.requests,
             after_round_id=found.after_round_id,
             pool_read_at=found.read_at,
         )
@@ -218,12 +214,7 @@ async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int
     if first is None or second is None or first_id == second_id:
         return STALE
     found = await _field(deps, team_id=team_id, program=view.program)
-    people = {p.user_id: p for p in found.people}
-    async with deps.db.read() as session:  # people already paired are not in the field: read them as they are
-        rows = await repo.active_participants(session, team_id=team_id, program_id=view.program.id or 0)
-        avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
-    for row in rows:
-        people.setdefault(row.user_id, person_of(row, frozenset(avoid.get(row.user_id, set()))))
+    people = {**found.everyone, **{p.user_id: p for p in found.people}}
     try:
         m1, e1, m2, e2 = (people[u] for u in (first.mentor_id, first.mentee_id, second.mentor_id, second.mentee_id))
     except KeyError:
@@ -298,15 +289,11 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             return Published(STALE, program.name)
         now = utcnow()
         ended: dict[str, str] = {}  # person whose pair this round ends → their former partner
-        for pair_id in found.ends:
-            ending = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
-            if ending is not None and ending.state == PairState.ACTIVE:
-                ending.state, ending.ended_at, ending.ended_reason = PairState.ENDED, now, "rematch"
-                session.add(ending)
+        if found.ends:  # ending a pair also closes the rematch requests about it
+            for ending in await rounds_repo.end_pairs(
+                session, team_id=team_id, program_id=program.id, reason="rematch", pair_ids=found.ends
+            ):
                 ended[ending.mentor_id], ended[ending.mentee_id] = ending.mentee_id, ending.mentor_id
-        await rounds_repo.close_requests(session, team_id=team_id, request_ids=found.requests, at=now)
-        await rounds_repo.close_requests_of_pairs(session, team_id=team_id, pair_ids=found.ends)
-        await session.flush()
         rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
         active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
         load: dict[str, int] = {}

@@ -224,8 +224,6 @@ class MatchRound(SQLModel, table=True):
     unmatched: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Pairs ended by this round when it is published (rematch requests): [pair id]
     ends: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # The rematch requests this round answers (closed when it is published): [request id]
-    requests: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # The program's latest published round when this preview was computed: publishing is refused if another
     # round was published since (the preview was computed from who was free then).
     after_round_id: int | None = None

@@ -133,7 +133,6 @@ async def create_round(
     pairs: Sequence[dict[str, Any]],
     unmatched: list[dict[str, Any]],
     ends: list[int],
-    requests: list[int],
     after_round_id: int | None,
     pool_read_at: datetime,
 ) -> MatchRound:
@@ -145,7 +144,6 @@ async def create_round(
         created_by=created_by,
         unmatched=unmatched,
         ends=ends,
-        requests=requests,
         after_round_id=after_round_id,
         pool_read_at=pool_read_at,
     )
@@ -167,18 +165,6 @@ async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> Pair
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
-async def close_requests(session: AsyncSession, *, team_id: str, request_ids: Sequence[int], at: datetime) -> None:
-    await session.exec(
-        update(RematchRequest)
-        .where(
-            col(RematchRequest.team_id) == team_id,
-            col(RematchRequest.id).in_(list(request_ids)),
-            col(RematchRequest.handled_at).is_(None),
-        )
-        .values(handled_at=at)
-    )
-
-
 async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:
     """A person's active pairs in every program (Home tab, ``/mentor status``)."""
     query = select(Pair).where(
@@ -196,15 +182,15 @@ async def end_pairs(
     program_id: int,
     reason: str,
     user_id: str | None = None,
-    pair_id: int | None = None,
+    pair_ids: Sequence[int] | None = None,
 ) -> list[Pair]:
     """End the active pairs of a person in a program (they left), one pair (Slack says its conversation is gone),
     or all of the program's (it ended)."""
     query = select(Pair).where(Pair.team_id == team_id, Pair.program_id == program_id, Pair.state == PairState.ACTIVE)
     if user_id is not None:
         query = query.where(or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
-    if pair_id is not None:
-        query = query.where(Pair.id == pair_id)
+    if pair_ids is not None:
+        query = query.where(col(Pair.id).in_(list(pair_ids)))
     ended = list((await session.exec(query)).all())
     for pair in ended:
         pair.state, pair.ended_at, pair.ended_reason = PairState.ENDED, utcnow(), reason
@@ -234,13 +220,14 @@ async def pair_ids_of_user(session: AsyncSession, *, team_id: str, user_id: str)
     return {pair_id for pair_id in (await session.exec(query)).all() if pair_id is not None}
 
 
-async def update_pair(session: AsyncSession, *, team_id: str, pair_id: int, channel_id: str, topics: list[str]) -> None:
-    """The pair's group DM and first topics, once its introduction is about to go."""
-    await session.exec(
-        update(Pair)
-        .where(col(Pair.team_id) == team_id, col(Pair.id) == pair_id)
-        .values(channel_id=channel_id, topics=topics)
-    )
+async def update_pair(
+    session: AsyncSession, *, team_id: str, pair_id: int, channel_id: str | None = None, topics: list[str] | None = None
+) -> None:
+    """The pair's group DM, or the topics suggested to it so far (whichever is given)."""
+    values: dict[str, Any] = {"channel_id": channel_id} if channel_id is not None else {}
+    if topics is not None:
+        values["topics"] = topics
+    await session.exec(update(Pair).where(col(Pair.team_id) == team_id, col(Pair.id) == pair_id).values(**values))
 
 
 async def set_scheduled(session: AsyncSession, *, team_id: str, pair_id: int, at: datetime) -> bool:

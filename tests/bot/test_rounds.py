@@ -103,7 +103,6 @@ async def test_a_preview_computed_before_another_round_was_published_is_refused(
             pairs=[{"mentor_id": "UM1", "mentee_id": "UE1", "score": 10.0, "reasons": {}}],
             unmatched=[],
             ends=[],
-            requests=[],
             after_round_id=None,
             pool_read_at=utcnow(),
         )

@@ -50,7 +50,6 @@ def upgrade() -> None:
         sa.Column("published_at", sa.DateTime(), nullable=True),
         sa.Column("unmatched", sa.JSON(), nullable=False),
         sa.Column("ends", sa.JSON(), nullable=False),
-        sa.Column("requests", sa.JSON(), nullable=False),
         sa.Column("after_round_id", sa.Integer(), nullable=True),
         sa.Column("pool_read_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
