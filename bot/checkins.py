@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.batch import Batch
 from bot.deps import Deps
-from bot.introductions import another_topic, pair_channel
 from bot.outcomes import Outcome
 from bot.rhythm import checkin_dates, period_days, send_at, within_hours, zone
 from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
@@ -41,7 +40,7 @@ from storage.models import (
     Program,
     ProgramState,
 )
-from storage.models import PairState as PairStatus
+from storage.outbox import Message
 
 CHECKIN = "checkin"
 NUDGE = "nudge"
@@ -92,13 +91,6 @@ def latest_due(program: Program, state: PairFacts, now: datetime) -> tuple[int, 
     return None
 
 
-@dataclass(frozen=True)
-class Owed:
-    key: str
-    kind: str
-    payload: dict[str, Any]
-
-
 def _last_day_instant(program: Program, state: PairFacts, end: date) -> datetime | None:
     """The end message's instant: on the program's last day, or the latest weekday before it when that day's hours
     fall on a weekend (or past the end) for either person."""
@@ -115,7 +107,7 @@ def _last_day_instant(program: Program, state: PairFacts, end: date) -> datetime
     return None
 
 
-def milestones(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
+def milestones(program: Program, state: PairFacts, now: datetime) -> list[Message]:
     """The mid-program check and the end-of-program message, each at the pair's check-in instant of its day."""
     if program.start_date is None or program.end_date is None or not state.active or state.pair.id is None:
         return []
@@ -137,11 +129,11 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
         if instant is None or not instant <= now <= instant + LATE_FOR or (began is not None and began > instant):
             continue
         if within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones):
-            found.append(Owed(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
+            found.append(Message(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
     return found
 
 
-def owed(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
+def owed(program: Program, state: PairFacts, now: datetime) -> list[Message]:
     """The messages the rhythm owes this pair at ``now`` (pure: the caller enqueues them). A check-in whose instant
     passed while the bot was down (or someone was paused) is sent at the next run inside both people's hours, for
     up to ``LATE_FOR`` after its instant; later than that it is skipped: the next one is nearer."""
@@ -161,13 +153,13 @@ def owed(program: Program, state: PairFacts, now: datetime) -> list[Owed]:
     before = [j for j in range(k - STALL_AFTER, k) if j >= 1]
     if len(before) == STALL_AFTER and all(j in state.sent and j not in state.answers for j in before):
         return [
-            Owed(f"{STALLED}:{pair.id}:{k}:{user}", STALLED, {**base, "user_id": user})
+            Message(f"{STALLED}:{pair.id}:{k}:{user}", STALLED, {**base, "user_id": user})
             for user in (pair.mentor_id, pair.mentee_id)
         ]
-    messages = [Owed(checkin_key(pair.id, k), CHECKIN, base)]
+    messages = [Message(checkin_key(pair.id, k), CHECKIN, base)]
     recent = [j for j in (k - 2, k - 1) if j >= 1 and j in state.sent]
     if len(recent) == 2 and all(state.answers.get(j) != MeetingAnswer.MET for j in recent):
-        messages.append(Owed(f"{NUDGE}:{pair.id}:{k}", NUDGE, base))
+        messages.append(Message(f"{NUDGE}:{pair.id}:{k}", NUDGE, base))
     return messages
 
 
@@ -199,41 +191,18 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
             answers=answers.get(pair.id or 0, {}),
         )
         states.append((program, state))
-    new = 0
     messages = [m for program, state in states for m in (*owed(program, state, now), *milestones(program, state, now))]
-    if messages:
-        async with deps.db.session() as session:
-            for message in messages:
-                new += await outbox.enqueue(
-                    session, team_id=team_id, key=message.key, kind=message.kind, payload=message.payload
-                )
-    return new
+    if not messages:
+        return 0
+    async with deps.db.session() as session:
+        return await outbox.enqueue_many(session, team_id=team_id, messages=messages)
 
 
-async def _pair_and_program(deps: Deps, row: Outbox) -> tuple[Pair, Program, tuple[Participant, Participant]] | None:
-    """The message's pair, program and two people, if the pair is still active in a running program with both
-    people active (one read)."""
-    async with deps.db.read() as session:
-        pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
-        if pair is None or pair.state != PairStatus.ACTIVE:
-            return None
-        program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id)
-        if program is None or program.state != ProgramState.RUNNING:
-            return None
-        mentor, mentee = [
-            await repo.get_participant(session, team_id=row.team_id, program_id=pair.program_id, user_id=user)
-            for user in (pair.mentor_id, pair.mentee_id)
-        ]
-    if mentor is None or mentee is None or not mentor.state == mentee.state == ParticipantState.ACTIVE:
-        return None
-    return pair, program, (mentor, mentee)
-
-
-async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    found = await _pair_and_program(deps, row)
+async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    found = batch.live(row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
-    pair, program, people = found
+    pair, program, _ = found
     assert pair.id is not None and program.start_date is not None and program.end_date is not None
     period = int(row.payload["period"])
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
@@ -242,8 +211,8 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     since = dates[period - 2] if period >= 2 else program.start_date  # the previous check-in, or the start
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()
-    channel = await pair_channel(deps, client, pair)
-    topic = await another_topic(deps, pair=pair, program=program, people=people)
+    channel = await batch.channel(client, pair)
+    topics = batch.suggest(pair, program)
     reply = checkin_message(
         pair_id=pair.id,
         period=period,
@@ -251,19 +220,19 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
         mentee_id=pair.mentee_id,
         program_name=program.name,
         since=since,
-        topic=topic,
+        topic=topics[0] if topics else None,
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
     return OutboxState.SENT, None, channel, answer.get("ts")
 
 
-async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    found = await _pair_and_program(deps, row)
+async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    found = batch.live(row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
     pair, _, _ = found
     assert pair.id is not None
-    channel = await pair_channel(deps, client, pair)
+    channel = await batch.channel(client, pair)
     reply = nudge_message(
         pair_id=pair.id, period=int(row.payload["period"]), mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
     )
@@ -271,8 +240,8 @@ async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome
     return OutboxState.SENT, None, channel, answer.get("ts")
 
 
-async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    found = await _pair_and_program(deps, row)
+async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    found = batch.live(row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
     pair, program, _ = found
@@ -284,12 +253,12 @@ async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outco
     return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
 
 
-async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    found = await _pair_and_program(deps, row)
+async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    found = batch.live(row)
     if found is None:
         return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
     pair, program, _ = found
-    channel = await pair_channel(deps, client, pair)
+    channel = await batch.channel(client, pair)
     reply = milestone_message(
         which=str(row.payload["which"]), program_name=program.name, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
     )

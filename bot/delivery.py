@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import checkins, introductions
+from bot.batch import Batch, load_batch, save_batch
 from bot.deps import Deps
 from bot.outcomes import MAX_ATTEMPTS, Outcome, SafeToRetry, classify
 from bot.slack import SLACK_FAILURES
@@ -34,7 +35,7 @@ GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
-Sender = Callable[[Deps, AsyncWebClient, Outbox], Awaitable[Outcome]]
+Sender = Callable[[Deps, AsyncWebClient, Outbox, Batch], Awaitable[Outcome]]
 SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS}
 
 
@@ -48,53 +49,63 @@ class Delivered:
 async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
     """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
 
-    Messages are claimed a batch at a time; each is marked right after its Slack call. If this process stops
-    part-way (an error, a shutdown), the claimed messages it never tried go back to pending; only the one in
-    flight stays in ``sending``, never resent blindly.
+    A batch is claimed (committed before any Slack call), what its messages need is read once, each message is one
+    Slack call, and the batch's outcomes are written together when it is done or this process stops part-way (an
+    error, a shutdown): the claimed messages it never tried go back to pending. A process killed outright leaves
+    its batch in ``sending``, never resent blindly, as with any crash between claim and mark.
     """
     sent = failed = later = 0
     after = 0
     while True:
         async with deps.db.session() as session:
-            batch = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=BATCH)
-        if not batch:
+            rows = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=BATCH)
+        if not rows:
             break
-        untried = [row.id for row in batch if row.id is not None]
+        after = max(row.id or 0 for row in rows)
+        untried = [row.id for row in rows if row.id is not None]
+        finished: list[outbox.Finished] = []
+        gone: list[tuple[Outbox, str]] = []
+        stop = False
+        batch = await load_batch(deps, team_id=team_id, rows=rows)
         try:
-            for row in batch:
+            for row in rows:
                 assert row.id is not None
                 untried.remove(row.id)  # in flight from here: never released
-                after = row.id
-                state, error, channel, ts = await _send(deps, client, row)
+                state, error, channel, ts = await _send(deps, client, row, batch)
                 if error in TOKEN_GONE:
-                    async with deps.db.session() as session:
-                        await outbox.release(session, outbox_ids=[row.id])
+                    untried.append(row.id)
                     logger.warning("Outbox of %s: Slack said %s; delivery stops", team_id, error)
-                    return Delivered(sent, failed, later + 1 + len(untried))
+                    stop = True
+                    break
                 if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
                     state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
-                async with deps.db.session() as session:
-                    await outbox.finish(session, outbox_id=row.id, state=state, error=error, channel_id=channel, ts=ts)
+                finished.append(outbox.Finished(row.id, state, error, channel, ts))
                 if state == OutboxState.FAILED and error in GONE:
-                    await _retire(deps, row, error)
-                sent += state == OutboxState.SENT
-                failed += state == OutboxState.FAILED
-                later += state == OutboxState.PENDING
+                    gone.append((row, error))
         finally:
-            if untried:
-                async with deps.db.session() as session:
-                    await outbox.release(session, outbox_ids=untried)
+            async with deps.db.session() as session:
+                await outbox.finish_many(session, finished=finished)
+                await outbox.release(session, outbox_ids=untried)
+                await save_batch(session, batch)
+            for row, error in gone:
+                await _retire(deps, row, error)
+        sent += sum(f.state == OutboxState.SENT for f in finished)
+        failed += sum(f.state == OutboxState.FAILED for f in finished)
+        later += sum(f.state == OutboxState.PENDING for f in finished)
+        if stop:
+            later += len(untried)
+            break
     if sent or failed or later:
         logger.info("Outbox of %s: %d sent, %d failed, %d to retry", team_id, sent, failed, later)
     return Delivered(sent, failed, later)
 
 
-async def _send(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     sender = SENDERS.get(row.kind)
     if sender is None:
         return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
     try:
-        return await sender(deps, client, row)
+        return await sender(deps, client, row, batch)
     except SafeToRetry as exc:
         logger.warning("Outbox %s: %s (retried later)", row.key, exc.error)
         return OutboxState.PENDING, exc.error, None, None

@@ -5,15 +5,15 @@ private rematch request."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.batch import Batch
 from bot.deps import Deps
-from bot.outcomes import Outcome, SafeToRetry, classify
+from bot.outcomes import Outcome
 from bot.programs import program_fields
-from bot.slack import SLACK_FAILURES
-from prompts.catalogue import TOPICS_BY_KEY, TopicIdea, program_topics
+from bot.topics import ideas_for
+from prompts.catalogue import TopicIdea
 from prompts.intro import intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
 from storage import repositories as repo
@@ -25,35 +25,6 @@ logger = logging.getLogger(__name__)
 FIRST_TOPICS = 3
 
 
-def topic_ideas(
-    *, shared: Sequence[str], learns: Sequence[str], shares: Sequence[str], program: Program, had: Sequence[str]
-) -> list[TopicIdea]:
-    """Topics for a pair, best first, none they've had: what the mentor can share that the mentee wants (the
-    match's overlap), then the mentee's other wishes, then the mentor's other skills, then the program's
-    catalogue. Catalogue topics come with their opening questions; people's own words with generic ones."""
-    catalogue = {t.key.casefold(): t for t in program_topics(program.topics)}
-    seen = {key.casefold() for key in had}
-    ideas = []
-    for key in (*shared, *learns, *shares, *(t.key for t in catalogue.values())):
-        folded = key.casefold()
-        if folded in seen:
-            continue
-        seen.add(folded)
-        topic = catalogue.get(folded) or TOPICS_BY_KEY.get(key)
-        ideas.append(TopicIdea(key, topic.label, topic.questions) if topic else TopicIdea(key, key, ()))
-    return ideas
-
-
-def ideas_for(pair: Pair, program: Program, mentor: Participant | None, mentee: Participant | None) -> list[TopicIdea]:
-    return topic_ideas(
-        shared=(pair.reasons or {}).get("shared_topics") or [],
-        learns=(mentee.learns if mentee else None) or [],
-        shares=(mentor.shares if mentor else None) or [],
-        program=program,
-        had=pair.topics or [],
-    )
-
-
 async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea]:
     async with deps.db.read() as session:
         mentor, mentee = [
@@ -63,49 +34,26 @@ async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea
     return ideas_for(pair, program, mentor, mentee)
 
 
-async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
-    async with deps.db.read() as session:
-        pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
-        program = await repo.get_program(session, team_id=row.team_id, program_id=pair.program_id) if pair else None
+async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    pair = batch.pair(row)
+    program = batch.program(pair) if pair else None
     if pair is None or program is None or pair.state != PairState.ACTIVE:
         return OutboxState.SKIPPED, "pair_ended", None, None
     assert pair.id is not None
-    channel = await pair_channel(deps, client, pair)
-    topics = (await _ideas_for(deps, pair, program))[:FIRST_TOPICS]
+    channel = await batch.channel(client, pair)
     reply = intro_message(
         pair_id=pair.id,
         mentor_id=pair.mentor_id,
         mentee_id=pair.mentee_id,
         reasons=pair.reasons,
         program=program_fields(program),
-        topics=topics,
+        topics=batch.suggest(pair, program, count=FIRST_TOPICS),
     )
-    async with deps.db.session() as session:
-        await rounds_repo.update_pair(session, team_id=pair.team_id, pair_id=pair.id, topics=[t.key for t in topics])
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
     return OutboxState.SENT, None, channel, answer.get("ts")
 
 
-async def pair_channel(deps: Deps, client: AsyncWebClient, pair: Pair) -> str:
-    """The pair's group DM: the one stored, or opened and stored. Opening it again opens the same conversation, so
-    a failure that leaves it unclear whether Slack acted is retried (:class:`bot.outcomes.SafeToRetry`)."""
-    if pair.channel_id:
-        return pair.channel_id
-    try:
-        opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
-    except SLACK_FAILURES as exc:
-        _, error = classify(exc)
-        if error.startswith("uncertain"):
-            raise SafeToRetry(error) from exc
-        raise
-    channel = str(opened["channel"]["id"])
-    assert pair.id is not None
-    async with deps.db.session() as session:
-        await rounds_repo.update_pair(session, team_id=pair.team_id, pair_id=pair.id, channel_id=channel)
-    return channel
-
-
-async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox) -> Outcome:
+async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     """A "not paired this round" or "your pairing ended" DM."""
     p = row.payload
     if row.kind == "unmatched":

@@ -56,6 +56,11 @@ EDITABLE = (
 )
 
 
+# What a running program's check-ins are numbered from (bot.rhythm.checkin_dates; outbox keys, meeting log):
+# changing one part-way would renumber them, so it is refused with an inline error while the program runs.
+RHYTHM_FIELDS = {ids.START, ids.CADENCE, ids.WEEKDAY}
+
+
 def program_fields(program: Program) -> dict[str, Any]:
     """What the settings modal and the admin Home section show."""
     return {"id": program.id, "state": program.state, **{key: getattr(program, key) for key in EDITABLE}}
@@ -252,6 +257,8 @@ async def _update(
             return False, {ids.NAME: ERRORS["name_taken"]}
         before = {k: v for k, v in program_fields(found).items() if k in fields}
         changed = {k: v for k, v in fields.items() if before.get(k) != v}
+        if found.state == ProgramState.RUNNING and (locked := RHYTHM_FIELDS & changed.keys()):
+            return False, dict.fromkeys(sorted(locked), ERRORS["rhythm_locked"])
         if not changed:
             return False, {}
         for key, value in changed.items():

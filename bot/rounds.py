@@ -32,6 +32,7 @@ from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.models import JOINABLE_STATES, MatchRound, Pair, PairState, Participant, Program, RoundState, utcnow
+from storage.outbox import Message
 
 HELD_BACK = "held_back"  # an admin dropped their proposed pair from the preview
 UNAVAILABLE = "unavailable"  # their proposed partner paused or left before the round was published
@@ -336,19 +337,17 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         session.add(found)
         await session.flush()
         await rounds_repo.discard_previews(session, team_id=team_id, program_id=program.id)
-        keys = []
-        for pair in kept:
-            assert pair.id is not None
-            keys.append(intro_key(pair.id))
-            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="intro", payload={"pair_id": pair.id})
-        for entry in told.values():
-            keys.append(unmatched_key(round_id, entry["user_id"]))
-            payload = {**entry, "program": program.name}
-            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="unmatched", payload=payload)
-        for user in still_paired:
-            keys.append(f"pair_ended:{round_id}:{user}")
-            payload = {"user_id": user, "partner": ended[user], "program": program.name}
-            await outbox.enqueue(session, team_id=team_id, key=keys[-1], kind="pair_ended", payload=payload)
+        messages = [Message(intro_key(pair.id or 0), "intro", {"pair_id": pair.id}) for pair in kept]
+        messages += [
+            Message(unmatched_key(round_id, entry["user_id"]), "unmatched", {**entry, "program": program.name})
+            for entry in told.values()
+        ]
+        messages += [
+            Message(f"pair_ended:{round_id}:{u}", "pair_ended", {"user_id": u, "partner": p, "program": program.name})
+            for u, p in ((u, ended[u]) for u in still_paired)
+        ]
+        await outbox.enqueue_many(session, team_id=team_id, messages=messages)
+        keys = [m.key for m in messages]
         await repo.record_audit(
             session,
             team_id=team_id,

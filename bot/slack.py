@@ -9,14 +9,11 @@ from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler, AsyncServerErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.pacing import PacedWebClient, PacingRateLimitHandler
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -25,18 +22,19 @@ T = TypeVar("T")
 def make_client(
     settings: Settings, *, with_token: bool = True, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:
-    """A client that honours 429 Retry-After and retries network errors and 5xx a few times.
+    """A client paced below Slack's rate limits (:mod:`bot.pacing`) that honours 429 Retry-After and retries
+    network errors and 5xx a few times, with exponential backoff (slack_sdk's handlers: 0.5 s, 1 s, plus jitter).
 
     Bolt's own client goes without a token (``with_token=False``): each request gets one from authorization.
     Pass a shared ``session`` to reuse connections (otherwise every call opens a new one).
     """
-    return AsyncWebClient(
+    return PacedWebClient(
         token=settings.bot_token if with_token else None,
         session=session,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            PacingRateLimitHandler(max_retry_count=3),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],

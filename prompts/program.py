@@ -85,6 +85,10 @@ ERRORS = {
     "changed_meanwhile": "Another admin changed this program after you opened this form, so saving would undo "
     "their change. Copy what you need, close the form and open Settings again.",
     "ended": "This program has ended, so its settings can no longer change.",
+    "rhythm_locked": (
+        "This program is running and its check-ins are numbered from this: it can't change now (end the program and "
+        "start a new one to change it). The end date, times and everything else can."
+    ),
     "start_past": "A new program can't start in the past: pick today or later.",
     "too_few_topics": f"Offer at least {MIN_TOPICS} topics in all, so pairs have something to choose from.",
     "extra_format": "Line {line}: write a topic of up to 50 characters, optionally “: an opening question” "

@@ -9,28 +9,59 @@ leaves the row in ``sending``: it is never sent again blindly (that could duplic
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox, OutboxState, utcnow
-from storage.repositories import _insert_ignoring_conflict
+from storage.repositories import _insert
+
+CHUNK = 500  # rows per multi-row INSERT (well under SQLite's 32,766 bound parameters)
 
 
-async def enqueue(session: AsyncSession, *, team_id: str, key: str, kind: str, payload: dict[str, Any]) -> bool:
-    """False when a message with this key was already enqueued (sent or not)."""
-    values = {
-        "team_id": team_id,
-        "key": key,
-        "kind": kind,
-        "payload": payload,
-        "state": OutboxState.PENDING,
-        "attempts": 0,
-        "created_at": utcnow(),
-    }
-    return await _insert_ignoring_conflict(session, Outbox, values, ["key"])
+@dataclass(frozen=True)
+class Message:
+    """A message to enqueue: its unique key, its kind (which sender builds it) and what the sender needs."""
+
+    key: str
+    kind: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of a claimed message (see :func:`finish_many`)."""
+
+    outbox_id: int
+    state: OutboxState
+    error: str | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+
+
+async def enqueue_many(session: AsyncSession, *, team_id: str, messages: Sequence[Message]) -> int:
+    """Enqueue many messages in a few statements; how many were new (keys already enqueued are left alone)."""
+    new = 0
+    for start in range(0, len(messages), CHUNK):
+        rows = [
+            {
+                "team_id": team_id,
+                "key": m.key,
+                "kind": m.kind,
+                "payload": m.payload,
+                "state": OutboxState.PENDING,
+                "attempts": 0,
+                "created_at": utcnow(),
+            }
+            for m in messages[start : start + CHUNK]
+        ]
+        statement = _insert(session, Outbox).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        new += len((await session.exec(statement.returning(col(Outbox.id)))).all())
+    return new
 
 
 async def claim(
@@ -74,6 +105,40 @@ async def finish(
     if state == OutboxState.SENT:
         values.update(sent_at=utcnow(), channel_id=channel_id, ts=ts)
     await session.exec(update(Outbox).where(col(Outbox.id) == outbox_id).values(**values))
+
+
+async def finish_many(session: AsyncSession, *, finished: Sequence[Finished]) -> None:
+    """Mark many claimed messages at once (one statement, executed for each): sent, failed or pending again."""
+    if not finished:
+        return
+    now = utcnow()
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            state=bindparam("b_state"),
+            error=bindparam("b_error"),
+            sent_at=bindparam("b_sent_at"),
+            channel_id=bindparam("b_channel_id"),
+            ts=bindparam("b_ts"),
+        )
+    )
+    connection = await session.connection()
+    await connection.execute(
+        statement,
+        [
+            {
+                "b_id": f.outbox_id,
+                "b_state": f.state,
+                "b_error": f.error,
+                "b_sent_at": now if f.state == OutboxState.SENT else None,
+                "b_channel_id": f.channel_id,
+                "b_ts": f.ts,
+            }
+            for f in finished
+        ],
+    )
 
 
 async def release(session: AsyncSession, *, outbox_ids: Sequence[int]) -> None:

@@ -145,6 +145,26 @@ async def members_of_program(session: AsyncSession, *, team_id: str, program_id:
     return (await session.exec(query.order_by(col(Participant.id)))).all()
 
 
+async def people_of_programs(
+    session: AsyncSession, *, team_id: str, wanted: set[tuple[int, str]]
+) -> dict[tuple[int, str], Participant]:
+    """The rows of the given (program id, user id)s."""
+    if not wanted:
+        return {}
+    query = select(Participant).where(
+        Participant.team_id == team_id,
+        col(Participant.program_id).in_({program for program, _ in wanted}),
+        col(Participant.user_id).in_({user for _, user in wanted}),
+    )
+    rows = (await session.exec(query)).all()
+    return {(p.program_id, p.user_id): p for p in rows if (p.program_id, p.user_id) in wanted}
+
+
+async def programs_by_id(session: AsyncSession, *, team_id: str, program_ids: Sequence[int]) -> dict[int, Program]:
+    query = select(Program).where(Program.team_id == team_id, col(Program.id).in_(list(program_ids)))
+    return {program.id: program for program in (await session.exec(query)).all() if program.id is not None}
+
+
 async def get_participant(session: AsyncSession, *, team_id: str, program_id: int, user_id: str) -> Participant | None:
     query = select(Participant).where(
         Participant.team_id == team_id, Participant.program_id == program_id, Participant.user_id == user_id

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -163,6 +164,37 @@ async def round_pairs(session: AsyncSession, *, team_id: str, round_id: int) -> 
 async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> Pair | None:
     query = select(Pair).where(Pair.team_id == team_id, Pair.id == pair_id)
     return (await session.exec(query.execution_options(populate_existing=True))).first()
+
+
+async def pairs_by_id(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> dict[int, Pair]:
+    query = select(Pair).where(Pair.team_id == team_id, col(Pair.id).in_(list(pair_ids)))
+    return {pair.id: pair for pair in (await session.exec(query)).all() if pair.id is not None}
+
+
+async def record_deliveries(
+    session: AsyncSession, *, team_id: str, topics: dict[int, list[str]], channels: dict[int, str]
+) -> None:
+    """What sending a batch of messages left to record: topics suggested to pairs (added to those they had, read
+    afresh, so a topic asked for meanwhile is kept) and group DMs opened for pairs that had none stored."""
+    table = Pair.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    if topics:
+        query = select(Pair.id, Pair.topics).where(Pair.team_id == team_id, col(Pair.id).in_(list(topics)))
+        changes = [
+            {"b_id": pair_id, "b_topics": [*(had or []), *added]}
+            for pair_id, had in (await session.exec(query)).all()
+            if (added := [key for key in topics.get(pair_id or 0, []) if key not in (had or [])])
+        ]
+        if changes:
+            statement = update(table).where(table.c.id == bindparam("b_id")).values(topics=bindparam("b_topics"))
+            await connection.execute(statement, changes)
+    if channels:
+        statement = (
+            update(table)
+            .where(table.c.team_id == team_id, table.c.id == bindparam("b_id"), table.c.channel_id.is_(None))
+            .values(channel_id=bindparam("b_channel"))
+        )
+        await connection.execute(statement, [{"b_id": k, "b_channel": v} for k, v in channels.items()])
 
 
 async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:

@@ -47,7 +47,7 @@ async def handle_checkin_answer(
         return
     pair, _ = found
     async with deps(context).db.read() as session:  # only a check-in this pair was actually sent
-        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=[pair_id])
+        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=[pair_id], in_flight=True)
     if period not in sent.get(pair_id, set()):
         await tell(client, respond, body, checkin_closed_reply())
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlmodel import select, update
+from sqlmodel import delete, select, update
 
 from bot.config import Settings
 from bot.delivery import deliver
@@ -19,12 +19,14 @@ from tests.slack_fake import FakeSlack
 
 async def enqueue(db: Database, team_id: str, n: int) -> None:
     async with db.session() as session:
-        for i in range(n):
-            payload = {"user_id": f"U{i:04d}", "side": "mentee", "reason": "need_mentors", "program": "P"}
-            assert await outbox.enqueue(
-                session, team_id=team_id, key=f"t:{team_id}:{i}", kind="unmatched", payload=payload
-            )
-        assert not await outbox.enqueue(session, team_id=team_id, key=f"t:{team_id}:0", kind="unmatched", payload={})
+        payloads = [
+            {"user_id": f"U{i:04d}", "side": "mentee", "reason": "need_mentors", "program": "P"} for i in range(n)
+        ]
+        messages = [outbox.Message(f"t:{team_id}:{i}", "unmatched", payloads[i]) for i in range(n)]
+        assert await outbox.enqueue_many(session, team_id=team_id, messages=messages) == n
+        again = [outbox.Message(f"t:{team_id}:0", "unmatched", {}), outbox.Message(f"t:{team_id}:new", "x", {})]
+        assert await outbox.enqueue_many(session, team_id=team_id, messages=again) == 1, "a key goes in once"
+        await session.exec(delete(Outbox).where(Outbox.key == f"t:{team_id}:new"))  # type: ignore[arg-type]
 
 
 async def test_parallel_deliveries_send_each_message_once(

@@ -82,9 +82,13 @@ async def test_a_check_in_answer_is_logged_and_shown_to_both(
     message = reply.as_kwargs()
     status, _ = await click_in_message(slack, "checkin_met", f"{pair.id}:2", message, "UE1")  # not sent yet
     await slack.fake.wait_for("response_url", where=lambda c: "isn't open for this pair" in json.dumps(c))
-    async with db.session() as session:  # check-in 2 went out to this pair
-        await outbox.enqueue(session, team_id=team_id, key=f"checkin:{pair.id}:2", kind="checkin", payload={})
-        await session.exec(update(Outbox).where(Outbox.key == f"checkin:{pair.id}:2").values(state="sent"))  # type: ignore[arg-type]
+    async with db.session() as session:  # check-in 2 is queued for this pair, not sent yet
+        key = f"checkin:{pair.id}:2"
+        await outbox.enqueue_many(session, team_id=team_id, messages=[outbox.Message(key, "checkin", {})])
+    await click_in_message(slack, "checkin_met", f"{pair.id}:2", message, "UE1")
+    await slack.fake.wait_for("response_url", where=lambda c: "isn't open for this pair" in json.dumps(c), count=2)
+    async with db.session() as session:  # its batch is being sent: the answer counts before the batch is recorded
+        await session.exec(update(Outbox).where(Outbox.key == key).values(state="sending"))  # type: ignore[arg-type]
     status, _ = await click_in_message(slack, "checkin_not_yet", f"{pair.id}:2", message, "UE1")
     assert status == 200
     await click_in_message(slack, "checkin_met", f"{pair.id}:2", message, "UM1")  # corrected: the latest counts

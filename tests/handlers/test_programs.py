@@ -548,3 +548,27 @@ async def test_a_new_program_cannot_start_in_the_past(slack: SlackSender, db: Da
     view = await slack.open_modal("new_program")
     _, body = await slack.submit_view(view, settings_values(start="2020-01-06", end="2020-03-30"), user_id="UADMIN")
     assert json.loads(body)["errors"] == {"start_date": "A new program can't start in the past: pick today or later."}
+
+
+async def test_a_running_programs_rhythm_is_locked_but_its_end_can_move(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    """Check-ins are numbered from the start date, cadence and weekday: a running program keeps them."""
+    await create_program(slack)
+    for state in ("open", "running"):  # the move happens after the ack: wait for it
+        await move(slack, (await programs(db, team_id))["Digital skills 2027 H1"], state)
+        for _ in range(100):
+            if (program := (await programs(db, team_id))["Digital skills 2027 H1"]).state == state:
+                break
+            await asyncio.sleep(0.05)
+    assert program.state == "running" and program.cadence == "biweekly" and program.start_date and program.end_date
+    view = await slack.open_modal("edit_program_settings", value=str(program.id))
+    same = {"start": program.start_date.isoformat(), "end": program.end_date.isoformat()}
+    _, body = await slack.submit_view(view, settings_values(**same, cadence="weekly", weekday="3"), user_id="UADMIN")
+    errors = json.loads(body)["errors"]
+    assert sorted(errors) == ["cadence", "checkin_weekday"] and "can't change now" in errors["cadence"]
+    later = (program.end_date + timedelta(weeks=2)).isoformat()
+    status, body = await slack.submit_view(view, settings_values(start=same["start"], end=later), user_id="UADMIN")
+    assert (status, body) == (200, "")
+    saved = (await programs(db, team_id))["Digital skills 2027 H1"]
+    assert saved.end_date == program.end_date + timedelta(weeks=2) and saved.cadence == "biweekly"

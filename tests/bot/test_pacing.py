@@ -1,0 +1,67 @@
+"""Pacing below Slack's rate limits (bot.pacing): the pacer on its own, then a fan-out against a limited fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.delivery import deliver
+from bot.deps import Deps
+from bot.pacing import FORGET_AFTER, SAFETY, Pacer, pacer_for
+from bot.slack import make_client
+from storage.db import Database
+from tests.bot.test_outbox import enqueue
+from tests.slack_fake import FakeSlack
+
+
+def test_a_tiered_method_bursts_a_minutes_worth_then_keeps_to_its_tier() -> None:
+    pacer = Pacer(per_minute=50)
+    assert [pacer.reserve(0.0) for _ in range(50)] == pytest.approx([0.0] * 50)
+    assert pacer.reserve(0.0) == pytest.approx(1.2), "the 51st waits for the tier's next slot"
+    assert pacer.reserve(0.0) == pytest.approx(2.4)
+    assert pacer_for("https://slack.com/api/conversations.open", "xoxb-1").per_minute == 50
+    assert pacer_for("https://slack.com/api/chat.postMessage", "xoxb-1").interval is None, "learned, not assumed"
+
+
+def test_a_429_teaches_the_pace_that_got_through() -> None:
+    pacer = Pacer()
+    for i in range(40):  # 40 calls in the last half second, then Slack says "wait 1 s"
+        assert pacer.reserve(10 + i / 80) == 0.0
+        pacer.succeeded(10 + i / 80)
+    pacer.limited(10.5, retry_after=1)
+    assert pacer.blocked_until == 11.5
+    assert pacer.interval == pytest.approx(1 / (SAFETY * 40))
+    waits = [pacer.reserve(10.6) for _ in range(3)]
+    assert waits[0] == pytest.approx(0.9 + pacer.interval), "nothing before Retry-After; the retry goes first"
+    assert waits[1] - waits[0] == pytest.approx(pacer.interval), "then evenly spaced"
+
+
+def test_a_second_429_slows_down_and_quiet_forgets() -> None:
+    pacer = Pacer()
+    for i in range(10):
+        pacer.succeeded(i / 10)
+    pacer.limited(1.0, retry_after=1)
+    paced = pacer.interval
+    assert paced is not None
+    pacer.limited(1.5, retry_after=1)  # still too fast
+    assert pacer.interval is not None and pacer.interval > paced
+    assert pacer.reserve(2.0 + FORGET_AFTER) == 0.0 and pacer.interval is None, "forgotten after a quiet while"
+
+
+def test_a_429_with_nothing_through_only_waits() -> None:
+    pacer = Pacer()
+    pacer.limited(5.0, retry_after=30)
+    assert pacer.interval is None and pacer.reserve(5.0) == pytest.approx(30.0)
+
+
+async def test_a_fan_out_meets_the_limit_once_then_stays_below_it(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    """100 DMs against 25 posts a second: every one delivered once, and Slack says 429 once, not every second."""
+    await enqueue(db, team_id, 100)
+    fake_slack.rate_limit("chat.postMessage", 25)
+    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    posts = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
+    ok = [c.params["channel"] for c in posts if not c.failed]
+    assert delivered.sent == 100 and len(ok) == 100 and len(set(ok)) == 100
+    assert sum(c.failed for c in posts) == 1, "paced after the first 429 (bursting would meet one a second)"
