@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler, AsyncServerErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.pacing import PacedWebClient, PacingRateLimitHandler
+from bot.retries import SafeConnectionErrorRetryHandler, SafeServerErrorRetryHandler
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -22,8 +22,8 @@ T = TypeVar("T")
 def make_client(
     settings: Settings, *, with_token: bool = True, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:
-    """A client paced below Slack's rate limits (:mod:`bot.pacing`) that honours 429 Retry-After and retries
-    network errors and 5xx a few times, with exponential backoff (slack_sdk's handlers: 0.5 s, 1 s, plus jitter).
+    """A client paced below Slack's rate limits (:mod:`bot.pacing`) that honours 429 Retry-After and repeats a call
+    that met a network error or a 5xx twice, with backoff, when repeating it cannot post twice (:mod:`bot.retries`).
 
     Bolt's own client goes without a token (``with_token=False``): each request gets one from authorization.
     Pass a shared ``session`` to reuse connections (otherwise every call opens a new one).
@@ -35,8 +35,8 @@ def make_client(
         timeout=10,
         retry_handlers=[
             PacingRateLimitHandler(max_retry_count=3),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            SafeConnectionErrorRetryHandler(max_retry_count=2),
+            SafeServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from slack_sdk.errors import SlackApiError
 from sqlmodel import delete, select, update
 
 from bot.config import Settings
@@ -84,8 +86,8 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     client's own retries (Slack did nothing) goes back to pending and is sent by the next delivery."""
     await enqueue(db, team_id, 4)
     fake_slack.fail("chat.postMessage", error="internal_error")
-    fake_slack.fail("chat.postMessage", error="http_500", status=500, times=3)  # the client retries 5xx twice
-    fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)
+    fake_slack.fail("chat.postMessage", error="http_500", status=500)  # not repeated: it may have been posted
+    fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)  # repeated twice by the client
     deps = Deps(settings, db)
     first = await deliver(deps, make_client(settings), team_id=team_id)
     assert (first.sent, first.failed, first.retry_later) == (1, 2, 1)
@@ -102,6 +104,25 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     async with db.read() as session:
         trouble = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow())
     assert trouble == {"failed": 0, "uncertain": 2, "stuck": 0}
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1 + 1 + 3 + 1 + 1
+
+
+async def test_the_client_repeats_a_call_only_when_that_cannot_post_twice(
+    settings: Settings, fake_slack: FakeSlack
+) -> None:
+    """A 500 on opening a conversation is repeated inside the call (opening it again is harmless); a 500 on a post
+    is not (Slack may have posted it); a 503 (Slack did nothing) is repeated for any method."""
+    client = make_client(settings)
+    fake_slack.fail("conversations.open", error="http_500", status=500)
+    assert (await client.conversations_open(users="U100,U200"))["ok"]
+    assert len(fake_slack.calls_to("conversations.open")) == 2
+    fake_slack.fail("chat.postMessage", error="http_500", status=500)
+    with pytest.raises(SlackApiError):
+        await client.chat_postMessage(channel="U100", text="hello")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1, "not repeated"
+    fake_slack.fail("chat.postMessage", error="http_503", status=503)
+    assert (await client.chat_postMessage(channel="U100", text="hello"))["ok"]
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3
 
 
 async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(

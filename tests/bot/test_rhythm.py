@@ -6,7 +6,10 @@ weekend, none while someone is paused, none after the end, each once however oft
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +31,7 @@ from storage import rhythm as rhythm_repo
 from storage.db import Database
 from storage.models import Participant, ParticipantState
 from tests.slack_fake import FakeSlack
+from tests.test_cli import bot_env
 
 ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo"]
 
@@ -243,6 +247,37 @@ async def test_two_runners_at_the_same_instant_send_each_check_in_once(
             )
     finally:
         await other.dispose()
+    checkins = [c for c in fake_slack.calls_to("chat.postMessage") if c["text"].startswith("Check-in")]
+    assert len(checkins) == 4 and len({c["channel"] for c in checkins}) == 4
+
+
+async def test_two_run_due_processes_at_once_send_each_check_in_once(
+    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str, tmp_path: Path
+) -> None:
+    """``python -m bot run-due --now …`` twice at the same moment, as two processes (two replicas, or cron
+    overlapping the scheduler): each pair's check-in goes out once. Slack answers slowly, so the runs overlap."""
+    await start_program(db, settings, fake_slack, team_id)
+    fake_slack.reset()
+    fake_slack.delay = 0.1
+    env = bot_env(fake_slack, tmp_path, DATABASE_URL=database_url)
+    for instant in [i for i in expected_instants() if i.date() < date(2027, 1, 25)]:
+        runs = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run-due",
+                "--now",
+                instant.isoformat(),
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(2)
+        ]
+        outputs = await asyncio.gather(*(run.communicate() for run in runs))
+        assert [run.returncode for run in runs] == [0, 0], outputs
     checkins = [c for c in fake_slack.calls_to("chat.postMessage") if c["text"].startswith("Check-in")]
     assert len(checkins) == 4 and len({c["channel"] for c in checkins}) == 4
 
