@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import checkins, introductions
 from bot.batch import Batch, load_batch, save_batch
 from bot.deps import Deps
-from bot.outcomes import MAX_ATTEMPTS, Outcome, SafeToRetry, classify
+from bot.outcomes import GONE, MAX_ATTEMPTS, PERSON_GONE, TOKEN_GONE, Outcome, SafeToRetry, classify
 from bot.slack import SLACK_FAILURES
 from storage import outbox
 from storage import repositories as repo
@@ -24,14 +24,6 @@ from storage import rounds as rounds_repo
 from storage.models import Outbox, OutboxState, ParticipantState
 
 logger = logging.getLogger(__name__)
-
-# Slack answers meaning the person or the conversation is gone: the pair ends (the person, if it is a DM to them,
-# leaves every program), so nothing is tried again for them; admins see it on Home and in the roster.
-PERSON_GONE = {"user_not_found", "user_disabled"}
-# Slack answers about the bot's own token (uninstalled, revoked, deactivated): nothing is wrong with the message;
-# it stays pending and this delivery stops (the workspace is marked inactive by the uninstall events).
-TOKEN_GONE = {"account_inactive", "invalid_auth", "token_revoked", "not_authed"}
-GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 

@@ -11,11 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participation
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
 from bot.deps import Deps
+from bot.outcomes import GONE
 from bot.participation import Enrolment
 from bot.programs import program_fields
 from bot.slack import try_call
@@ -82,6 +84,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             paired = await rounds_repo.pair_counts(session, team_id=team_id)
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
+            refused = await refusals(session, team_id=team_id)
             stalled = await stalled_by_program(session, team_id=team_id)
             mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
@@ -98,9 +101,25 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             pairs=paired,
             rematch_requests=asked,
             delivery=delivery,
+            refused=refused,
             stalled=stalled,
         )
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
+
+
+async def refusals(session: AsyncSession, *, team_id: str) -> list[dict[str, Any]]:
+    """Whom Slack's latest "gone" refusals were about: the person a DM was for, or a pair's two people."""
+    rows = await outbox.refusals(session, team_id=team_id, errors=sorted(GONE))
+    pair_ids = [int(r.payload["pair_id"]) for r in rows if "pair_id" in r.payload and "user_id" not in r.payload]
+    pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids)
+    found: list[dict[str, Any]] = []
+    for row in rows:
+        user, pair = row.payload.get("user_id"), pairs.get(int(row.payload.get("pair_id") or 0))
+        if user:
+            found.append({"error": row.error, "user_id": str(user)})
+        elif pair is not None:
+            found.append({"error": row.error, "people": (pair.mentor_id, pair.mentee_id)})
+    return found
 
 
 async def refresh_homes(

@@ -26,6 +26,13 @@ RETRY = {"ratelimited", "service_unavailable", "http_429", "http_503", "ClientCo
 # Slack's error codes after which it may have posted the message anyway (its docs say so): recorded as
 # "uncertain" and not sent again, since sending twice is worse than missing one (admins see the count on Home).
 UNCERTAIN = {"internal_error", "fatal_error", "request_timeout"}
+# Slack answers meaning the person or the conversation is gone: the pair ends (the person, if it is a DM to them,
+# leaves every program), so nothing is tried again for them; admins see whom it was about on Home.
+PERSON_GONE = {"user_not_found", "user_disabled"}
+# Slack answers about the bot's own token (uninstalled, revoked, deactivated): nothing is wrong with the message;
+# it stays pending and this delivery stops (the workspace is marked inactive by the uninstall events).
+TOKEN_GONE = {"account_inactive", "invalid_auth", "token_revoked", "not_authed"}
+GONE = PERSON_GONE | {"channel_not_found", "is_archived"}
 
 
 def classify(exc: BaseException) -> tuple[OutboxState, str]:

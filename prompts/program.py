@@ -360,10 +360,12 @@ def admin_section(
     pairs: dict[int, int] | None = None,
     rematch_requests: list[dict[str, Any]] | None = None,
     delivery: dict[str, int] | None = None,
+    refused: list[dict[str, Any]] | None = None,
     stalled: dict[int, int] | None = None,
 ) -> list[Block]:
     """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
-    figures, settings summary and buttons, then open rematch requests, then the latest admin changes."""
+    figures, settings summary and buttons, messages not delivered and whom the latest refusals were about, then
+    open rematch requests, then the latest admin changes."""
     live = [p for p in programs if p.get("state") != "ended"]
     ended = [p for p in programs if p.get("state") == "ended"][::-1]
     shown = (live + ended)[:ADMIN_PROGRAMS_SHOWN]
@@ -393,6 +395,7 @@ def admin_section(
     blocks.append(context(note))
     if problem := delivery_problems(delivery or {}):
         blocks.append(context(problem))
+    blocks += refusal_blocks(refused or [])
     return blocks + rematch_blocks(rematch_requests or []) + audit_blocks(audit or [])
 
 
@@ -405,7 +408,30 @@ def delivery_problems(delivery: dict[str, int]) -> str:
         parts.append(f"{delivery['uncertain']} whose delivery Slack could not confirm (not resent, to avoid doubles)")
     if delivery.get("stuck"):
         parts.append(f"{delivery['stuck']} interrupted by a restart mid-send (not resent, to avoid doubles)")
-    return (":warning: *Messages not delivered:* " + "; ".join(parts) + ". The logs have the details.") if parts else ""
+    return (":warning: *Messages not delivered:* " + "; ".join(parts) + ".") if parts else ""
+
+
+GONE_WORDS = {
+    "user_not_found": "Slack has no such person any more",
+    "user_disabled": "their Slack account is deactivated",
+    "channel_not_found": "their group DM can't be found",
+    "is_archived": "their group DM is archived",
+}
+
+
+def refusal_blocks(refused: list[dict[str, Any]]) -> list[Block]:
+    """Who Slack's refusals were about (``refused``: error, and user_id or people), and what the bot did."""
+    if not refused:
+        return []
+    lines = []
+    for r in refused:
+        why = GONE_WORDS.get(r["error"], r["error"])
+        if r.get("user_id"):
+            lines.append(f"• <@{r['user_id']}>: {why}, so they were taken out of their programs.")
+        elif r.get("people"):
+            first, second = r["people"]
+            lines.append(f"• <@{first}> and <@{second}>: {why}, so the pair ended (both are first in line next round).")
+    return [context("*Latest refusals*\n" + "\n".join(lines))] if lines else []
 
 
 REQUESTS_SHOWN = 5

@@ -156,6 +156,14 @@ async def states(session: AsyncSession, *, team_id: str, keys: Sequence[str]) ->
     return {key: state for key, state in (await session.exec(query)).all()}
 
 
+async def refusals(session: AsyncSession, *, team_id: str, errors: Sequence[str], limit: int = 5) -> list[Outbox]:
+    """The latest messages Slack refused with one of ``errors`` (a person or a conversation gone), newest first."""
+    query = select(Outbox).where(
+        Outbox.team_id == team_id, Outbox.state == OutboxState.FAILED, col(Outbox.error).in_(list(errors))
+    )
+    return list((await session.exec(query.order_by(col(Outbox.id).desc()).limit(limit))).all())
+
+
 async def trouble(session: AsyncSession, *, team_id: str, stuck_before: datetime) -> dict[str, int]:
     """What admins should know about: messages Slack refused (``failed``), those that may or may not have gone
     (``uncertain``), and those claimed by a process that never finished them (``stuck``)."""

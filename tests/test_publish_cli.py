@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import select
 
 from bot.config import normalize_database_url
+from bot.home import refusals
 from storage.db import Database
 from storage.models import Outbox, Pair
 from tests.slack_fake import FakeSlack
@@ -33,6 +35,20 @@ def stored(tmp_path: Path) -> tuple[list[Pair], list[Outbox]]:
                 pairs = list((await session.exec(select(Pair))).all())
                 rows = list((await session.exec(select(Outbox))).all())
                 return pairs, rows
+        finally:
+            await db.dispose()
+
+    return asyncio.run(read())
+
+
+def refused(tmp_path: Path, team_id: str) -> list[dict[str, Any]]:
+    """What the admins' Home tab lists under the latest refusals."""
+
+    async def read() -> list[dict[str, Any]]:
+        db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
+        try:
+            async with db.read() as session:
+                return await refusals(session, team_id=team_id)
         finally:
             await db.dispose()
 
@@ -80,6 +96,7 @@ def test_publish_introduces_pairs_and_tells_who_waits_once_each(tmp_path: Path) 
         assert sorted(r.state for r in rows) == ["failed", "sent", "sent"]
         [failed] = [r for r in rows if r.state == "failed"]
         assert (failed.kind, failed.error, failed.attempts) == ("intro", "channel_not_found", 1)
+        assert refused(tmp_path, "TPUB") == [{"error": "channel_not_found", "people": ("U002", "U012")}]
 
         fake.reset()
         second = run_bot(["match", "--publish"], env, tmp_path)  # U001–U011 stays; the others are matched again

@@ -12,6 +12,7 @@ from sqlmodel import delete, select, update
 from bot.config import Settings
 from bot.delivery import deliver
 from bot.deps import Deps
+from bot.home import refusals
 from bot.slack import make_client
 from storage import outbox
 from storage.db import Database
@@ -143,6 +144,8 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
     async with db.read() as session:
         [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
     assert row.state == "left", "gone from Slack: out of every program, so nothing is tried for them again"
+    async with db.read() as session:  # admins see whom it was about
+        assert await refusals(session, team_id=team_id) == [{"error": "user_not_found", "user_id": "U0000"}]
 
 
 async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(

@@ -122,8 +122,15 @@ def test_admins_see_what_could_not_be_delivered() -> None:
     assert (
         "2 refused by Slack" in text and "1 whose delivery Slack could not confirm" in text and "3 interrupted" in text
     )
-    blocks = admin_section([], {}, [], delivery={"failed": 1})
-    assert "Messages not delivered" in json.dumps(blocks)
+    refused = [
+        {"error": "user_disabled", "user_id": "U1"},
+        {"error": "is_archived", "people": ("U2", "U3")},
+    ]
+    blocks = admin_section([], {}, [], delivery={"failed": 2}, refused=refused)
+    shown = json.dumps(blocks)
+    assert "Messages not delivered" in shown
+    assert "<@U1>: their Slack account is deactivated, so they were taken out of their programs." in shown
+    assert "<@U2> and <@U3>: their group DM is archived, so the pair ended" in shown
 
 
 def test_admins_see_rematch_requests_and_pairs_people_see_their_partner() -> None:
