@@ -9,7 +9,19 @@ from datetime import date
 
 from bot.errors import InvalidCommandError, PauseDateError
 
-SUBCOMMANDS = ("join", "status", "edit", "pause", "resume", "leave", "delete-my-data", "avoid", "rematch", "help")
+SUBCOMMANDS = (
+    "join",
+    "status",
+    "edit",
+    "pause",
+    "resume",
+    "leave",
+    "delete-my-data",
+    "avoid",
+    "rematch",
+    "topic",
+    "help",
+)
 MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$")
 REMOVE_WORDS = frozenset({"remove", "rm", "delete", "unavoid"})
 ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "delete": "delete-my-data", "?": "help"}
@@ -19,7 +31,7 @@ ALIASES = {"": "", "profile": "status", "stop": "leave", "unpause": "resume", "d
 class Command:
     name: str  # one of SUBCOMMANDS, or "" for a bare /mentor
     pause_until: date | None = None
-    people: tuple[str, ...] = ()  # avoid: the user ids mentioned
+    people: tuple[str, ...] = ()  # avoid, topic: the user ids mentioned
     remove: bool = False  # avoid remove @someone
     stray: tuple[str, ...] = ()  # avoid: words that are not @-mentions
     reason: str = ""  # rematch: the optional private reason, as typed
@@ -61,6 +73,9 @@ def parse(text: str) -> Command:
         return parse_avoid(words[1:])
     if name == "rematch":
         return Command("rematch", reason=text.strip()[len(words[0]) :].strip())
+    if name == "topic":  # ``topic [@partner]``: other words are ignored ("topic please")
+        mentioned = (found.group(1) for found in map(MENTION.match, words[1:]) if found)
+        return Command("topic", people=tuple(dict.fromkeys(mentioned)))
     return Command(name)
 
 

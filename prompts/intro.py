@@ -83,6 +83,29 @@ def topic_message(topic: TopicIdea, user_id: str) -> Reply:
     return Reply(f"<@{user_id}> asked for another topic:\n{topic_lines(topic)}")
 
 
+def topic_needs_pair_reply(not_partner: str | None = None) -> Reply:
+    if not_partner:
+        return Reply(f"You're not paired with <@{not_partner}> right now. `/mentor status` shows your pairs.")
+    return Reply(
+        "You're not in a pair right now: topics come with your introduction once the next round is matched. "
+        "Until then, your Home tab shows the program's topics."
+    )
+
+
+def topic_which_pair_reply(partners: list[str]) -> Reply:
+    names = ", ".join(f"`/mentor topic <@{p}>`" for p in partners)
+    return Reply(f"You're in {len(partners)} pairs: say which one, e.g. {names}.")
+
+
+def topic_posted_reply(partner_id: str) -> Reply:
+    return Reply(f"Posted a new topic in your conversation with <@{partner_id}>.")
+
+
+def topic_private_reply(topic: TopicIdea) -> Reply:
+    """When the pair's conversation can't be posted in (not opened yet, or Slack refused): the topic, privately."""
+    return Reply(f"A topic for your next meeting:\n{topic_lines(topic)}")
+
+
 def no_more_topics_reply() -> Reply:
     return Reply(
         "You've had every topic your profiles and the program's catalogue offer. Pick one you enjoyed and go deeper, "

@@ -34,6 +34,7 @@ HELP_LINES = (
     ("/mentor delete-my-data", "erase your answers and feedback"),
     ("/mentor avoid [@someone …]", "people you'd rather not be paired with (private; `remove @someone` takes one off)"),
     ("/mentor rematch [reason]", "ask for a new partner next round (private: only admins see it, never your partner)"),
+    ("/mentor topic [@partner]", "a new discussion topic for your pair, posted in your conversation for you both"),
     ("/mentor help", "this list"),
 )
 

@@ -139,6 +139,36 @@ async def _rematch(req: Request) -> Reply:
     return intro.rematch_recorded_reply(program.name, again=not added)
 
 
+async def _topic(req: Request) -> Reply:
+    """``/mentor topic [@partner]``: the pair's next topic (never one it has had), posted in its conversation."""
+    async with req.db.read() as session:
+        pairs = list(await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id))
+    wanted = set(req.command.people)
+    if wanted:
+        pairs = [p for p in pairs if wanted & {p.mentor_id, p.mentee_id}]
+    if not pairs:
+        return intro.topic_needs_pair_reply(next(iter(wanted), None))
+    partners = [p.mentee_id if p.mentor_id == req.user_id else p.mentor_id for p in pairs]
+    if len(pairs) > 1:
+        return intro.topic_which_pair_reply(partners)
+    found = await introductions.pair_of_member(
+        req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id
+    )
+    if found is None:
+        return intro.topic_needs_pair_reply()
+    pair, program = found
+    topic = await introductions.another_topic(req.deps, pair=pair, program=program)
+    if topic is None:
+        return intro.no_more_topics_reply()
+    message = intro.topic_message(topic, req.user_id)
+    posted = (
+        await try_call(req.client.chat_postMessage(channel=pair.channel_id, **message.as_kwargs()), what="topic")
+        if pair.channel_id
+        else None
+    )
+    return intro.topic_posted_reply(partners[0]) if posted is not None else intro.topic_private_reply(topic)
+
+
 async def _help(req: Request) -> Reply:
     return messages.help_reply()
 
@@ -155,6 +185,7 @@ SUBCOMMANDS: dict[str, Callable[[Request], Awaitable[Reply | None]]] = {
     "delete-my-data": _delete,
     "avoid": _avoid,
     "rematch": _rematch,
+    "topic": _topic,
     "help": _help,
 }
 

@@ -172,3 +172,8 @@ def test_typo_of_an_alias_does_not_suggest_the_opposite() -> None:
     with pytest.raises(UnknownCommandError) as excinfo:
         parse("unpase")
     assert excinfo.value.suggestion == "resume"
+
+
+def test_topic_takes_an_optional_partner_and_ignores_other_words() -> None:
+    assert parse("topic") == Command("topic")
+    assert parse("topic please <@U0PARTNER|ada> <@U0PARTNER>") == Command("topic", people=("U0PARTNER",))

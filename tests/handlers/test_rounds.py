@@ -264,3 +264,25 @@ async def test_leaving_ends_the_pair_and_the_partner_is_first_in_line(
     view = await preview(slack, program_id, count=2)
     text = dumps(view)
     assert "<@UM3> → <@UE1>" in text and "<@UE9> (mentee)" in text, "UE1, whose partner left, goes first"
+
+
+async def test_mentor_topic_posts_the_pairs_next_topic_for_both(slack: SlackSender, db: Database, team_id: str) -> None:
+    program_id = await enrol(slack, db, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
+    await slack.command("topic", user_id="UE1")
+    await slack.fake.wait_for("response_url", where=lambda c: "not in a pair right now" in dumps(c))
+    await publish_all(slack, db, program_id)
+    [pair] = await round_pairs(db, team_id, "active")
+    had = list(pair.topics)
+    slack.fake.reset()
+    assert (await slack.command("topic please", user_id="UE1"))[0] == 200
+    [posted] = await slack.fake.wait_for("chat.postMessage", where=lambda c: "asked for another topic" in c["text"])
+    assert posted["channel"] == pair.channel_id and "<@UE1>" in posted["text"], "in the pair's conversation"
+    await slack.fake.wait_for(
+        "response_url", where=lambda c: "Posted a new topic in your conversation with <@UM1>" in dumps(c)
+    )
+    [after] = await round_pairs(db, team_id, "active")
+    assert after.topics[: len(had)] == had and len(after.topics) == len(had) + 1, "recorded, never one they've had"
+    assert after.topics[-1] not in had
+    await slack.command("topic <@USTRANGER|stranger>", user_id="UE1")
+    await slack.fake.wait_for("response_url", where=lambda c: "not paired with <@USTRANGER>" in dumps(c))
+    assert len(slack.fake.calls_to("chat.postMessage")) == 1
