@@ -1,17 +1,23 @@
-"""One claimed batch of outbox messages: what its senders need from the database, read once, and what sending it
-leaves to record (topics suggested, group DMs opened), written once with the batch's outcomes (see
-:mod:`bot.delivery`). Senders make Slack calls and nothing else, so a message costs one Slack call and a share of
-a few statements."""
+"""One claimed batch of outbox messages: what its senders need from the database, read once, with the topics its
+messages will suggest reserved up front, so a message costs one Slack call and a share of a few statements.
+
+In the transaction that claims the batch (:func:`prepare_batch`), the pairs, programs and people are read (the
+pairs locked on PostgreSQL), and each message that suggests topics (``topics_for``: an introduction three, a
+check-in one) gets the pair's next ones, recorded on the pair at once: a "Suggest another topic" clicked while the
+batch is being sent never offers the same one. After the batch, :func:`settle_batch` gives back the topics of
+messages that were not posted (to be retried, skipped or never tried) and stores the group DMs it opened.
+What a batch read is not read again while it is sent: a change made meanwhile (someone pausing) applies from the
+next batch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.deps import Deps
 from bot.outcomes import SafeToRetry, classify
 from bot.slack import SLACK_FAILURES
 from bot.topics import ideas_for
@@ -27,7 +33,8 @@ class Batch:
     pairs: dict[int, Pair] = field(default_factory=dict)
     programs: dict[int, Program] = field(default_factory=dict)
     people: dict[tuple[int, str], Participant] = field(default_factory=dict)
-    topics: dict[int, list[str]] = field(default_factory=dict)  # pair id → topics suggested by this batch
+    # outbox id → (pair id, the topics its message suggests)
+    reserved: dict[int, tuple[int, list[TopicIdea]]] = field(default_factory=dict)
     channels: dict[int, str] = field(default_factory=dict)  # pair id → group DM opened by this batch
 
     def pair(self, row: Outbox) -> Pair | None:
@@ -52,18 +59,13 @@ class Batch:
             return None
         return pair, program, (mentor, mentee)
 
-    def suggest(self, pair: Pair, program: Program, *, count: int = 1) -> list[TopicIdea]:
-        """The next ``count`` topics the pair hasn't had, recorded as suggested (with the batch's outcomes)."""
-        ideas = ideas_for(pair, program, *self.people_of(pair))[:count]
-        if ideas and pair.id is not None:
-            keys = [idea.key for idea in ideas]
-            pair.topics = [*(pair.topics or []), *keys]  # a second message to this pair in the batch moves on
-            self.topics.setdefault(pair.id, []).extend(keys)
-        return ideas
+    def topics(self, row: Outbox) -> list[TopicIdea]:
+        """The topics reserved for this message (none left: empty)."""
+        return self.reserved.get(row.id or 0, (0, []))[1]
 
     async def channel(self, client: AsyncWebClient, pair: Pair) -> str:
-        """The pair's group DM: the one stored, or opened (and stored with the batch's outcomes). Opening it again
-        opens the same conversation, so a failure that leaves it unclear whether Slack acted is retried
+        """The pair's group DM: the one stored, or opened (and stored after the batch). Opening it again opens the
+        same conversation, so a failure that leaves it unclear whether Slack acted is retried
         (:class:`bot.outcomes.SafeToRetry`)."""
         if pair.channel_id:
             return pair.channel_id
@@ -80,20 +82,41 @@ class Batch:
         return pair.channel_id
 
 
-async def load_batch(deps: Deps, *, team_id: str, rows: Sequence[Outbox]) -> Batch:
-    """Read, in one session, the pairs, programs and people the batch's messages are about."""
-    pair_ids = sorted({int(row.payload["pair_id"]) for row in rows if "pair_id" in row.payload})
+async def prepare_batch(
+    session: AsyncSession, *, team_id: str, rows: Sequence[Outbox], topics_for: Mapping[str, int]
+) -> Batch:
+    """Read what the claimed ``rows`` are about and reserve the topics they will suggest (in the claiming
+    transaction)."""
     batch = Batch(team_id)
+    pair_ids = sorted({int(row.payload["pair_id"]) for row in rows if "pair_id" in row.payload})
     if not pair_ids:
         return batch
-    async with deps.db.read() as session:
-        batch.pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids)
-        program_ids = sorted({pair.program_id for pair in batch.pairs.values()})
-        batch.programs = await repo.programs_by_id(session, team_id=team_id, program_ids=program_ids)
-        wanted = {(p.program_id, user) for p in batch.pairs.values() for user in (p.mentor_id, p.mentee_id)}
-        batch.people = await repo.people_of_programs(session, team_id=team_id, wanted=wanted)
+    batch.pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids, for_update=True)
+    program_ids = sorted({pair.program_id for pair in batch.pairs.values()})
+    batch.programs = await repo.programs_by_id(session, team_id=team_id, program_ids=program_ids)
+    wanted = {(p.program_id, user) for p in batch.pairs.values() for user in (p.mentor_id, p.mentee_id)}
+    batch.people = await repo.people_of_programs(session, team_id=team_id, wanted=wanted)
+    changed: dict[int, list[str]] = {}
+    for row in rows:
+        pair, count = batch.pair(row), topics_for.get(row.kind, 0)
+        program = batch.program(pair) if pair is not None else None
+        if not count or pair is None or pair.id is None or program is None or pair.state != PairState.ACTIVE:
+            continue
+        ideas = ideas_for(pair, program, *batch.people_of(pair))[:count]
+        if ideas and row.id is not None:
+            batch.reserved[row.id] = (pair.id, ideas)
+            pair.topics = changed[pair.id] = [*(pair.topics or []), *(idea.key for idea in ideas)]
+    await rounds_repo.set_topics(session, team_id=team_id, topics=changed)
     return batch
 
 
-async def save_batch(session: AsyncSession, batch: Batch) -> None:
-    await rounds_repo.record_deliveries(session, team_id=batch.team_id, topics=batch.topics, channels=batch.channels)
+async def settle_batch(session: AsyncSession, batch: Batch, *, unposted: Collection[int]) -> None:
+    """Give back the topics reserved for messages that were not posted (``unposted`` outbox ids) and store the
+    group DMs the batch opened."""
+    returned: dict[int, list[str]] = {}
+    for row_id in unposted:
+        if row_id in batch.reserved:
+            pair_id, ideas = batch.reserved[row_id]
+            returned.setdefault(pair_id, []).extend(idea.key for idea in ideas)
+    await rounds_repo.remove_topics(session, team_id=batch.team_id, topics=returned)
+    await rounds_repo.store_channels(session, team_id=batch.team_id, channels=batch.channels)

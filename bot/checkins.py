@@ -212,7 +212,7 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox, batch: B
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()
     channel = await batch.channel(client, pair)
-    topics = batch.suggest(pair, program)
+    topics = batch.topics(row)
     reply = checkin_message(
         pair_id=pair.id,
         period=period,

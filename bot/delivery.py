@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import checkins, introductions
-from bot.batch import Batch, load_batch, save_batch
+from bot.batch import Batch, prepare_batch, settle_batch
 from bot.deps import Deps
+from bot.introductions import FIRST_TOPICS
 from bot.outcomes import GONE, MAX_ATTEMPTS, PERSON_GONE, TOKEN_GONE, Outcome, SafeToRetry, classify
+from bot.pacing import PacedOut, paced
 from bot.slack import SLACK_FAILURES
 from storage import outbox
 from storage import repositories as repo
@@ -25,6 +27,8 @@ from storage.models import Outbox, OutboxState, ParticipantState
 
 logger = logging.getLogger(__name__)
 
+TOPICS_FOR = {"intro": FIRST_TOPICS, checkins.CHECKIN: 1}  # topics a message of each kind suggests
+PACED_OUT = "paced_out"  # Slack asked for a wait longer than a delivery should hold its batch
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox, Batch], Awaitable[Outcome]]
@@ -39,34 +43,37 @@ class Delivered:
 
 
 async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Sequence[str] | None = None) -> Delivered:
-    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once.
+    """Send the workspace's pending outbox messages (only ``keys``, if given), each at most once, paced below
+    Slack's rate limits whichever client is given (:func:`bot.pacing.paced`).
 
-    A batch is claimed (committed before any Slack call), what its messages need is read once, each message is one
-    Slack call, and the batch's outcomes are written together when it is done or this process stops part-way (an
-    error, a shutdown): the claimed messages it never tried go back to pending. A process killed outright leaves
-    its batch in ``sending``, never resent blindly, as with any crash between claim and mark.
+    A batch is claimed, read and given its topics in one transaction (:mod:`bot.batch`), committed before any Slack
+    call; each message is one Slack call; the batch's outcomes are written together when it is done or this
+    process stops part-way (an error, a shutdown, Slack asking for a long wait), and the claimed messages it never
+    tried go back to pending. A process killed outright leaves its batch in ``sending``, never resent blindly, as
+    with any crash between claim and mark.
     """
+    client = paced(client)
     sent = failed = later = 0
     after = 0
     while True:
         async with deps.db.session() as session:
             rows = await outbox.claim(session, team_id=team_id, keys=keys, after_id=after, limit=BATCH)
-        if not rows:
+            batch = await prepare_batch(session, team_id=team_id, rows=rows, topics_for=TOPICS_FOR) if rows else None
+        if not rows or batch is None:
             break
         after = max(row.id or 0 for row in rows)
         untried = [row.id for row in rows if row.id is not None]
         finished: list[outbox.Finished] = []
         gone: list[tuple[Outbox, str]] = []
         stop = False
-        batch = await load_batch(deps, team_id=team_id, rows=rows)
         try:
             for row in rows:
                 assert row.id is not None
                 untried.remove(row.id)  # in flight from here: never released
                 state, error, channel, ts = await _send(deps, client, row, batch)
-                if error in TOKEN_GONE:
-                    untried.append(row.id)
-                    logger.warning("Outbox of %s: Slack said %s; delivery stops", team_id, error)
+                if error in TOKEN_GONE or error == PACED_OUT:
+                    untried.append(row.id)  # not sent: pending again, the attempt not counted
+                    logger.warning("Outbox of %s: %s; delivery stops until the next run", team_id, error)
                     stop = True
                     break
                 if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
@@ -75,10 +82,12 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
                 if state == OutboxState.FAILED and error in GONE:
                     gone.append((row, error))
         finally:
+            async with deps.db.session() as session:  # the outcomes first, on their own
+                await outbox.finish_many(session, team_id=team_id, finished=finished)
+                await outbox.release(session, team_id=team_id, outbox_ids=untried)
+            posted = {f.outbox_id for f in finished if f.state == OutboxState.SENT or _maybe_posted(f)}
             async with deps.db.session() as session:
-                await outbox.finish_many(session, finished=finished)
-                await outbox.release(session, outbox_ids=untried)
-                await save_batch(session, batch)
+                await settle_batch(session, batch, unposted=[r.id for r in rows if r.id and r.id not in posted])
             for row, error in gone:
                 await _retire(deps, row, error)
         sent += sum(f.state == OutboxState.SENT for f in finished)
@@ -92,12 +101,18 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
     return Delivered(sent, failed, later)
 
 
+def _maybe_posted(finished: outbox.Finished) -> bool:
+    return finished.state == OutboxState.FAILED and (finished.error or "").startswith("uncertain")
+
+
 async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     sender = SENDERS.get(row.kind)
     if sender is None:
         return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
     try:
         return await sender(deps, client, row, batch)
+    except PacedOut:
+        return OutboxState.PENDING, PACED_OUT, None, None
     except SafeToRetry as exc:
         logger.warning("Outbox %s: %s (retried later)", row.key, exc.error)
         return OutboxState.PENDING, exc.error, None, None

@@ -17,7 +17,7 @@ from bot import participation
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
 from bot.deps import Deps
-from bot.outcomes import GONE
+from bot.outcomes import GONE, PERSON_GONE
 from bot.participation import Enrolment
 from bot.programs import program_fields
 from bot.slack import try_call
@@ -108,17 +108,22 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
 
 
 async def refusals(session: AsyncSession, *, team_id: str) -> list[dict[str, Any]]:
-    """Whom Slack's latest "gone" refusals were about: the person a DM was for, or a pair's two people."""
+    """Whom Slack's latest "gone" refusals were about, and what was done (see ``bot.delivery._retire``): a person
+    gone from Slack left every program; a message for a pair (its conversation, or one person's DM about it) ended
+    the pair; anything else was only not retried."""
     rows = await outbox.refusals(session, team_id=team_id, errors=sorted(GONE))
-    pair_ids = [int(r.payload["pair_id"]) for r in rows if "pair_id" in r.payload and "user_id" not in r.payload]
-    pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids)
+    pairs = await rounds_repo.pairs_by_id(
+        session, team_id=team_id, pair_ids=[int(r.payload["pair_id"]) for r in rows if "pair_id" in r.payload]
+    )
     found: list[dict[str, Any]] = []
     for row in rows:
         user, pair = row.payload.get("user_id"), pairs.get(int(row.payload.get("pair_id") or 0))
-        if user:
-            found.append({"error": row.error, "user_id": str(user)})
+        if user and row.error in PERSON_GONE:
+            found.append({"error": row.error, "user_id": str(user), "outcome": "left"})
         elif pair is not None:
-            found.append({"error": row.error, "people": (pair.mentor_id, pair.mentee_id)})
+            found.append({"error": row.error, "people": (pair.mentor_id, pair.mentee_id), "outcome": "pair_ended"})
+        elif user:
+            found.append({"error": row.error, "user_id": str(user), "outcome": "not_retried"})
     return found
 
 

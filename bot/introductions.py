@@ -18,20 +18,11 @@ from prompts.intro import intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
 from storage import repositories as repo
 from storage import rounds as rounds_repo
-from storage.models import Outbox, OutboxState, Pair, PairState, Participant, Program, utcnow
+from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
 
 logger = logging.getLogger(__name__)
 
 FIRST_TOPICS = 3
-
-
-async def _ideas_for(deps: Deps, pair: Pair, program: Program) -> list[TopicIdea]:
-    async with deps.db.read() as session:
-        mentor, mentee = [
-            await repo.get_participant(session, team_id=pair.team_id, program_id=pair.program_id, user_id=user)
-            for user in (pair.mentor_id, pair.mentee_id)
-        ]
-    return ideas_for(pair, program, mentor, mentee)
 
 
 async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
@@ -47,7 +38,7 @@ async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Bat
         mentee_id=pair.mentee_id,
         reasons=pair.reasons,
         program=program_fields(program),
-        topics=batch.suggest(pair, program, count=FIRST_TOPICS),
+        topics=batch.topics(row),
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
     return OutboxState.SENT, None, channel, answer.get("ts")
@@ -83,17 +74,24 @@ async def mark_scheduled(deps: Deps, *, team_id: str, pair_id: int) -> bool:
         return await rounds_repo.set_scheduled(session, team_id=team_id, pair_id=pair_id, at=utcnow())
 
 
-async def another_topic(
-    deps: Deps, *, pair: Pair, program: Program, people: tuple[Participant, Participant] | None = None
-) -> TopicIdea | None:
-    """The next topic the pair hasn't had (recorded, so it isn't suggested again), or None when none is left.
-    ``people``: the mentor's and mentee's rows, when the caller has just read them."""
-    ideas = ideas_for(pair, program, *people) if people else await _ideas_for(deps, pair, program)
-    if not ideas:
-        return None
+async def another_topic(deps: Deps, *, pair: Pair, program: Program) -> TopicIdea | None:
+    """The next topic the pair hasn't had, recorded in the same transaction with the pair locked (two clicks at
+    once, or a batch of check-ins being sent, never get the same one), or None when none is left."""
     assert pair.id is not None
     async with deps.db.session() as session:
-        await rounds_repo.add_topic(session, team_id=pair.team_id, pair_id=pair.id, key=ideas[0].key)
+        locked = await rounds_repo.get_pair(session, team_id=pair.team_id, pair_id=pair.id, for_update=True)
+        if locked is None:
+            return None
+        mentor, mentee = [
+            await repo.get_participant(session, team_id=pair.team_id, program_id=pair.program_id, user_id=user)
+            for user in (locked.mentor_id, locked.mentee_id)
+        ]
+        ideas = ideas_for(locked, program, mentor, mentee)
+        if not ideas:
+            return None
+        await rounds_repo.set_topics(
+            session, team_id=pair.team_id, topics={pair.id: [*(locked.topics or []), ideas[0].key]}
+        )
     return ideas[0]
 
 

@@ -9,7 +9,9 @@ unpublished number per workspace ("several hundred a minute"). So:
   on calls are evenly spaced at ``SAFETY`` × the rate that got through in the last ``Retry-After`` seconds (at
   least one second), or ``BACK_OFF`` × the current pace if that was already too fast. A fan-out therefore hits
   Slack's limit once and then runs just below it, instead of bursting, waiting and bursting again;
-- what was learned is forgotten after ``FORGET_AFTER`` without a 429 (limits are windows; the next burst re-learns).
+- what was learned is forgotten after ``FORGET_AFTER`` without a 429 (limits are windows; the next burst re-learns);
+- a call that would have to wait more than ``MAX_WAIT`` (Slack asked for a long pause) is not held: it fails at
+  once with :class:`PacedOut`, and delivery leaves the rest of its batch for the next run.
 
 Slack's own per-channel limit needs no pacing here: no sender posts more than two messages into one conversation
 at a time. The pacer holds no asyncio objects (a slot is reserved synchronously, then slept for), so it is shared
@@ -20,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -42,6 +46,7 @@ TIERS = {  # calls a minute: the documented floor of the method's tier
 SAFETY = 0.97
 BACK_OFF = 0.8
 FORGET_AFTER = 600.0
+MAX_WAIT = 30.0
 REMEMBER = 10_000  # success times kept per method (enough for any Retry-After window at Slack's rates)
 
 
@@ -104,17 +109,40 @@ def pacer_for(url: str, token: str | None) -> Pacer:
     return pacer
 
 
+class PacedOut(SlackClientError):
+    """Slack asked this method to wait longer than ``MAX_WAIT``: the call was not made."""
+
+
 class PacedWebClient(AsyncWebClient):
     """A Web API client whose calls wait for their method's pace (see the module's docstring)."""
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
         pacer = pacer_for(urljoin(self.base_url, api_method), self.token)
-        wait = pacer.reserve(time.monotonic())
+        now = time.monotonic()
+        if pacer.blocked_until - now > MAX_WAIT:
+            raise PacedOut(f"{api_method}: Slack asked to wait {pacer.blocked_until - now:.0f} s")
+        wait = pacer.reserve(now)
         if wait > 0:
             await asyncio.sleep(wait)
         response = await super().api_call(api_method, **kwargs)
         pacer.succeeded(time.monotonic())
         return response
+
+
+def paced(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client, paced (Bolt builds a plain ``AsyncWebClient`` for each request, with our retry handlers)."""
+    if isinstance(client, PacedWebClient):
+        return client
+    wrapped = PacedWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        headers=client.headers,
+        retry_handlers=client.retry_handlers,
+    )
+    wrapped.default_params = dict(client.default_params)
+    return wrapped
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -125,7 +153,8 @@ def _bearer(request: HttpRequest) -> str:
 
 
 class PacingRateLimitHandler(AsyncRetryHandler):
-    """Retries a call Slack answered with 429 once ``Retry-After`` has passed, and tells the method's pacer."""
+    """On a 429, tells the method's pacer (which learns from it), then retries the call once ``Retry-After`` has
+    passed, unless that is more than ``MAX_WAIT`` away (the call then fails with Slack's ``ratelimited``)."""
 
     async def _can_retry_async(
         self,
@@ -135,7 +164,12 @@ class PacingRateLimitHandler(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code == 429
+        if response is None or response.status_code != 429:
+            return False
+        pacer = pacer_for(request.url.split("?", 1)[0], _bearer(request))
+        now = time.monotonic()
+        pacer.limited(now, _retry_after(response))
+        return pacer.blocked_until - now <= MAX_WAIT
 
     async def prepare_for_next_attempt_async(
         self,
@@ -145,15 +179,18 @@ class PacingRateLimitHandler(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        if response is None:  # pragma: no cover - _can_retry_async needs a response
-            raise error or RuntimeError("no response")
-        retry_after = 1.0
-        for name, values in response.headers.items():
-            if name.lower() == "retry-after" and values:
-                with contextlib.suppress(ValueError):
-                    retry_after = max(0.0, float(values[0]))
         pacer = pacer_for(request.url.split("?", 1)[0], _bearer(request))
-        pacer.limited(time.monotonic(), retry_after)
         state.next_attempt_requested = True
         await asyncio.sleep(max(0.0, pacer.blocked_until - time.monotonic()) + 0.01)
         state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    """Slack's ``Retry-After`` in seconds (1 if missing or not a finite number)."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            with contextlib.suppress(ValueError):
+                seconds = float(values[0])
+                if math.isfinite(seconds):
+                    return max(0.0, seconds)
+    return 1.0

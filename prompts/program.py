@@ -414,23 +414,24 @@ def delivery_problems(delivery: dict[str, int]) -> str:
 GONE_WORDS = {
     "user_not_found": "Slack has no such person any more",
     "user_disabled": "their Slack account is deactivated",
-    "channel_not_found": "their group DM can't be found",
-    "is_archived": "their group DM is archived",
+    "channel_not_found": "Slack can't find the conversation",
+    "is_archived": "the conversation is archived",
 }
 
 
 def refusal_blocks(refused: list[dict[str, Any]]) -> list[Block]:
-    """Who Slack's refusals were about (``refused``: error, and user_id or people), and what the bot did."""
-    if not refused:
-        return []
+    """Whom Slack's refusals were about (``refused``: error, user_id or people, and the outcome: left, pair_ended
+    or not_retried), and what the bot did."""
     lines = []
     for r in refused:
         why = GONE_WORDS.get(r["error"], r["error"])
-        if r.get("user_id"):
-            lines.append(f"• <@{r['user_id']}>: {why}, so they were taken out of their programs.")
-        elif r.get("people"):
+        if r.get("outcome") == "pair_ended" and r.get("people"):
             first, second = r["people"]
             lines.append(f"• <@{first}> and <@{second}>: {why}, so the pair ended (both are first in line next round).")
+        elif r.get("outcome") == "left":
+            lines.append(f"• <@{r['user_id']}>: {why}, so they were taken out of their programs.")
+        elif r.get("user_id"):
+            lines.append(f"• A message to <@{r['user_id']}>: {why}; it won't be tried again.")
     return [context("*Latest refusals*\n" + "\n".join(lines))] if lines else []
 
 

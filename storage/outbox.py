@@ -107,7 +107,7 @@ async def finish(
     await session.exec(update(Outbox).where(col(Outbox.id) == outbox_id).values(**values))
 
 
-async def finish_many(session: AsyncSession, *, finished: Sequence[Finished]) -> None:
+async def finish_many(session: AsyncSession, *, team_id: str, finished: Sequence[Finished]) -> None:
     """Mark many claimed messages at once (one statement, executed for each): sent, failed or pending again."""
     if not finished:
         return
@@ -115,7 +115,7 @@ async def finish_many(session: AsyncSession, *, finished: Sequence[Finished]) ->
     table = Outbox.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
-        .where(table.c.id == bindparam("b_id"))
+        .where(table.c.team_id == team_id, table.c.id == bindparam("b_id"))
         .values(
             state=bindparam("b_state"),
             error=bindparam("b_error"),
@@ -141,12 +141,16 @@ async def finish_many(session: AsyncSession, *, finished: Sequence[Finished]) ->
     )
 
 
-async def release(session: AsyncSession, *, outbox_ids: Sequence[int]) -> None:
+async def release(session: AsyncSession, *, team_id: str, outbox_ids: Sequence[int]) -> None:
     """Claimed messages this process never tried (it stopped early): pending again, the attempt not counted."""
     if outbox_ids:
         await session.exec(
             update(Outbox)
-            .where(col(Outbox.id).in_(list(outbox_ids)), col(Outbox.state) == OutboxState.SENDING)
+            .where(
+                col(Outbox.team_id) == team_id,
+                col(Outbox.id).in_(list(outbox_ids)),
+                col(Outbox.state) == OutboxState.SENDING,
+            )
             .values(state=OutboxState.PENDING, attempts=col(Outbox.attempts) - 1)
         )
 

@@ -161,40 +161,65 @@ async def round_pairs(session: AsyncSession, *, team_id: str, round_id: int) -> 
     return (await session.exec(query.order_by(col(Pair.score).desc(), col(Pair.id)))).all()
 
 
-async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> Pair | None:
+async def get_pair(session: AsyncSession, *, team_id: str, pair_id: int, for_update: bool = False) -> Pair | None:
+    """``for_update``: lock the row until the transaction ends (PostgreSQL; SQLite writers are serial anyway)."""
     query = select(Pair).where(Pair.team_id == team_id, Pair.id == pair_id)
+    if for_update:
+        query = query.with_for_update()
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
-async def pairs_by_id(session: AsyncSession, *, team_id: str, pair_ids: Sequence[int]) -> dict[int, Pair]:
-    query = select(Pair).where(Pair.team_id == team_id, col(Pair.id).in_(list(pair_ids)))
+async def pairs_by_id(
+    session: AsyncSession, *, team_id: str, pair_ids: Sequence[int], for_update: bool = False
+) -> dict[int, Pair]:
+    """``for_update``: lock the rows (in id order, so two batches never wait on each other in a circle) and read
+    them afresh."""
+    query = select(Pair).where(Pair.team_id == team_id, col(Pair.id).in_(list(pair_ids))).order_by(col(Pair.id))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
     return {pair.id: pair for pair in (await session.exec(query)).all() if pair.id is not None}
 
 
-async def record_deliveries(
-    session: AsyncSession, *, team_id: str, topics: dict[int, list[str]], channels: dict[int, str]
-) -> None:
-    """What sending a batch of messages left to record: topics suggested to pairs (added to those they had, read
-    afresh, so a topic asked for meanwhile is kept) and group DMs opened for pairs that had none stored."""
+async def set_topics(session: AsyncSession, *, team_id: str, topics: dict[int, list[str]]) -> None:
+    """Store pairs' whole topic lists (read and locked in this transaction), one statement for all."""
+    if not topics:
+        return
     table = Pair.__table__  # type: ignore[attr-defined]
-    connection = await session.connection()
-    if topics:
-        query = select(Pair.id, Pair.topics).where(Pair.team_id == team_id, col(Pair.id).in_(list(topics)))
-        changes = [
-            {"b_id": pair_id, "b_topics": [*(had or []), *added]}
-            for pair_id, had in (await session.exec(query)).all()
-            if (added := [key for key in topics.get(pair_id or 0, []) if key not in (had or [])])
-        ]
-        if changes:
-            statement = update(table).where(table.c.id == bindparam("b_id")).values(topics=bindparam("b_topics"))
-            await connection.execute(statement, changes)
-    if channels:
-        statement = (
-            update(table)
-            .where(table.c.team_id == team_id, table.c.id == bindparam("b_id"), table.c.channel_id.is_(None))
-            .values(channel_id=bindparam("b_channel"))
-        )
-        await connection.execute(statement, [{"b_id": k, "b_channel": v} for k, v in channels.items()])
+    statement = (
+        update(table)
+        .where(table.c.team_id == team_id, table.c.id == bindparam("b_id"))
+        .values(topics=bindparam("b_topics"))
+    )
+    changes = [{"b_id": pair_id, "b_topics": keys} for pair_id, keys in sorted(topics.items())]
+    await (await session.connection()).execute(statement, changes)
+
+
+async def remove_topics(session: AsyncSession, *, team_id: str, topics: dict[int, list[str]]) -> None:
+    """Take these topic keys off pairs' lists (topics reserved for a message that was not posted)."""
+    if not topics:
+        return
+    pairs = await pairs_by_id(session, team_id=team_id, pair_ids=sorted(topics), for_update=True)
+    await set_topics(
+        session,
+        team_id=team_id,
+        topics={
+            pair_id: [key for key in pair.topics or [] if key not in topics[pair_id]] for pair_id, pair in pairs.items()
+        },
+    )
+
+
+async def store_channels(session: AsyncSession, *, team_id: str, channels: dict[int, str]) -> None:
+    """Group DMs opened for pairs that had none stored."""
+    if not channels:
+        return
+    table = Pair.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.team_id == team_id, table.c.id == bindparam("b_id"), table.c.channel_id.is_(None))
+        .values(channel_id=bindparam("b_channel"))
+    )
+    changes = [{"b_id": k, "b_channel": v} for k, v in sorted(channels.items())]
+    await (await session.connection()).execute(statement, changes)
 
 
 async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:
@@ -270,13 +295,6 @@ async def set_scheduled(session: AsyncSession, *, team_id: str, pair_id: int, at
         .values(scheduled_at=at)
     )
     return bool(result.rowcount)
-
-
-async def add_topic(session: AsyncSession, *, team_id: str, pair_id: int, key: str) -> None:
-    pair = await get_pair(session, team_id=team_id, pair_id=pair_id)
-    if pair is not None and key not in pair.topics:
-        pair.topics = [*pair.topics, key]
-        session.add(pair)
 
 
 async def pair_counts(session: AsyncSession, *, team_id: str) -> dict[int, int]:

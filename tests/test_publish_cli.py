@@ -96,7 +96,9 @@ def test_publish_introduces_pairs_and_tells_who_waits_once_each(tmp_path: Path) 
         assert sorted(r.state for r in rows) == ["failed", "sent", "sent"]
         [failed] = [r for r in rows if r.state == "failed"]
         assert (failed.kind, failed.error, failed.attempts) == ("intro", "channel_not_found", 1)
-        assert refused(tmp_path, "TPUB") == [{"error": "channel_not_found", "people": ("U002", "U012")}]
+        assert refused(tmp_path, "TPUB") == [
+            {"error": "channel_not_found", "people": ("U002", "U012"), "outcome": "pair_ended"}
+        ]
 
         fake.reset()
         second = run_bot(["match", "--publish"], env, tmp_path)  # U001–U011 stays; the others are matched again

@@ -145,7 +145,9 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
         [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
     assert row.state == "left", "gone from Slack: out of every program, so nothing is tried for them again"
     async with db.read() as session:  # admins see whom it was about
-        assert await refusals(session, team_id=team_id) == [{"error": "user_not_found", "user_id": "U0000"}]
+        assert await refusals(session, team_id=team_id) == [
+            {"error": "user_not_found", "user_id": "U0000", "outcome": "left"}
+        ]
 
 
 async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import select
 
 from bot.config import Settings
 from bot.delivery import deliver
 from bot.deps import Deps
-from bot.pacing import FORGET_AFTER, SAFETY, Pacer, pacer_for
+from bot.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, _retry_after, pacer_for
 from bot.slack import make_client
 from storage.db import Database
+from storage.models import Outbox
 from tests.bot.test_outbox import enqueue
 from tests.slack_fake import FakeSlack
 
@@ -57,11 +63,36 @@ def test_a_429_with_nothing_through_only_waits() -> None:
 async def test_a_fan_out_meets_the_limit_once_then_stays_below_it(
     db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    """100 DMs against 25 posts a second: every one delivered once, and Slack says 429 once, not every second."""
+    """100 DMs against 25 posts a second: every one delivered once, and Slack says 429 once, not every second.
+    The client is a plain one, as Bolt builds for each request (the Publish button delivers with it)."""
     await enqueue(db, team_id, 100)
     fake_slack.rate_limit("chat.postMessage", 25)
-    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    template = make_client(settings)
+    bolts = AsyncWebClient(token=template.token, base_url=template.base_url, retry_handlers=template.retry_handlers)
+    delivered = await deliver(Deps(settings, db), bolts, team_id=team_id)
     posts = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
     ok = [c.params["channel"] for c in posts if not c.failed]
     assert delivered.sent == 100 and len(ok) == 100 and len(set(ok)) == 100
     assert sum(c.failed for c in posts) == 1, "paced after the first 429 (bursting would meet one a second)"
+
+
+async def test_a_long_retry_after_is_not_waited_out_and_loses_nothing(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    """Slack asks for two minutes: delivery doesn't hold its batch that long; every message stays pending for the
+    next run, none counted as failed."""
+    await enqueue(db, team_id, 3)
+    fake_slack.fail("chat.postMessage", error="ratelimited", retry_after=120)
+    started = time.monotonic()
+    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    assert time.monotonic() - started < MAX_WAIT
+    assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 3)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1, "the others were not even tried"
+    async with db.read() as session:
+        rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id))).all()
+    assert sorted((r.state, r.attempts) for r in rows) == [("pending", 0), ("pending", 0), ("pending", 1)]
+
+
+@pytest.mark.parametrize(("header", "seconds"), [("30", 30.0), ("1.5", 1.5), ("inf", 1.0), ("soon", 1.0), ("-4", 0.0)])
+def test_retry_after_is_read_safely(header: str, seconds: float) -> None:
+    assert _retry_after(HttpResponse(status_code=429, headers={"Retry-After": header}, body={})) == seconds

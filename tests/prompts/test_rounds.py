@@ -123,14 +123,16 @@ def test_admins_see_what_could_not_be_delivered() -> None:
         "2 refused by Slack" in text and "1 whose delivery Slack could not confirm" in text and "3 interrupted" in text
     )
     refused = [
-        {"error": "user_disabled", "user_id": "U1"},
-        {"error": "is_archived", "people": ("U2", "U3")},
+        {"error": "user_disabled", "user_id": "U1", "outcome": "left"},
+        {"error": "is_archived", "people": ("U2", "U3"), "outcome": "pair_ended"},
+        {"error": "channel_not_found", "user_id": "U4", "outcome": "not_retried"},
     ]
     blocks = admin_section([], {}, [], delivery={"failed": 2}, refused=refused)
     shown = json.dumps(blocks)
     assert "Messages not delivered" in shown
     assert "<@U1>: their Slack account is deactivated, so they were taken out of their programs." in shown
-    assert "<@U2> and <@U3>: their group DM is archived, so the pair ended" in shown
+    assert "<@U2> and <@U3>: the conversation is archived, so the pair ended" in shown
+    assert "A message to <@U4>: Slack can't find the conversation; it won't be tried again." in shown
 
 
 def test_admins_see_rematch_requests_and_pairs_people_see_their_partner() -> None:

@@ -1,0 +1,71 @@
+"""A delivery batch reserves the topics its messages suggest (bot.batch): a click meanwhile never gets the same one,
+and a message that was not posted gives its topics back. Both databases, the real delivery, the fake Web API."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import introductions
+from bot.batch import prepare_batch
+from bot.config import Settings
+from bot.delivery import TOPICS_FOR, deliver
+from bot.deps import Deps
+from bot.slack import make_client
+from storage import outbox
+from storage import repositories as repo
+from storage import rounds as rounds_repo
+from storage.db import Database
+from storage.models import Pair, Program
+from tests.bot.test_rhythm import start_program
+from tests.slack_fake import FakeSlack
+
+
+async def a_pair(db: Database, team_id: str, program_id: int) -> tuple[Pair, Program]:
+    async with db.read() as session:
+        pair = (await rounds_repo.active_pairs(session, team_id=team_id, program_id=program_id))[0]
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+    assert pair.id is not None and program is not None
+    return pair, program
+
+
+async def queue_checkin(db: Database, team_id: str, pair: Pair) -> None:
+    message = outbox.Message(f"checkin:{pair.id}:1", "checkin", {"pair_id": pair.id, "period": 1})
+    async with db.session() as session:
+        assert await outbox.enqueue_many(session, team_id=team_id, messages=[message]) == 1
+
+
+async def test_a_topic_asked_for_while_a_batch_is_sent_is_never_the_one_it_suggests(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    await queue_checkin(db, team_id, pair)
+    async with db.session() as session:  # a delivery claims the check-in and reserves its topic...
+        rows = await outbox.claim(session, team_id=team_id)
+        batch = await prepare_batch(session, team_id=team_id, rows=rows, topics_for=TOPICS_FOR)
+        clicked = asyncio.create_task(introductions.another_topic(Deps(settings, db), pair=pair, program=program))
+        await asyncio.sleep(0.3)  # ...while someone clicks *Suggest another topic*
+        assert not clicked.done(), "the click waits for the claim to commit"
+    topic = await clicked
+    [reserved] = batch.topics(rows[0])
+    assert topic is not None and topic.key != reserved.key
+    after, _ = await a_pair(db, team_id, program.id or 0)
+    assert after.topics == [*pair.topics, reserved.key, topic.key], "both recorded, neither lost"
+
+
+async def test_a_message_not_posted_gives_its_topics_back(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    await queue_checkin(db, team_id, pair)
+    deps, client = Deps(settings, db), make_client(settings)
+    fake_slack.reset()
+    fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)  # Slack did nothing, three times
+    assert (await deliver(deps, client, team_id=team_id)).retry_later == 1
+    before, _ = await a_pair(db, team_id, program.id or 0)
+    assert before.topics == pair.topics, "the check-in's topic is given back: the pair never saw it"
+    assert (await deliver(deps, client, team_id=team_id)).sent == 1
+    after, _ = await a_pair(db, team_id, program.id or 0)
+    assert len(after.topics) == len(pair.topics) + 1
+    first, *_, posted = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
+    assert first.failed and not posted.failed
+    assert posted.params["blocks"] == first.params["blocks"], "the same topic as the attempt Slack never took"
