@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outcomes import SafeToRetry, classify
+from bot.pacing import PacedOut
 from bot.slack import SLACK_FAILURES
 from bot.topics import ideas_for
 from prompts.catalogue import TopicIdea
@@ -71,6 +72,8 @@ class Batch:
             return pair.channel_id
         try:
             opened = await client.conversations_open(users=f"{pair.mentor_id},{pair.mentee_id}")
+        except PacedOut:
+            raise  # not tried at all: delivery stops until the next run
         except SLACK_FAILURES as exc:
             _, error = classify(exc)
             if error.startswith("uncertain"):
@@ -92,6 +95,8 @@ async def prepare_batch(
     if not pair_ids:
         return batch
     batch.pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids, for_update=True)
+    for loaded in batch.pairs.values():  # the batch's own copies: their topics are written below, once
+        session.expunge(loaded)
     program_ids = sorted({pair.program_id for pair in batch.pairs.values()})
     batch.programs = await repo.programs_by_id(session, team_id=team_id, program_ids=program_ids)
     wanted = {(p.program_id, user) for p in batch.pairs.values() for user in (p.mentor_id, p.mentee_id)}
@@ -118,5 +123,8 @@ async def settle_batch(session: AsyncSession, batch: Batch, *, unposted: Collect
         if row_id in batch.reserved:
             pair_id, ideas = batch.reserved[row_id]
             returned.setdefault(pair_id, []).extend(idea.key for idea in ideas)
+    touched = sorted({*returned, *batch.channels})
+    if touched:  # every pair this writes, locked at once in id order (no lock cycle with another batch)
+        await rounds_repo.pairs_by_id(session, team_id=batch.team_id, pair_ids=touched, for_update=True)
     await rounds_repo.remove_topics(session, team_id=batch.team_id, topics=returned)
     await rounds_repo.store_channels(session, team_id=batch.team_id, channels=batch.channels)

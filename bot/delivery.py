@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 TOPICS_FOR = {"intro": FIRST_TOPICS, checkins.CHECKIN: 1}  # topics a message of each kind suggests
 PACED_OUT = "paced_out"  # Slack asked for a wait longer than a delivery should hold its batch
+# Slack still says "too many" after the client's own waits: the batch goes back to pending (attempts not counted)
+WAIT_LONGER = {PACED_OUT, "ratelimited", "http_429"}
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox, Batch], Awaitable[Outcome]]
@@ -66,12 +68,15 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
         finished: list[outbox.Finished] = []
         gone: list[tuple[Outbox, str]] = []
         stop = False
+        in_flight: int | None = None  # the message whose Slack call is under way (may have been posted)
         try:
             for row in rows:
                 assert row.id is not None
                 untried.remove(row.id)  # in flight from here: never released
+                in_flight = row.id
                 state, error, channel, ts = await _send(deps, client, row, batch)
-                if error in TOKEN_GONE or error == PACED_OUT:
+                in_flight = None
+                if error in TOKEN_GONE or error in WAIT_LONGER:
                     untried.append(row.id)  # not sent: pending again, the attempt not counted
                     logger.warning("Outbox of %s: %s; delivery stops until the next run", team_id, error)
                     stop = True
@@ -86,6 +91,8 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
                 await outbox.finish_many(session, team_id=team_id, finished=finished)
                 await outbox.release(session, team_id=team_id, outbox_ids=untried)
             posted = {f.outbox_id for f in finished if f.state == OutboxState.SENT or _maybe_posted(f)}
+            if in_flight is not None:  # stopped mid-call (cancelled): it stays "sending", and may have been posted
+                posted.add(in_flight)
             async with deps.db.session() as session:
                 await settle_batch(session, batch, unposted=[r.id for r in rows if r.id and r.id not in posted])
             for row, error in gone:

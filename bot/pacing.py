@@ -100,6 +100,11 @@ class Pacer:
 _pacers: dict[tuple[str, str], Pacer] = {}
 
 
+def forget_paces() -> None:
+    """Forget every pace learnt in this process (a test's fake Slack may reuse another's port)."""
+    _pacers.clear()
+
+
 def pacer_for(url: str, token: str | None) -> Pacer:
     """The pacer of a method's full URL (Slack host + method) and token."""
     key = (url, token or "")
@@ -138,7 +143,11 @@ def paced(client: AsyncWebClient) -> AsyncWebClient:
         base_url=client.base_url,
         session=client.session,
         timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        trust_env_in_session=client.trust_env_in_session,
         headers=client.headers,
+        logger=client.logger,
         retry_handlers=client.retry_handlers,
     )
     wrapped.default_params = dict(client.default_params)

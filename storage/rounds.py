@@ -248,7 +248,7 @@ async def end_pairs(
         query = query.where(or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
     if pair_ids is not None:
         query = query.where(col(Pair.id).in_(list(pair_ids)))
-    ended = list((await session.exec(query)).all())
+    ended = list((await session.exec(query.order_by(col(Pair.id)))).all())  # id order, as every pair lock
     for pair in ended:
         pair.state, pair.ended_at, pair.ended_reason = PairState.ENDED, utcnow(), reason
         session.add(pair)

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from bot.app import close_app, start_app
 from bot.config import Settings, normalize_database_url
+from bot.pacing import forget_paces
 from bot.server import build_web_app
 from storage.db import Database
 from storage.migrate import upgrade
@@ -49,6 +50,13 @@ async def _migrate(url: str) -> None:
         await upgrade(db.engine)
     finally:
         await db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_paces() -> Iterator[None]:
+    """Each test starts with nothing learnt about Slack's rate limits (its fake may reuse an earlier one's port)."""
+    yield
+    forget_paces()
 
 
 @pytest.fixture(scope="session")

@@ -143,16 +143,18 @@ async def _topic(req: Request) -> Reply:
     """``/mentor topic [@partner]``: the pair's next topic (never one it has had), posted in its conversation."""
     async with req.db.read() as session:
         pairs = list(await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id))
-    wanted = set(req.command.people)
+    wanted = set(req.command.people) - {req.user_id}
     if wanted:
         pairs = [p for p in pairs if wanted & {p.mentor_id, p.mentee_id}]
     if not pairs:
         return intro.topic_needs_pair_reply(next(iter(wanted), None))
-    partners = [p.mentee_id if p.mentor_id == req.user_id else p.mentor_id for p in pairs]
-    if len(pairs) > 1:
-        return intro.topic_which_pair_reply(partners)
+    by_partner = {(p.mentee_id if p.mentor_id == req.user_id else p.mentor_id): p for p in pairs}  # newest wins
+    if len(by_partner) > 1:
+        return intro.topic_which_pair_reply(list(by_partner))
+    # The same two people paired in two programs share one conversation: the newest pair's topics go there.
+    [(partner, chosen)] = by_partner.items()
     found = await introductions.pair_of_member(
-        req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id
+        req.deps, team_id=req.team_id, pair_id=chosen.id or 0, user_id=req.user_id
     )
     if found is None:
         return intro.topic_needs_pair_reply()
@@ -166,7 +168,7 @@ async def _topic(req: Request) -> Reply:
         if pair.channel_id
         else None
     )
-    return intro.topic_posted_reply(partners[0]) if posted is not None else intro.topic_private_reply(topic)
+    return intro.topic_posted_reply(partner) if posted is not None else intro.topic_private_reply(topic)
 
 
 async def _help(req: Request) -> Reply:

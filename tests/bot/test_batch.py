@@ -4,6 +4,9 @@ and a message that was not posted gives its topics back. Both databases, the rea
 from __future__ import annotations
 
 import asyncio
+import contextlib
+
+from sqlmodel import select, update
 
 from bot import introductions
 from bot.batch import prepare_batch
@@ -15,7 +18,7 @@ from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.db import Database
-from storage.models import Pair, Program
+from storage.models import Outbox, Pair, Program
 from tests.bot.test_rhythm import start_program
 from tests.slack_fake import FakeSlack
 
@@ -69,3 +72,47 @@ async def test_a_message_not_posted_gives_its_topics_back(
     first, *_, posted = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
     assert first.failed and not posted.failed
     assert posted.params["blocks"] == first.params["blocks"], "the same topic as the attempt Slack never took"
+
+
+async def test_a_pair_without_a_conversation_waits_when_slack_asks_for_a_long_pause(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    """Opening the pair's group DM meets "wait two minutes": the check-in goes back to pending, its attempt not
+    counted and its topic given back; until the pause is over nothing more is tried."""
+    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    async with db.session() as session:
+        await session.exec(update(Pair).where(Pair.id == pair.id).values(channel_id=None))  # type: ignore[arg-type]
+    await queue_checkin(db, team_id, pair)
+    deps, client = Deps(settings, db), make_client(settings)
+    fake_slack.reset()
+    fake_slack.fail("conversations.open", error="ratelimited", retry_after=120)
+    for _ in range(2):  # the second run doesn't even try: the pause isn't over
+        delivered = await deliver(deps, client, team_id=team_id)
+        assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 1)
+    assert len(fake_slack.calls_to("conversations.open")) == 1 and not fake_slack.calls_to("chat.postMessage")
+    async with db.read() as session:
+        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()  # type: ignore[arg-type]
+    assert (row.state, row.attempts) == ("pending", 0)
+    after, _ = await a_pair(db, team_id, program.id or 0)
+    assert after.topics == pair.topics
+
+
+async def test_a_check_in_cut_off_mid_call_keeps_its_topic(
+    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+) -> None:
+    """The process stops while Slack is answering the post: the check-in may have been posted, so it stays
+    "sending" (never resent) and keeps its topic (never suggested again)."""
+    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    await queue_checkin(db, team_id, pair)
+    fake_slack.reset()
+    fake_slack.delay = 2.0
+    sending = asyncio.create_task(deliver(Deps(settings, db), make_client(settings), team_id=team_id))
+    await fake_slack.wait_for("chat.postMessage")
+    sending.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sending
+    async with db.read() as session:
+        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()  # type: ignore[arg-type]
+    assert row.state == "sending"
+    after, _ = await a_pair(db, team_id, program.id or 0)
+    assert len(after.topics) == len(pair.topics) + 1

@@ -564,9 +564,10 @@ async def test_a_running_programs_rhythm_is_locked_but_its_end_can_move(
     assert program.state == "running" and program.cadence == "biweekly" and program.start_date and program.end_date
     view = await slack.open_modal("edit_program_settings", value=str(program.id))
     same = {"start": program.start_date.isoformat(), "end": program.end_date.isoformat()}
-    _, body = await slack.submit_view(view, settings_values(**same, cadence="weekly", weekday="3"), user_id="UADMIN")
+    moved = {"start": (program.start_date + timedelta(days=7)).isoformat(), "end": same["end"]}
+    _, body = await slack.submit_view(view, settings_values(**moved, cadence="weekly", weekday="3"), user_id="UADMIN")
     errors = json.loads(body)["errors"]
-    assert sorted(errors) == ["cadence", "checkin_weekday"] and "can't change now" in errors["cadence"]
+    assert sorted(errors) == ["cadence", "checkin_weekday", "start_date"] and "can't change now" in errors["cadence"]
     later = (program.end_date + timedelta(weeks=2)).isoformat()
     status, body = await slack.submit_view(view, settings_values(start=same["start"], end=later), user_id="UADMIN")
     assert (status, body) == (200, "")

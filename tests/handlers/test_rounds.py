@@ -283,6 +283,8 @@ async def test_mentor_topic_posts_the_pairs_next_topic_for_both(slack: SlackSend
     [after] = await round_pairs(db, team_id, "active")
     assert after.topics[: len(had)] == had and len(after.topics) == len(had) + 1, "recorded, never one they've had"
     assert after.topics[-1] not in had
+    await slack.command("topic <@UE1|me>", user_id="UE1")  # naming yourself names no one
+    await slack.fake.wait_for("chat.postMessage", 2, where=lambda c: "asked for another topic" in c["text"])
     await slack.command("topic <@USTRANGER|stranger>", user_id="UE1")
     await slack.fake.wait_for("response_url", where=lambda c: "not paired with <@USTRANGER>" in dumps(c))
-    assert len(slack.fake.calls_to("chat.postMessage")) == 1
+    assert len(slack.fake.calls_to("chat.postMessage")) == 2
