@@ -23,6 +23,7 @@ from bot.programs import program_fields
 from bot.slack import try_call
 from prompts.home import home_view
 from prompts.program import admin_section
+from storage import feedback as feedback_repo
 from storage import outbox
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
@@ -85,6 +86,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
             refused = await refusals(session, team_id=team_id)
+            concerns = await feedback_repo.fit_concerns(session, team_id=team_id)
             stalled = await stalled_by_program(session, team_id=team_id)
             mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
@@ -94,6 +96,12 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             for r in requests
             if r.pair_id not in mine or r.user_id == user_id
         ]
+        # The same rule for "this pairing isn't working" answers, asked privately after a pair's first meeting.
+        unhappy = [
+            {"user_id": fit.user_id, "program": names.get(fit.program_id, "")}
+            for fit, pair in concerns
+            if pair.id not in mine or fit.user_id == user_id
+        ]
         view["blocks"] += admin_section(
             [program_fields(p) for p in seen.programs],
             counts,
@@ -102,6 +110,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             rematch_requests=asked,
             delivery=delivery,
             refused=refused,
+            fit_concerns=unhappy,
             stalled=stalled,
         )
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")

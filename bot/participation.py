@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.errors import NotEnrolledError, PauseDateError, ProgramClosedError
 from bot.profile import Profile
 from prompts.messages import DEFAULT_OBJECTIVES
+from storage import feedback as feedback_repo
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.db import Database
@@ -281,6 +282,9 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
         rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         for participant in rows:
             old_id = participant.user_id
+            await feedback_repo.forget_author(
+                session, team_id=team_id, program_id=participant.program_id, user_id=old_id
+            )
             await rounds_repo.end_pairs(
                 session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
             )

@@ -21,6 +21,7 @@ from prompts.blocks import (
 )
 from prompts.blocks import escape as esc
 from prompts.catalogue import CATALOGUE, program_topics
+from prompts.feedback import fit_concern_blocks
 from prompts.messages import ACTION_JOIN
 from prompts.roster import ACTION_OPEN_ROSTER
 from prompts.rounds import ACTION_PREVIEW
@@ -361,6 +362,7 @@ def admin_section(
     rematch_requests: list[dict[str, Any]] | None = None,
     delivery: dict[str, int] | None = None,
     refused: list[dict[str, Any]] | None = None,
+    fit_concerns: list[dict[str, Any]] | None = None,
     stalled: dict[int, int] | None = None,
 ) -> list[Block]:
     """The admin's part of the Home tab: every program (not-ended first, newest ended last) with its headline
@@ -396,7 +398,12 @@ def admin_section(
     if problem := delivery_problems(delivery or {}):
         blocks.append(context(problem))
     blocks += refusal_blocks(refused or [])
-    return blocks + rematch_blocks(rematch_requests or []) + audit_blocks(audit or [])
+    return (
+        blocks
+        + rematch_blocks(rematch_requests or [])
+        + fit_concern_blocks(fit_concerns or [])
+        + audit_blocks(audit or [])
+    )
 
 
 def delivery_problems(delivery: dict[str, int]) -> str:

@@ -313,3 +313,43 @@ class MeetingLog(SQLModel, table=True):
     answer: str = Field(max_length=16)
     by_user: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Feedback(SQLModel, table=True):
+    """One person's feedback on one meeting (a pair's check-in ``period`` answered *We met*); editing replaces it.
+
+    Confidential: the rating, what they learned and the note are for admins in aggregate or as anonymous text; the
+    partner sees the note only when ``share_note`` is ticked, never the rating."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("pair_id", "period", "author_id", name="uq_feedback_pair_period_author"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    period: int
+    author_id: str = Field(max_length=64)
+    author_role: str = Field(max_length=16)  # mentor (the junior reverse mentor) or mentee
+    rating: int  # how useful the meeting was, 1–5
+    topic: str = Field(default="", max_length=200)
+    learned: str = Field(default="", max_length=1000)
+    note: str = Field(default="", max_length=500)
+    share_note: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FitAnswer(SQLModel, table=True):
+    """A person's private answer to "Is this pairing working for you?", asked after the pair's first meeting."""
+
+    __tablename__ = "fit_answer"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id", name="uq_fit_answer_pair_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    user_id: str = Field(max_length=64)
+    working: bool
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import participation
+from bot import feedback, participation
+from bot.delivery import deliver
 from bot.deps import deps
 from bot.errors import NotEnrolledError
 from bot.home import publish_home
@@ -21,7 +22,7 @@ from prompts import intro
 from prompts.rhythm import ANSWER_ACTIONS, answered, checkin_closed_reply, meeting_times_modal, stalled_answer_reply
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
-from storage.models import utcnow
+from storage.models import MeetingAnswer, utcnow
 
 STALLED_CHOICES = {"stalled_stay": "stay", "stalled_pause": "pause", "stalled_leave": "leave"}
 
@@ -56,6 +57,9 @@ async def handle_checkin_answer(
         await rhythm_repo.record_answer(
             session, team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=user_id, at=utcnow()
         )
+    if answer == MeetingAnswer.MET:  # each person is asked privately how it went (once per meeting)
+        keys = await feedback.ask_after_meeting(deps(context), pair=pair, period=period)
+        await deliver(deps(context), client, team_id=team_id, keys=keys)
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id")
     if message.get("ts") and channel:

@@ -1,11 +1,13 @@
 from slack_bolt.async_app import AsyncApp
 
 from handlers.actions.roster import handle_roster_submission
+from handlers.views.feedback import handle_feedback_submission
 from handlers.views.optin import handle_optin_submission
 from handlers.views.pause import handle_pause_submission
 from handlers.views.program_settings import handle_settings_submission
 from handlers.views.publish_round import handle_publish
 from handlers.views.rematch import handle_rematch_submission
+from prompts.feedback import CALLBACK_ID as FEEDBACK_CALLBACK_ID
 from prompts.home import PAUSE_CALLBACK_ID
 from prompts.intro import REMATCH_CALLBACK_ID
 from prompts.optin import CALLBACK_ID
@@ -21,3 +23,4 @@ def register(app: AsyncApp) -> None:
     app.view(PAUSE_CALLBACK_ID)(handle_pause_submission)
     app.view(PREVIEW_CALLBACK_ID)(handle_publish)
     app.view(REMATCH_CALLBACK_ID)(handle_rematch_submission)
+    app.view(FEEDBACK_CALLBACK_ID)(handle_feedback_submission)

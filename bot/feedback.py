@@ -1,0 +1,168 @@
+"""Feedback in both directions: after a pair answers *We met*, each person is asked privately how the meeting went
+(a short modal), and after the pair's first meeting whether the pairing works for them. A note for the partner is
+passed on only when its author ticks *share*; ratings never are. Everything goes through the outbox under a unique
+key, so a second *We met* click (or both people clicking it) asks once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.batch import Batch
+from bot.deps import Deps
+from bot.outcomes import Outcome
+from prompts import feedback as prompts
+from prompts.catalogue import TOPICS_BY_KEY, program_topics
+from storage import feedback as feedback_repo
+from storage import outbox
+from storage import rhythm as rhythm_repo
+from storage.models import Feedback, MeetingAnswer, Outbox, OutboxState, Pair, PairState, Program
+
+ASK, FIT, NOTE = "feedback_ask", "fit_ask", "shared_note"
+
+
+def partner_of(pair: Pair, user_id: str) -> str:
+    return pair.mentee_id if user_id == pair.mentor_id else pair.mentor_id
+
+
+def role_of(pair: Pair, user_id: str) -> str:
+    return "mentor" if user_id == pair.mentor_id else "mentee"
+
+
+async def ask_after_meeting(deps: Deps, *, pair: Pair, period: int) -> list[str]:
+    """Queue the feedback question for both people (and, after the pair's first meeting, the pairing-fit question);
+    the keys to deliver."""
+    assert pair.id is not None
+    people = (pair.mentor_id, pair.mentee_id)
+    messages = [
+        outbox.Message(f"{ASK}:{pair.id}:{period}:{user}", ASK, {"pair_id": pair.id, "period": period, "user_id": user})
+        for user in people
+    ]
+    async with deps.db.session() as session:
+        if await feedback_repo.first_meeting(session, team_id=pair.team_id, pair_id=pair.id) == period:
+            messages += [
+                outbox.Message(f"{FIT}:{pair.id}:{user}", FIT, {"pair_id": pair.id, "user_id": user}) for user in people
+            ]
+        await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
+    return [m.key for m in messages]
+
+
+async def met_in(deps: Deps, *, pair: Pair, period: int) -> bool:
+    """Whether the pair answered *We met* to check-in ``period`` (feedback is only for meetings that happened)."""
+    assert pair.id is not None
+    async with deps.db.read() as session:
+        answers = await rhythm_repo.answers(session, team_id=pair.team_id, pair_ids=[pair.id])
+    return answers.get(pair.id, {}).get(period) == MeetingAnswer.MET
+
+
+def suggested_topic(pair: Pair, program: Program) -> str:
+    """The label of the latest topic suggested to the pair (what they most likely talked about), or ''."""
+    if not pair.topics:
+        return ""
+    key = pair.topics[-1]
+    catalogue = {t.key: t for t in program_topics(program.topics)}
+    found = catalogue.get(key) or TOPICS_BY_KEY.get(key)
+    return found.label if found else key
+
+
+async def saved_feedback(deps: Deps, *, pair: Pair, period: int, author_id: str) -> Feedback | None:
+    assert pair.id is not None
+    async with deps.db.read() as session:
+        return await feedback_repo.get_feedback(
+            session, team_id=pair.team_id, pair_id=pair.id, period=period, author_id=author_id
+        )
+
+
+def parse_feedback(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The modal's answers as feedback fields, or inline errors keyed by block id."""
+
+    def element(block_id: str) -> dict[str, Any]:
+        return (values.get(block_id) or {}).get(block_id) or {}
+
+    errors: dict[str, str] = {}
+    rating = str((element(prompts.RATING).get("selected_option") or {}).get("value") or "")
+    if rating not in prompts.RATINGS:
+        errors[prompts.RATING] = prompts.ERRORS["rating"]
+    texts = {}
+    for block_id, limit, key in (
+        (prompts.TOPIC, prompts.TOPIC_MAX, "topic"),
+        (prompts.LEARNED, prompts.LEARNED_MAX, "learned"),
+        (prompts.NOTE, prompts.NOTE_MAX, "note"),
+    ):
+        texts[key] = str(element(block_id).get("value") or "").strip()
+        if len(texts[key]) > limit:
+            errors[block_id] = prompts.ERRORS[key]
+    share = any(o.get("value") == "share" for o in element(prompts.SHARE).get("selected_options") or [])
+    if share and not texts["note"] and prompts.NOTE not in errors:
+        errors[prompts.NOTE] = prompts.ERRORS["share_empty"]
+    if errors:
+        return None, errors
+    return {"rating": int(rating), **texts, "share_note": share}, {}
+
+
+async def save(
+    deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]
+) -> tuple[Feedback, list[str]]:
+    """Store the person's feedback (replacing an earlier one for this meeting); the keys of the shared note to
+    deliver, if they chose to share it (a note is passed on once per meeting: editing it later doesn't resend)."""
+    async with deps.db.session() as session:
+        saved = await feedback_repo.save_feedback(
+            session, team_id=pair.team_id, pair=pair, period=period, author_id=author_id, fields=fields
+        )
+        keys: list[str] = []
+        if saved.share_note and saved.note:
+            key = f"{NOTE}:{pair.id}:{period}:{author_id}"
+            payload = {
+                "pair_id": pair.id,
+                "period": period,
+                "author_id": author_id,
+                "user_id": partner_of(pair, author_id),
+            }
+            await outbox.enqueue_many(session, team_id=pair.team_id, messages=[outbox.Message(key, NOTE, payload)])
+            keys.append(key)
+    return saved, keys
+
+
+async def record_fit(deps: Deps, *, pair: Pair, user_id: str, working: bool) -> None:
+    async with deps.db.session() as session:
+        await feedback_repo.record_fit(session, team_id=pair.team_id, pair=pair, user_id=user_id, working=working)
+
+
+async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    pair = batch.pair(row)
+    if pair is None:
+        return OutboxState.SKIPPED, "pair_gone", None, None
+    assert pair.id is not None
+    user = str(row.payload["user_id"])
+    reply = prompts.ask_message(pair_id=pair.id, period=int(row.payload["period"]), partner_id=partner_of(pair, user))
+    answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+async def send_fit(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    pair = batch.pair(row)
+    if pair is None or pair.state != PairState.ACTIVE:
+        return OutboxState.SKIPPED, "pair_gone", None, None
+    assert pair.id is not None
+    user = str(row.payload["user_id"])
+    reply = prompts.fit_message(pair_id=pair.id, partner_id=partner_of(pair, user))
+    answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    """The shared note, read at send time (if its author unshared or deleted it meanwhile, nothing goes)."""
+    pair = batch.pair(row)
+    if pair is None or pair.id is None:
+        return OutboxState.SKIPPED, "pair_gone", None, None
+    author = str(row.payload["author_id"])
+    saved = await saved_feedback(deps, pair=pair, period=int(row.payload["period"]), author_id=author)
+    if saved is None or not saved.share_note or not saved.note:
+        return OutboxState.SKIPPED, "not_shared", None, None
+    reply = prompts.shared_note_message(author_id=author, note=saved.note, author_role=saved.author_role)
+    answer = await client.chat_postMessage(channel=partner_of(pair, author), **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+SENDERS = {ASK: send_ask, FIT: send_fit, NOTE: send_note}

@@ -1,0 +1,71 @@
+"""The feedback DM's *Give feedback* button (opens the form) and the private pairing-fit question's answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import feedback, introductions
+from bot.deps import deps
+from bot.slack import try_call
+from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
+from prompts import feedback as prompts
+from prompts.blocks import Reply
+from prompts.intro import not_in_pair_reply
+
+
+async def handle_open_feedback(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*Give feedback*: the form, pre-filled (with their earlier answers, when editing)."""
+    await ack()
+    team_id, user_id = team_and_user(body)
+    pair_text, _, period_text = str(action.get("value") or "").partition(":")
+    pair_id, period = parse_id(pair_text) or 0, parse_id(period_text) or 0
+    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if found is None or not await feedback.met_in(deps(context), pair=found[0], period=period):
+        await tell(client, respond, body, not_in_pair_reply() if found is None else Reply(prompts.ERRORS["closed"]))
+        return
+    pair, program = found
+    saved = await feedback.saved_feedback(deps(context), pair=pair, period=period, author_id=user_id)
+    view = prompts.feedback_modal(
+        pair_id=pair_id,
+        period=period,
+        partner_id=feedback.partner_of(pair, user_id),
+        role=feedback.role_of(pair, user_id),
+        topic=feedback.suggested_topic(pair, program),
+        saved=saved.model_dump() if saved else None,
+    )
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open feedback")
+
+
+async def handle_fit_answer(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """*Yes, it's working* / *Not really*: recorded privately (admins see a "no", the partner never does); a "no"
+    offers a rematch."""
+    await ack()
+    _, user_id = team_and_user(body)
+    if (
+        found := await active_pair_of_clicker(body, parse_id(action.get("value")) or 0, respond, context, client)
+    ) is None:
+        return
+    pair, _ = found
+    working = action["action_id"] == prompts.ACTION_FIT_YES
+    await feedback.record_fit(deps(context), pair=pair, user_id=user_id, working=working)
+    assert pair.id is not None
+    reply = prompts.fit_yes_reply() if working else prompts.fit_no_reply(pair.id, feedback.partner_of(pair, user_id))
+    await try_call(respond(replace_original=True, **reply.as_kwargs()), what="respond fit")

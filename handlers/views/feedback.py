@@ -1,0 +1,43 @@
+"""The meeting feedback form's submission: inline errors, then saved (replacing an earlier one for that meeting);
+a note the author chose to share goes to their partner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import feedback, introductions
+from bot.delivery import deliver
+from bot.deps import deps
+from handlers.common import parse_id, team_and_user
+from prompts import feedback as prompts
+
+
+async def handle_feedback_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    team_id, user_id = team_and_user(body)
+    pair_text, _, period_text = str(view.get("private_metadata") or "").partition(":")
+    pair_id, period = parse_id(pair_text) or 0, parse_id(period_text) or 0
+    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if found is None or not await feedback.met_in(deps(context), pair=found[0], period=period):
+        await ack(response_action="errors", errors={prompts.RATING: prompts.ERRORS["closed"]})
+        return
+    fields, errors = feedback.parse_feedback(view["state"]["values"])
+    if fields is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    pair, _ = found
+    earlier = await feedback.saved_feedback(deps(context), pair=pair, period=period, author_id=user_id)
+    _, keys = await feedback.save(deps(context), pair=pair, period=period, author_id=user_id, fields=fields)
+    await ack(
+        response_action="update",
+        view=prompts.thanks_view(
+            partner_id=feedback.partner_of(pair, user_id), shared=bool(keys), edited=earlier is not None
+        ),
+    )
+    if keys:
+        await deliver(deps(context), client, team_id=team_id, keys=keys)
