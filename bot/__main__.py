@@ -1,5 +1,6 @@
 """``python -m bot``: serve (default), ``migrate``, ``run-due [--now ISO-8601]``, ``import PATH.csv [--program NAME]``,
-``match --dry-run [--json] [--program NAME]``, ``match --publish [--program NAME]``.
+``match --dry-run [--json] [--program NAME]``, ``match --publish [--program NAME]``,
+``report [--program NAME] [--format text|json|csv] [--out DIR]``.
 
 Settings come from the environment and ``.env``; a missing or wrong one prints one line and exits with code 2.
 """
@@ -16,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
@@ -23,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import reports
 from bot.app import close_app, start_app
 from bot.config import Settings, load_settings
 from bot.delivery import deliver
@@ -35,8 +38,10 @@ from bot.rounds import preview_for_cli, proposal_json, proposal_text, propose, p
 from bot.scheduler import start_scheduler
 from bot.server import build_web_app
 from bot.slack import make_client, slack_error
+from prompts.report import no_program_text, report_csv, report_text
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.repositories import list_programs
 
 logger = logging.getLogger("bot")
 EXIT_CONFIG = 2
@@ -198,6 +203,39 @@ async def publish_round(settings: Settings, program: str | None) -> int:
     return 1 if delivered.failed or delivered.retry_later else 0
 
 
+REPORT_FILES = {"text": "report.txt", "json": "report.json", "csv": "report.csv"}
+
+
+async def load_report(settings: Settings, program: str | None) -> reports.Report | None:
+    """``report``: the program's results (see :mod:`bot.reports`), or None when there is no such program."""
+    async with bot_workspace(settings) as ws, ws.deps.db.read() as session:
+        programs = list(await list_programs(session, team_id=ws.team_id))
+        return await reports.report(
+            session, team_id=ws.team_id, programs=programs, name=program, today=datetime.now(UTC).date()
+        )
+
+
+def emit_report(found: reports.Report | None, program: str | None, fmt: str, out: str | None) -> int:
+    """Print the report, or write it to ``DIR/report.<ext>``; exit 1 when there is no such program."""
+    if found is None:
+        print(no_program_text(program), file=sys.stderr)
+        return 1
+    data = found.as_dict()
+    text = report_text(data) if fmt == "text" else report_csv(data) if fmt == "csv" else json.dumps(data, indent=2)
+    text = text if text.endswith("\n") else text + "\n"
+    if out is None:
+        print(text, end="")
+        return 0
+    path = Path(out) / REPORT_FILES[fmt]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Could not write {path} ({type(exc).__name__}): give a writable folder.") from None
+    print(f"Wrote {path}.")
+    return 0
+
+
 def read_csv(path: str) -> str:
     try:
         with open(path, encoding="utf-8", newline="") as file:
@@ -245,6 +283,10 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--publish", action="store_true", help="publish a fresh proposal: introductions go out")
     match_parser.add_argument("--json", action="store_true", help="JSON instead of text")
     match_parser.add_argument("--program", default=None, help="program name (default: the first open one)")
+    report_parser = sub.add_parser("report", help="a program's results: people, pairs, meetings, usefulness")
+    report_parser.add_argument("--program", default=None, help="program name (default: the running one)")
+    report_parser.add_argument("--format", choices=sorted(REPORT_FILES), default="text", help="default: text")
+    report_parser.add_argument("--out", default=None, help="write DIR/report.<ext> instead of printing")
     return p
 
 
@@ -260,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(publish_round(load_settings(serving=False), args.program))
         elif args.command == "match":
             asyncio.run(dry_run(load_settings(serving=False), args.program, args.json))
+        elif args.command == "report":
+            found = asyncio.run(load_report(load_settings(serving=False), args.program))
+            return emit_report(found, args.program, args.format, args.out)
         elif args.command == "import":
             settings = load_settings(serving=False)
             return asyncio.run(import_csv(settings, read_csv(args.path), args.program))

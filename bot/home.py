@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participation
+from bot import participation, reports
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
 from bot.deps import Deps
@@ -23,6 +23,7 @@ from bot.programs import program_fields
 from bot.slack import try_call
 from prompts.home import home_view
 from prompts.program import admin_section
+from prompts.report import results_blocks
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import repositories as repo
@@ -87,6 +88,9 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
             refused = await refusals(session, team_id=team_id)
             concerns = await feedback_repo.fit_concerns(session, team_id=team_id)
+            results = await reports.report(
+                session, team_id=team_id, programs=list(seen.programs), name=None, today=utcnow().date()
+            )
             stalled = await stalled_by_program(session, team_id=team_id)
             mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
@@ -113,6 +117,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             fit_concerns=unhappy,
             stalled=stalled,
         )
+        if results is not None:
+            view["blocks"] += results_blocks(results.as_dict())
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 

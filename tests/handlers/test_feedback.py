@@ -151,6 +151,7 @@ async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
         "views.publish", where=lambda c: "Pairings not working (1)" in json.dumps(c["view"])
     )
     assert "<@UE1>" in json.dumps(home[-1]["view"])
+    assert "*Results" in json.dumps(home[-1]["view"]) and "Meetings per pair" in json.dumps(home[-1]["view"])
     partner = [c for c in slack.fake.calls_to("views.publish") if c["user_id"] == "UM1"]
     assert not any("not working" in json.dumps(c["view"]) for c in partner)
     assert not [

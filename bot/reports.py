@@ -1,0 +1,217 @@
+"""A program's results, computed in SQL (counts, averages, GROUP BY), never by loading every row: who takes part,
+pairs (active, stalled, ended), how often pairs meet, how useful meetings are, the topics discussed, beside the
+previous program's figures.
+
+Confidentiality: only totals and averages; a breakdown (usefulness by side, a topic) covering fewer than
+``MIN_GROUP`` people is suppressed (None), so no one's rating can be worked out. No name appears in a report,
+except that admins see how many pairs are stalled (their names are on the Home tab's stalled list).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.checkins import stalled_by_program
+from bot.rhythm import checkin_dates
+from storage.models import (
+    Feedback,
+    MeetingAnswer,
+    MeetingLog,
+    Pair,
+    PairState,
+    Participant,
+    ParticipantState,
+    Program,
+    ProgramState,
+)
+
+MIN_GROUP = 3
+TOP_TOPICS = 5
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One program's results (plain values: the same figures feed the Home tab, ``report`` and exports)."""
+
+    program: str
+    state: str
+    start: str | None
+    end: str | None
+    participants: dict[str, int] = field(default_factory=dict)  # by state, and "total"
+    sides: dict[str, int] = field(default_factory=dict)  # active people by role
+    pairs: dict[str, int] = field(default_factory=dict)  # active, stalled, ended, total
+    last_checkin: int | None = None  # the latest check-in number sent
+    meeting_rate: float | None = None  # pairs that met at the latest check-in / active pairs
+    meetings: int = 0  # "We met" answers
+    meetings_per_pair: float | None = None
+    feedback: int = 0
+    usefulness: float | None = None  # average rating, 1–5
+    usefulness_by_side: dict[str, float | None] = field(default_factory=dict)  # None: fewer than MIN_GROUP people
+    topics: list[tuple[str, int]] = field(default_factory=list)  # most discussed (from feedback), at least MIN_GROUP
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Report:
+    current: Figures
+    previous: Figures | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"current": self.current.as_dict(), "previous": self.previous.as_dict() if self.previous else None}
+
+
+def pick_program(programs: list[Program], name: str | None) -> tuple[Program, Program | None] | None:
+    """The program reported on (by name, case ignored; else the newest running, open or ended one) and the one
+    before it (the previous program, for comparison)."""
+    usable = [p for p in programs if p.state in (ProgramState.RUNNING, ProgramState.OPEN, ProgramState.ENDED)]
+    if name is not None:
+        chosen = next((p for p in usable if p.name.casefold() == name.strip().casefold()), None)
+    else:
+        chosen = next(
+            (
+                p
+                for state in (ProgramState.RUNNING, ProgramState.OPEN, ProgramState.ENDED)
+                for p in reversed(usable)
+                if p.state == state
+            ),
+            None,
+        )
+    if chosen is None:
+        return None
+    earlier = [p for p in usable if (p.id or 0) < (chosen.id or 0)]
+    return chosen, (earlier[-1] if earlier else None)
+
+
+def latest_checkin(program: Program, today: date) -> int | None:
+    """The number of the latest check-in whose day is over everywhere (before ``today``), by the program's
+    schedule; None before the first."""
+    if program.start_date is None or program.end_date is None:
+        return None
+    dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
+    past = [k for k, day in enumerate(dates, start=1) if day < today]
+    return past[-1] if past else None
+
+
+async def figures(session: AsyncSession, *, team_id: str, program: Program, today: date) -> Figures:
+    assert program.id is not None
+    pid = program.id
+    in_program = (Participant.team_id == team_id, Participant.program_id == pid)
+    by_state = dict(
+        (
+            await session.exec(select(Participant.state, func.count()).where(*in_program).group_by(Participant.state))
+        ).all()
+    )
+    by_state = {
+        **dict.fromkeys(("active", "paused", "left"), 0),
+        **{state: int(n) for state, n in by_state.items() if state != ParticipantState.DELETED},
+    }
+    sides = dict(
+        (
+            await session.exec(
+                select(Participant.role, func.count())
+                .where(*in_program, Participant.state == ParticipantState.ACTIVE)
+                .group_by(Participant.role)
+            )
+        ).all()
+    )
+    pair_states = dict(
+        (
+            await session.exec(
+                select(Pair.state, func.count())
+                .where(Pair.team_id == team_id, Pair.program_id == pid, Pair.state != PairState.PROPOSED)
+                .group_by(Pair.state)
+            )
+        ).all()
+    )
+    active, ended = int(pair_states.get(PairState.ACTIVE, 0)), int(pair_states.get(PairState.ENDED, 0))
+    stalled = (await stalled_by_program(session, team_id=team_id)).get(pid, 0)
+    of_program = (Pair.team_id == team_id, Pair.program_id == pid)
+    met = (MeetingLog.team_id == team_id, MeetingLog.answer == MeetingAnswer.MET)
+    meetings = int(
+        (
+            await session.exec(
+                select(func.count())
+                .select_from(MeetingLog)
+                .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
+                .where(*met, *of_program)
+            )
+        ).one()
+    )
+    last = latest_checkin(program, today)
+    rate = None
+    if last is not None and active:
+        met_last = (
+            await session.exec(
+                select(func.count())
+                .select_from(MeetingLog)
+                .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
+                .where(*met, *of_program, MeetingLog.period == last, Pair.state == PairState.ACTIVE)
+            )
+        ).one()
+        rate = round(int(met_last) / active, 3)
+    in_feedback = (Feedback.team_id == team_id, Feedback.program_id == pid)
+    count, authors, average = (
+        await session.exec(
+            select(func.count(), func.count(func.distinct(Feedback.author_id)), func.avg(Feedback.rating)).where(
+                *in_feedback
+            )
+        )
+    ).one()
+    by_side: dict[str, float | None] = {}
+    for role, people, side_average in (
+        await session.exec(
+            select(Feedback.author_role, func.count(func.distinct(Feedback.author_id)), func.avg(Feedback.rating))
+            .where(*in_feedback)
+            .group_by(Feedback.author_role)
+        )
+    ).all():
+        by_side[role] = round(float(side_average), 2) if people >= MIN_GROUP else None
+    topic = func.lower(func.trim(Feedback.topic))
+    topics = (
+        await session.exec(
+            select(topic, func.count(func.distinct(Feedback.author_id)).label("people"))
+            .where(*in_feedback, func.length(func.trim(Feedback.topic)) > 0)
+            .group_by(topic)
+            .having(func.count(func.distinct(Feedback.author_id)) >= MIN_GROUP)
+            .order_by(func.count(func.distinct(Feedback.author_id)).desc(), topic)
+            .limit(TOP_TOPICS)
+        )
+    ).all()
+    total_pairs = active + ended
+    return Figures(
+        program=program.name,
+        state=program.state,
+        start=program.start_date.isoformat() if program.start_date else None,
+        end=program.end_date.isoformat() if program.end_date else None,
+        participants={**dict(sorted(by_state.items())), "total": sum(by_state.values())},
+        sides={**dict.fromkeys(("either", "mentee", "mentor"), 0), **{str(k): int(v) for k, v in sides.items()}},
+        pairs={"active": active, "stalled": stalled, "ended": ended, "total": total_pairs},
+        last_checkin=last,
+        meeting_rate=rate,
+        meetings=meetings,
+        meetings_per_pair=round(meetings / total_pairs, 2) if total_pairs else None,
+        feedback=int(count),
+        usefulness=round(float(average), 2) if int(authors) >= MIN_GROUP else None,
+        usefulness_by_side=dict(sorted(by_side.items())),
+        topics=[(str(name), int(people)) for name, people in topics],
+    )
+
+
+async def report(
+    session: AsyncSession, *, team_id: str, programs: list[Program], name: str | None, today: date
+) -> Report | None:
+    picked = pick_program(programs, name)
+    if picked is None:
+        return None
+    current, previous = picked
+    return Report(
+        await figures(session, team_id=team_id, program=current, today=today),
+        await figures(session, team_id=team_id, program=previous, today=today) if previous else None,
+    )

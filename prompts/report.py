@@ -1,0 +1,110 @@
+"""A program's results as text, CSV rows and Home tab blocks (pure: figures in, text out)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from prompts.blocks import Block, context, section
+from prompts.blocks import escape as esc
+
+SUPPRESSED = "–"  # no figure: nothing yet, or a group too small to show
+
+
+def _value(figures: dict[str, Any] | None, path: str) -> Any:
+    value: Any = figures
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _shown(value: Any, kind: str) -> str:
+    if value is None:
+        return SUPPRESSED
+    if kind == "percent":
+        return f"{100 * float(value):.0f}%"
+    if kind == "float":
+        return f"{float(value):.2f}"
+    return f"{int(value):,}"
+
+
+ROWS = (  # label, path in the figures, kind
+    ("People taking part", "participants.active", "int"),
+    ("People paused", "participants.paused", "int"),
+    ("People who left", "participants.left", "int"),
+    ("Reverse mentors (active)", "sides.mentor", "int"),
+    ("Mentees (active)", "sides.mentee", "int"),
+    ("Open to either (active)", "sides.either", "int"),
+    ("Active pairs", "pairs.active", "int"),
+    ("Stalled pairs (need attention)", "pairs.stalled", "int"),
+    ("Ended pairs", "pairs.ended", "int"),
+    ("Latest check-in", "last_checkin", "int"),
+    ("Meeting rate (pairs that met at the latest check-in)", "meeting_rate", "percent"),
+    ("Meetings", "meetings", "int"),
+    ("Meetings per pair", "meetings_per_pair", "float"),
+    ("Feedback given", "feedback", "int"),
+    ("Average usefulness (1–5)", "usefulness", "float"),
+    ("Usefulness for reverse mentors", "usefulness_by_side.mentor", "float"),
+    ("Usefulness for mentees", "usefulness_by_side.mentee", "float"),
+)
+
+
+def report_rows(report: dict[str, Any]) -> list[list[str]]:
+    """``[figure, this program, previous program]`` rows (the CSV export, and the text table)."""
+    current, previous = report["current"], report.get("previous")
+    rows = [["figure", current["program"], previous["program"] if previous else "previous program"]]
+    for label, path, kind in ROWS:
+        rows.append([label, _shown(_value(current, path), kind), _shown(_value(previous, path), kind)])
+    for rank in range(max(len(current["topics"]), len((previous or {}).get("topics") or []))):
+        mine = current["topics"][rank] if rank < len(current["topics"]) else None
+        theirs = (previous or {}).get("topics") or []
+        other = theirs[rank] if rank < len(theirs) else None
+        rows.append(
+            [
+                f"Topic #{rank + 1} (people)",
+                f"{mine[0]} ({mine[1]})" if mine else SUPPRESSED,
+                f"{other[0]} ({other[1]})" if other else SUPPRESSED,
+            ]
+        )
+    return rows
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(report_rows(report))
+    return out.getvalue()
+
+
+def report_text(report: dict[str, Any]) -> str:
+    current = report["current"]
+    dates = f"{current['start']} → {current['end']}" if current.get("start") else "no dates"
+    head = f"{current['program']} ({current['state']}, {dates})"
+    rows = report_rows(report)
+    width = max(len(r[0]) for r in rows)
+    right = max(len(r[1]) for r in rows)
+    lines = [head, ""]
+    lines += [f"{r[0]:<{width}}  {r[1]:>{right}}  {r[2]}" for r in rows]
+    lines += ["", f"Groups smaller than 3 people are not shown ({SUPPRESSED}); no figure names anyone."]
+    return "\n".join(lines)
+
+
+def no_program_text(name: str | None) -> str:
+    if name:
+        return f"No program named {name!r} with results (drafts have none)."
+    return "No program with results yet: start one from the Home tab."
+
+
+def results_blocks(report: dict[str, Any]) -> list[Block]:
+    """The Home tab's *Results* for admins: the headline figures beside the previous program's."""
+    rows = report_rows(report)
+    previous = report.get("previous")
+    lines = [f"{esc(r[0])}: *{esc(r[1])}*" + (f"  _(previous: {esc(r[2])})_" if previous else "") for r in rows[1:]]
+    return [
+        section(f"*Results · {esc(report['current']['program'])}*\n" + "\n".join(lines[:12])),
+        section("\n".join(lines[12:])) if lines[12:] else context(" "),
+        context(
+            "Totals and averages only; groups smaller than 3 people are not shown. `python -m bot report` "
+            "prints the same figures (text, JSON or CSV)."
+        ),
+    ]

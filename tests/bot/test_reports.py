@@ -1,0 +1,177 @@
+"""A program's results (bot.reports) on a seeded program, both databases, against golden files: the figures, the
+text and CSV renderings; groups smaller than three are suppressed and no output names anyone."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot import reports
+from prompts.report import report_csv, report_text
+from storage import repositories as repo
+from storage.db import Database
+from storage.models import Feedback, MatchRound, MeetingLog, Pair, Participant, Program
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+TODAY = date(2027, 2, 10)  # check-ins (biweekly, Tuesdays) on 19 Jan and 2 Feb are over; 16 Feb is not
+
+
+async def seed(db: Database, team_id: str) -> None:
+    """A pilot that ended, then the current program: 5 pairs (one ended), people paused and gone, answers to
+    check-ins 1 and 2, feedback from 3 mentees and 2 mentors on two topics."""
+    async with db.session() as session:
+        await repo.ensure_workspace(session, team_id=team_id)
+        pilot = Program(
+            team_id=team_id,
+            name="Pilot",
+            state="ended",
+            start_date=date(2026, 9, 7),
+            end_date=date(2026, 11, 30),
+            cadence="biweekly",
+            checkin_weekday=1,
+        )
+        current = Program(
+            team_id=team_id,
+            name="Digital skills 2027",
+            state="running",
+            start_date=date(2027, 1, 4),
+            end_date=date(2027, 3, 29),
+            cadence="biweekly",
+            checkin_weekday=1,
+        )
+        session.add_all([pilot, current])
+        await session.flush()
+        assert pilot.id is not None and current.id is not None
+        people = [
+            ("UM1", "mentor"),
+            ("UM2", "mentor"),
+            ("UM3", "mentor"),
+            ("UM4", "mentor"),
+            ("UM5", "mentor"),
+            ("UE1", "mentee"),
+            ("UE2", "mentee"),
+            ("UE3", "mentee"),
+            ("UE4", "mentee"),
+            ("UE5", "mentee"),
+            ("UX1", "either"),
+            ("UP1", "mentee"),
+            ("UL1", "mentor"),
+        ]
+        states = {"UP1": "paused", "UL1": "left"}
+        session.add_all(
+            Participant(
+                team_id=team_id,
+                program_id=current.id,
+                user_id=user,
+                role=role,
+                years_experience=3,
+                state=states.get(user, "active"),
+            )
+            for user, role in people
+        )
+        session.add_all(
+            Participant(team_id=team_id, program_id=pilot.id, user_id=user, role=role, years_experience=3)
+            for user, role in people[:4]
+        )
+        rounds = [
+            MatchRound(team_id=team_id, program_id=p, state="published", created_by="UADMIN")
+            for p in (pilot.id, current.id)
+        ]
+        session.add_all(rounds)
+        await session.flush()
+        started = datetime(2027, 1, 5, tzinfo=UTC)
+        pairs = [
+            Pair(
+                team_id=team_id,
+                program_id=current.id,
+                round_id=rounds[1].id or 0,
+                mentor_id=f"UM{i}",
+                mentee_id=f"UE{i}",
+                state="ended" if i == 5 else "active",
+                started_at=started,
+            )
+            for i in range(1, 6)
+        ]
+        pairs.append(
+            Pair(
+                team_id=team_id,
+                program_id=pilot.id,
+                round_id=rounds[0].id or 0,
+                mentor_id="UM1",
+                mentee_id="UM2",
+                state="ended",
+                started_at=datetime(2026, 9, 8, tzinfo=UTC),
+            )
+        )
+        session.add_all(pairs)
+        await session.flush()
+        p = {i: pairs[i - 1].id or 0 for i in range(1, 7)}
+        answers = [
+            (1, 1, "met"),
+            (2, 1, "met"),
+            (3, 1, "met"),
+            (4, 1, "not_yet"),
+            (1, 2, "met"),
+            (2, 2, "met"),
+            (3, 2, "scheduled"),
+            (5, 1, "met"),
+            (6, 1, "met"),
+            (6, 2, "met"),
+            (6, 3, "met"),
+        ]
+        session.add_all(
+            MeetingLog(team_id=team_id, pair_id=p[i], period=k, answer=a, by_user="UE1") for i, k, a in answers
+        )
+        feedback = [  # pair, period, author, role, rating, topic
+            (1, 1, "UE1", "mentee", 5, "AI tools"),
+            (2, 1, "UE2", "mentee", 4, " ai tools "),
+            (3, 1, "UE3", "mentee", 3, "AI Tools"),
+            (1, 1, "UM1", "mentor", 2, "TikTok"),
+            (2, 1, "UM2", "mentor", 4, "TikTok"),
+            (1, 2, "UE1", "mentee", 4, ""),
+        ]
+        session.add_all(
+            Feedback(
+                team_id=team_id,
+                program_id=current.id,
+                pair_id=p[i],
+                period=k,
+                author_id=author,
+                author_role=role,
+                rating=rating,
+                topic=topic,
+                learned="private words",
+                note="private note",
+            )
+            for i, k, author, role, rating, topic in feedback
+        )
+
+
+async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, team_id: str) -> None:
+    await seed(db, team_id)
+    async with db.read() as session:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+    assert found is not None
+    data = json.loads(json.dumps(found.as_dict()))
+    outputs = {
+        "report.json": json.dumps(data, indent=2) + "\n",
+        "report.txt": report_text(data) + "\n",
+        "report.csv": report_csv(data),
+    }
+    for name, text in outputs.items():
+        assert text == (GOLDEN / name).read_text(encoding="utf-8"), f"{name} differs from tests/golden/{name}"
+        for secret in ("UE1", "UM1", "private words", "private note"):
+            assert secret not in text, "no one is named, no free text"
+
+
+async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(db: Database, team_id: str) -> None:
+    await seed(db, team_id)
+    async with db.read() as session:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+        pilot = await reports.report(session, team_id=team_id, programs=programs, name="pilot", today=TODAY)
+        missing = await reports.report(session, team_id=team_id, programs=programs, name="Nope", today=TODAY)
+    assert pilot is not None and pilot.current.program == "Pilot" and pilot.previous is None
+    assert pilot.current.meetings == 3 and pilot.current.meetings_per_pair == 3.0
+    assert missing is None
