@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.batch import Batch
 from bot.deps import Deps
 from bot.outcomes import Outcome
+from bot.topics import topic_label
 from prompts import feedback as prompts
-from prompts.catalogue import TOPICS_BY_KEY, program_topics
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import rhythm as rhythm_repo
@@ -58,12 +58,7 @@ async def met_in(deps: Deps, *, pair: Pair, period: int) -> bool:
 
 def suggested_topic(pair: Pair, program: Program) -> str:
     """The label of the latest topic suggested to the pair (what they most likely talked about), or ''."""
-    if not pair.topics:
-        return ""
-    key = pair.topics[-1]
-    catalogue = {t.key: t for t in program_topics(program.topics)}
-    found = catalogue.get(key) or TOPICS_BY_KEY.get(key)
-    return found.label if found else key
+    return topic_label(pair.topics[-1], program) if pair.topics else ""
 
 
 async def saved_feedback(deps: Deps, *, pair: Pair, period: int, author_id: str) -> Feedback | None:

@@ -21,6 +21,7 @@ from bot.outcomes import GONE, PERSON_GONE
 from bot.participation import Enrolment
 from bot.programs import program_fields
 from bot.slack import try_call
+from bot.topics import topic_label
 from prompts.home import home_view
 from prompts.program import admin_section
 from prompts.report import results_blocks
@@ -29,7 +30,7 @@ from storage import outbox
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
 from storage import rounds as rounds_repo
-from storage.models import Pair, utcnow
+from storage.models import Feedback, MeetingAnswer, Pair, PairState, Program, utcnow
 
 STUCK_AFTER = timedelta(minutes=10)  # a message claimed this long ago and not finished: its sender died
 
@@ -68,16 +69,45 @@ def employee_programs(
     return shown
 
 
+def history(
+    pairs: Sequence[Pair],
+    answers: dict[int, dict[int, str]],
+    notes: Sequence[Feedback],
+    programs: dict[int | None, Program],
+    user_id: str,
+) -> list[dict[str, Any]]:
+    """The person's own history: each pair (newest first) with its meetings, topics covered and the notes their
+    partner shared with them (never a rating)."""
+    shown = []
+    for pair in pairs:
+        program = programs.get(pair.program_id)
+        shown.append(
+            {
+                "partner": pair.mentee_id if pair.mentor_id == user_id else pair.mentor_id,
+                "program": program.name if program else "",
+                "active": pair.state == PairState.ACTIVE,
+                "meetings": sum(a == MeetingAnswer.MET for a in answers.get(pair.id or 0, {}).values()),
+                "topics": [topic_label(key, program) for key in pair.topics or []],
+                "notes": [n.note for n in notes if n.pair_id == pair.id],
+            }
+        )
+    return shown
+
+
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
     seen = await participation.overview(deps.db, team_id=team_id, user_id=user_id)
     latest = participation.latest_profile(seen.enrolments)
     async with deps.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
-        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=[p.id for p in pairs if p.id])
+        past = await rounds_repo.history_of_user(session, team_id=team_id, user_id=user_id)
+        ids = sorted({p.id for p in (*pairs, *past) if p.id})
+        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+        notes = await feedback_repo.shared_with(session, team_id=team_id, user_id=user_id, pair_ids=ids)
     view = home_view(
         programs=employee_programs(seen.enrolments, pairs, answers),
         answers=latest.answers() if latest else None,
         timezone=latest.timezone if latest else None,
+        history=history(past, answers, notes, {p.id: p for p in seen.programs}, user_id),
     )
     if await is_admin(deps, client, team_id=team_id, user_id=user_id, promoted=seen.promoted_admin):
         async with deps.db.read() as session:

@@ -35,3 +35,10 @@ def ideas_for(pair: Pair, program: Program, mentor: Participant | None, mentee: 
         program=program,
         had=pair.topics or [],
     )
+
+
+def topic_label(key: str, program: Program | None) -> str:
+    """A topic's label as the program shows it (a person's own words are their own label)."""
+    catalogue = {t.key: t for t in program_topics(program.topics)} if program is not None else {}
+    found = catalogue.get(key) or TOPICS_BY_KEY.get(key)
+    return found.label if found else key

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from prompts.blocks import Block, actions, button, context, divider, header, input_block, plain, section
+from prompts.blocks import Block, actions, button, context, divider, header, input_block, plain, section, truncate
 from prompts.blocks import escape as esc
 from prompts.matching import explanation, reasons_of
 from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
@@ -104,9 +104,11 @@ def home_view(
     programs: list[dict[str, Any]],
     answers: dict[str, Any] | None = None,
     timezone: str | None = None,
+    history: list[dict[str, Any]] | None = None,
 ) -> Block:
     """The employee part: what reverse mentoring is, then each program the person can see (open and running
-    ones, and ended ones they took part in), then their latest answers. No program at all: a short note."""
+    ones, and ended ones they took part in), their history (pairs, meetings, topics, notes shared with them), then
+    their latest answers. No program at all: a short note."""
     blocks: list[Block] = [header("Reverse mentoring"), section(ABOUT), divider()]
     if not programs:
         blocks.append(
@@ -119,10 +121,28 @@ def home_view(
         blocks += _program_blocks(program)
     if len(programs) > PROGRAMS_SHOWN:
         blocks.append(context(f"…and {len(programs) - PROGRAMS_SHOWN} more: type `/mentor status` to see them all."))
+    blocks += history_blocks(history or [])
     if answers is not None:
         blocks += [divider(), section("*Your profile*\n" + profile_fields(answers, timezone))]
     blocks.append(context("Type `/mentor help` in any channel to see every command."))
     return {"type": "home", "blocks": blocks}
+
+
+def history_blocks(pairs: list[dict[str, Any]]) -> list[Block]:
+    """*Your history*: each pair with its meetings, the topics covered and the notes the partner shared."""
+    if not pairs:
+        return []
+    blocks: list[Block] = [divider(), section("*Your history*")]
+    for p in pairs:
+        when = "now" if p.get("active") else "ended"
+        meetings = p.get("meetings", 0)
+        lines = [f"*<@{p['partner']}>* · {esc(p.get('program') or '')} ({when}) · {meetings} meeting(s)"]
+        if p.get("topics"):
+            lines.append("Topics: " + esc(", ".join(p["topics"][-8:])))
+        for note in (p.get("notes") or [])[:2]:
+            lines.append(f"Shared with you: “{esc(truncate(note, 280))}”")
+        blocks.append(section("\n".join(lines)))
+    return blocks
 
 
 PAUSE_CALLBACK_ID = "pause_participation"

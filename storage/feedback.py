@@ -55,6 +55,20 @@ async def save_feedback(
     return found
 
 
+async def shared_with(
+    session: AsyncSession, *, team_id: str, user_id: str, pair_ids: Sequence[int], limit: int = 5
+) -> Sequence[Feedback]:
+    """Notes the person's partners chose to share with them (newest first): the note only is ever shown."""
+    query = select(Feedback).where(
+        Feedback.team_id == team_id,
+        col(Feedback.pair_id).in_(list(pair_ids)),
+        Feedback.author_id != user_id,
+        col(Feedback.share_note).is_(True),
+        Feedback.note != "",
+    )
+    return (await session.exec(query.order_by(col(Feedback.updated_at).desc()).limit(limit))).all()
+
+
 async def first_meeting(session: AsyncSession, *, team_id: str, pair_id: int) -> int | None:
     """The check-in period of the pair's first *We met*, if any."""
     query = select(func.min(MeetingLog.period)).where(

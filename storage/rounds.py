@@ -222,6 +222,16 @@ async def store_channels(session: AsyncSession, *, team_id: str, channels: dict[
     await (await session.connection()).execute(statement, changes)
 
 
+async def history_of_user(session: AsyncSession, *, team_id: str, user_id: str, limit: int = 5) -> Sequence[Pair]:
+    """A person's pairs, current and past (not proposals), newest first (their history on Home)."""
+    query = select(Pair).where(
+        Pair.team_id == team_id,
+        col(Pair.state).in_([PairState.ACTIVE, PairState.ENDED]),
+        or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id),
+    )
+    return (await session.exec(query.order_by(col(Pair.id).desc()).limit(limit))).all()
+
+
 async def pairs_of_user(session: AsyncSession, *, team_id: str, user_id: str) -> Sequence[Pair]:
     """A person's active pairs in every program (Home tab, ``/mentor status``)."""
     query = select(Pair).where(

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import feedback, introductions
 from bot.delivery import deliver
 from bot.deps import deps
+from bot.home import publish_home
 from handlers.common import parse_id, team_and_user
 from prompts import feedback as prompts
 
@@ -39,5 +40,6 @@ async def handle_feedback_submission(
             partner_id=feedback.partner_of(pair, user_id), shared=bool(keys), edited=earlier is not None
         ),
     )
-    if keys:
+    if keys:  # the note goes to the partner, and shows in their history on Home
         await deliver(deps(context), client, team_id=team_id, keys=keys)
+        await publish_home(client, deps(context), team_id=team_id, user_id=feedback.partner_of(pair, user_id))

@@ -113,6 +113,17 @@ async def test_both_people_are_asked_once_and_give_feedback_privately(
     ]
     assert not dms(slack, "UE1", "shared a note"), "an unshared note stays private"
     assert len(dms(slack, "UM1", "shared a note")) == 1, "a note is passed on once per meeting"
+    history = await slack.fake.wait_for(
+        "views.publish", where=lambda c: c["user_id"] == "UM1" and "Your history" in json.dumps(c["view"])
+    )
+    shown = json.dumps(history[-1]["view"])
+    assert "Shared with you" in shown and "Your TikTok demo was gold" in shown and "1 meeting(s)" in shown
+    await slack.event({"type": "app_home_opened", "user": "UE1", "tab": "home"})
+    mine = await slack.fake.wait_for(
+        "views.publish", where=lambda c: c["user_id"] == "UE1" and "Your history" in json.dumps(c["view"])
+    )
+    assert "Slow start" not in json.dumps(mine[-1]["view"]), "a note its author didn't share never shows"
+    assert "Budget cycles" not in json.dumps(mine[-1]["view"]) and "rating" not in json.dumps(mine[-1]["view"])
 
 
 async def test_feedback_only_for_the_pairs_people_and_meetings_that_happened(
