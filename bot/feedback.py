@@ -16,10 +16,11 @@ from bot.topics import topic_label
 from prompts import feedback as prompts
 from storage import feedback as feedback_repo
 from storage import outbox
+from storage import repositories as repo
 from storage import rhythm as rhythm_repo
 from storage.models import Feedback, MeetingAnswer, Outbox, OutboxState, Pair, PairState, Program
 
-ASK, FIT, NOTE = "feedback_ask", "fit_ask", "shared_note"
+ASK, FIT, NOTE, ALERT = "feedback_ask", "fit_ask", "shared_note", "fit_alert"
 
 
 def partner_of(pair: Pair, user_id: str) -> str:
@@ -96,27 +97,46 @@ def parse_feedback(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[
     return {"rating": int(rating), **texts, "share_note": share}, {}
 
 
-async def save(
-    deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]
-) -> tuple[Feedback, list[str]]:
-    """Store the person's feedback (replacing an earlier one for this meeting); the keys of the shared note to
-    deliver, if they chose to share it (a note is passed on once per meeting: editing it later doesn't resend)."""
+async def save(deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]) -> tuple[list[str], str]:
+    """Store the person's feedback (replacing an earlier one for this meeting). Returns the keys of the shared
+    note to deliver, and what became of the note: ``shared`` (goes now), ``already`` (passed on before: a note goes
+    once per meeting, an edit isn't resent) or ``private``."""
     async with deps.db.session() as session:
         saved = await feedback_repo.save_feedback(
             session, team_id=pair.team_id, pair=pair, period=period, author_id=author_id, fields=fields
         )
-        keys: list[str] = []
-        if saved.share_note and saved.note:
-            key = f"{NOTE}:{pair.id}:{period}:{author_id}"
-            payload = {
-                "pair_id": pair.id,
-                "period": period,
-                "author_id": author_id,
-                "user_id": partner_of(pair, author_id),
-            }
-            await outbox.enqueue_many(session, team_id=pair.team_id, messages=[outbox.Message(key, NOTE, payload)])
-            keys.append(key)
-    return saved, keys
+        if not (saved.share_note and saved.note):
+            return [], "private"
+        key = f"{NOTE}:{pair.id}:{period}:{author_id}"
+        payload = {"pair_id": pair.id, "period": period, "author_id": author_id, "user_id": partner_of(pair, author_id)}
+        new = await outbox.enqueue_many(session, team_id=pair.team_id, messages=[outbox.Message(key, NOTE, payload)])
+    return ([key], "shared") if new else ([], "already")
+
+
+async def has_met(deps: Deps, *, pair: Pair) -> bool:
+    """Whether the pair has had a meeting (the pairing-fit question is for after the first)."""
+    assert pair.id is not None
+    async with deps.db.read() as session:
+        return await feedback_repo.first_meeting(session, team_id=pair.team_id, pair_id=pair.id) is not None
+
+
+async def alert_admins(deps: Deps, *, pair: Pair, user_id: str) -> list[str]:
+    """Queue a DM to the program admins we can name (``MENTOR_ADMINS`` and promoted admins; workspace admins see it
+    on Home) that this person's pairing isn't working, never to the pair's own people; the keys to deliver."""
+    assert pair.id is not None
+    async with deps.db.session() as session:
+        admins = set(deps.settings.admins) | await repo.all_promoted_admins(session, team_id=pair.team_id)
+        program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
+        messages = [
+            outbox.Message(
+                f"{ALERT}:{pair.id}:{user_id}:{admin}",
+                ALERT,
+                {"pair_id": pair.id, "user_id": admin, "about": user_id, "program": program.name if program else ""},
+            )
+            for admin in sorted(admins - {pair.mentor_id, pair.mentee_id})
+        ]
+        await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
+    return [m.key for m in messages]
 
 
 async def record_fit(deps: Deps, *, pair: Pair, user_id: str, working: bool) -> None:
@@ -160,4 +180,11 @@ async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batc
     return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
 
 
-SENDERS = {ASK: send_ask, FIT: send_fit, NOTE: send_note}
+async def send_alert(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    p = row.payload
+    reply = prompts.fit_alert_message(user_id=str(p["about"]), program=str(p.get("program") or ""))
+    answer = await client.chat_postMessage(channel=str(p["user_id"]), **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+SENDERS = {ASK: send_ask, FIT: send_fit, NOTE: send_note, ALERT: send_alert}

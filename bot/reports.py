@@ -10,10 +10,10 @@ except that admins see how many pairs are stalled (their names are on the Home t
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.checkins import stalled_by_program
@@ -46,11 +46,11 @@ class Figures:
     sides: dict[str, int] = field(default_factory=dict)  # active people by role
     pairs: dict[str, int] = field(default_factory=dict)  # active, stalled, ended, total
     last_checkin: int | None = None  # the latest check-in number sent
-    meeting_rate: float | None = None  # pairs that met at the latest check-in / active pairs
+    meeting_rate: float | None = None  # pairs that met at the latest check-in / pairs running on its day
     meetings: int = 0  # "We met" answers
     meetings_per_pair: float | None = None
     feedback: int = 0
-    usefulness: float | None = None  # average rating, 1–5
+    usefulness: float | None = None  # average rating, 1–5, to one decimal
     usefulness_by_side: dict[str, float | None] = field(default_factory=dict)  # None: fewer than MIN_GROUP people
     topics: list[tuple[str, int]] = field(default_factory=list)  # most discussed (from feedback), at least MIN_GROUP
 
@@ -146,16 +146,26 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
     )
     last = latest_checkin(program, today)
     rate = None
-    if last is not None and active:
+    if last is not None:  # among the pairs that were running on that check-in's day (an ended program's too)
+        assert program.start_date is not None and program.end_date is not None
+        day = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)[last - 1]
+        began = datetime.combine(day, time.max, tzinfo=UTC)
+        ran = (
+            *of_program,
+            Pair.state != PairState.PROPOSED,
+            col(Pair.started_at) <= began,
+            or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > began),
+        )
+        running = (await session.exec(select(func.count()).select_from(Pair).where(*ran))).one()
         met_last = (
             await session.exec(
                 select(func.count())
                 .select_from(MeetingLog)
                 .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
-                .where(*met, *of_program, MeetingLog.period == last, Pair.state == PairState.ACTIVE)
+                .where(*met, *ran, MeetingLog.period == last)
             )
         ).one()
-        rate = round(int(met_last) / active, 3)
+        rate = round(int(met_last) / int(running), 3) if running else None
     in_feedback = (Feedback.team_id == team_id, Feedback.program_id == pid)
     count, authors, average = (
         await session.exec(
@@ -164,23 +174,26 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
             )
         )
     ).one()
-    by_side: dict[str, float | None] = {}
-    for role, people, side_average in (
+    sides_seen = (
         await session.exec(
             select(Feedback.author_role, func.count(func.distinct(Feedback.author_id)), func.avg(Feedback.rating))
             .where(*in_feedback)
             .group_by(Feedback.author_role)
         )
-    ).all():
-        by_side[role] = round(float(side_average), 2) if people >= MIN_GROUP else None
-    topic = func.lower(func.trim(Feedback.topic))
+    ).all()
+    # Per side only when every side has enough people: one hidden side beside the overall average would give its
+    # ratings away by difference.
+    every_side_big = all(people >= MIN_GROUP for _, people, _ in sides_seen)
+    by_side = {
+        str(role): round(float(side_average), 1) if every_side_big else None for role, _, side_average in sides_seen
+    }
     topics = (
         await session.exec(
-            select(topic, func.count(func.distinct(Feedback.author_id)).label("people"))
-            .where(*in_feedback, func.length(func.trim(Feedback.topic)) > 0)
-            .group_by(topic)
+            select(Feedback.topic_key, func.count(func.distinct(Feedback.author_id)))
+            .where(*in_feedback, Feedback.topic_key != "")
+            .group_by(Feedback.topic_key)
             .having(func.count(func.distinct(Feedback.author_id)) >= MIN_GROUP)
-            .order_by(func.count(func.distinct(Feedback.author_id)).desc(), topic)
+            .order_by(func.count(func.distinct(Feedback.author_id)).desc(), Feedback.topic_key)
             .limit(TOP_TOPICS)
         )
     ).all()
@@ -198,7 +211,7 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
         meetings=meetings,
         meetings_per_pair=round(meetings / total_pairs, 2) if total_pairs else None,
         feedback=int(count),
-        usefulness=round(float(average), 2) if int(authors) >= MIN_GROUP else None,
+        usefulness=round(float(average), 1) if int(authors) >= MIN_GROUP else None,
         usefulness_by_side=dict(sorted(by_side.items())),
         topics=[(str(name), int(people)) for name, people in topics],
     )

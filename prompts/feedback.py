@@ -27,7 +27,7 @@ ERRORS = {
     "learned": f"Please keep this under {LEARNED_MAX} characters.",
     "note": f"Please keep the note under {NOTE_MAX} characters.",
     "share_empty": "Write a note to share, or untick sharing.",
-    "closed": "This meeting's feedback can't be given here: it's for the two people of this pair.",
+    "closed": "This check-in isn't recorded as a meeting (*We met*), so there's no feedback to give for it.",
 }
 PRIVACY = (
     "Private: your rating and what you learned are seen by program admins only in totals or without your name. "
@@ -117,9 +117,13 @@ def _text(action_id: str, initial: str, limit: int, *, multiline: bool = False) 
     return element
 
 
-def thanks_view(*, partner_id: str, shared: bool, edited: bool) -> Block:
+def thanks_view(*, partner_id: str, note: str, edited: bool) -> Block:
+    """``note``: shared (goes now), already (passed on before; edits aren't resent) or private."""
     said = "Your feedback is updated." if edited else "Thank you: your feedback is saved."
-    shared_line = f" Your note goes to <@{partner_id}>." if shared else " Nothing was shared with your partner."
+    shared_line = {
+        "shared": f" Your note goes to <@{partner_id}>.",
+        "already": f" Your note was already passed on to <@{partner_id}>; changes to it aren't sent again.",
+    }.get(note, " Nothing was shared with your partner.")
     return {
         "type": "modal",
         "title": plain("Meeting feedback"),
@@ -167,6 +171,16 @@ def fit_no_reply(pair_id: int, partner_id: str) -> Reply:
         text,
         [section(text), actions(button("Ask for a rematch", "intro_not_working", value=str(pair_id)))],
     )
+
+
+def fit_alert_message(*, user_id: str, program: str) -> Reply:
+    """To a program admin: someone said, after their first meeting, that their pairing isn't working."""
+    text = (
+        f":warning: <@{user_id}> said their pairing in *{esc(program)}* isn't working for them (asked privately after "
+        "their first meeting; their partner isn't told). They were offered a rematch; your Home tab lists it under "
+        "*Pairings not working*."
+    )
+    return Reply(text, [section(text)])
 
 
 def fit_concern_blocks(concerns: list[dict[str, Any]], shown: int = 5) -> list[Block]:

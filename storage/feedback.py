@@ -15,6 +15,11 @@ from storage.repositories import _insert
 EDITABLE = ("rating", "topic", "learned", "note", "share_note")
 
 
+def topic_key(topic: str) -> str:
+    """What topics are grouped by in reports: casefolded, spaces collapsed (the same on SQLite and PostgreSQL)."""
+    return " ".join(topic.split()).casefold()
+
+
 async def get_feedback(
     session: AsyncSession, *, team_id: str, pair_id: int, period: int, author_id: str
 ) -> Feedback | None:
@@ -34,6 +39,7 @@ async def save_feedback(
     assert pair.id is not None
     role = "mentor" if author_id == pair.mentor_id else "mentee"
     values = {k: fields[k] for k in EDITABLE}
+    values["topic_key"] = topic_key(values["topic"])
     now = utcnow()
     statement = _insert(session, Feedback).values(
         team_id=team_id,

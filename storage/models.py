@@ -333,6 +333,7 @@ class Feedback(SQLModel, table=True):
     author_role: str = Field(max_length=16)  # mentor (the junior reverse mentor) or mentee
     rating: int  # how useful the meeting was, 1–5
     topic: str = Field(default="", max_length=200)
+    topic_key: str = Field(default="", max_length=200, index=True)  # the topic casefolded, spaces collapsed
     learned: str = Field(default="", max_length=1000)
     note: str = Field(default="", max_length=500)
     share_note: bool = False

@@ -432,6 +432,11 @@ async def demote_admin(session: AsyncSession, *, team_id: str, user_id: str) -> 
     return bool(result.rowcount)
 
 
+async def all_promoted_admins(session: AsyncSession, *, team_id: str) -> set[str]:
+    """Everyone promoted to program admin in the workspace."""
+    return set((await session.exec(select(Admin.user_id).where(Admin.team_id == team_id))).all())
+
+
 async def promoted_admins(session: AsyncSession, *, team_id: str, user_ids: Sequence[str]) -> set[str]:
     query = select(Admin.user_id).where(Admin.team_id == team_id, col(Admin.user_id).in_(list(user_ids)))
     return set((await session.exec(query)).all())

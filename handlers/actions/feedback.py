@@ -9,6 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback, introductions
+from bot.delivery import deliver
 from bot.deps import deps
 from bot.slack import try_call
 from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
@@ -64,8 +65,14 @@ async def handle_fit_answer(
     ) is None:
         return
     pair, _ = found
+    if not await feedback.has_met(deps(context), pair=pair):  # asked after the first meeting, not before
+        await tell(client, respond, body, Reply(prompts.ERRORS["closed"]))
+        return
     working = action["action_id"] == prompts.ACTION_FIT_YES
     await feedback.record_fit(deps(context), pair=pair, user_id=user_id, working=working)
     assert pair.id is not None
     reply = prompts.fit_yes_reply() if working else prompts.fit_no_reply(pair.id, feedback.partner_of(pair, user_id))
     await try_call(respond(replace_original=True, **reply.as_kwargs()), what="respond fit")
+    if not working:  # admins are told (by DM, and on Home); the partner never is
+        keys = await feedback.alert_admins(deps(context), pair=pair, user_id=user_id)
+        await deliver(deps(context), client, team_id=pair.team_id, keys=keys)

@@ -33,12 +33,10 @@ async def handle_feedback_submission(
         return
     pair, _ = found
     earlier = await feedback.saved_feedback(deps(context), pair=pair, period=period, author_id=user_id)
-    _, keys = await feedback.save(deps(context), pair=pair, period=period, author_id=user_id, fields=fields)
+    keys, note = await feedback.save(deps(context), pair=pair, period=period, author_id=user_id, fields=fields)
     await ack(
         response_action="update",
-        view=prompts.thanks_view(
-            partner_id=feedback.partner_of(pair, user_id), shared=bool(keys), edited=earlier is not None
-        ),
+        view=prompts.thanks_view(partner_id=feedback.partner_of(pair, user_id), note=note, edited=earlier is not None),
     )
     if keys:  # the note goes to the partner, and shows in their history on Home
         await deliver(deps(context), client, team_id=team_id, keys=keys)

@@ -11,6 +11,7 @@ from bot import reports
 from prompts.report import report_csv, report_text
 from storage import repositories as repo
 from storage.db import Database
+from storage.feedback import topic_key
 from storage.models import Feedback, MatchRound, MeetingLog, Pair, Participant, Program
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -90,6 +91,7 @@ async def seed(db: Database, team_id: str) -> None:
                 mentee_id=f"UE{i}",
                 state="ended" if i == 5 else "active",
                 started_at=started,
+                ended_at=datetime(2027, 1, 25, tzinfo=UTC) if i == 5 else None,  # before check-in 2
             )
             for i in range(1, 6)
         ]
@@ -102,6 +104,7 @@ async def seed(db: Database, team_id: str) -> None:
                 mentee_id="UM2",
                 state="ended",
                 started_at=datetime(2026, 9, 8, tzinfo=UTC),
+                ended_at=datetime(2026, 11, 30, tzinfo=UTC),
             )
         )
         session.add_all(pairs)
@@ -127,9 +130,10 @@ async def seed(db: Database, team_id: str) -> None:
             (1, 1, "UE1", "mentee", 5, "AI tools"),
             (2, 1, "UE2", "mentee", 4, " ai tools "),
             (3, 1, "UE3", "mentee", 3, "AI Tools"),
-            (1, 1, "UM1", "mentor", 2, "TikTok"),
-            (2, 1, "UM2", "mentor", 4, "TikTok"),
-            (1, 2, "UE1", "mentee", 4, ""),
+            (1, 1, "UM1", "mentor", 2, "Éthique"),
+            (2, 1, "UM2", "mentor", 4, "ÉTHIQUE"),
+            (1, 2, "UE1", "mentee", 4, " éthique"),
+            (3, 2, "UE3", "mentee", 5, ""),
         ]
         session.add_all(
             Feedback(
@@ -141,6 +145,7 @@ async def seed(db: Database, team_id: str) -> None:
                 author_role=role,
                 rating=rating,
                 topic=topic,
+                topic_key=topic_key(topic),
                 learned="private words",
                 note="private note",
             )

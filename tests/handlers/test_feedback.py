@@ -17,6 +17,7 @@ from bot.slack import make_client
 from prompts import feedback as fb
 from prompts.rhythm import checkin_message
 from storage import outbox
+from storage import repositories as repo
 from storage.db import Database
 from storage.models import Feedback, FitAnswer, Outbox, Pair
 from tests.handlers.test_checkins import click_in_message, one_pair
@@ -104,7 +105,7 @@ async def test_both_people_are_asked_once_and_give_feedback_privately(
     again = await open_form(slack, pair, "UE1")  # editing replaces
     assert "editing your feedback" in json.dumps(again)
     _, body = await slack.submit_view(again, values(rating="3", note="Edited", share=True), user_id="UE1")
-    assert "Your feedback is updated" in body
+    assert "Your feedback is updated" in body and "already passed on to <@UM1>" in body
     async with db.read() as session:
         rows = (await session.exec(select(Feedback).where(Feedback.team_id == team_id))).all()
     assert sorted((r.author_id, r.author_role, r.rating, r.share_note) for r in rows) == [
@@ -134,7 +135,7 @@ async def test_feedback_only_for_the_pairs_people_and_meetings_that_happened(
     await click_in_message(slack, fb.ACTION_OPEN, f"{pair.id}:2", {"text": "x"}, "USTRANGER")
     await slack.fake.wait_for("response_url", where=lambda c: "for the two people in this pair" in json.dumps(c))
     await click_in_message(slack, fb.ACTION_OPEN, f"{pair.id}:1", {"text": "x"}, "UE1")  # no meeting then
-    await slack.fake.wait_for("response_url", where=lambda c: "can't be given here" in json.dumps(c))
+    await slack.fake.wait_for("response_url", where=lambda c: "isn't recorded as a meeting" in json.dumps(c))
     forged = fb.feedback_modal(pair_id=pair.id or 0, period=1, partner_id="UM1", role="mentee", topic="")
     _, body = await slack.submit_view(forged, values(), user_id="UE1")
     assert json.loads(body)["errors"] == {fb.RATING: fb.ERRORS["closed"]}
@@ -145,6 +146,9 @@ async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
     slack: SlackSender, db: Database, settings: Settings, team_id: str
 ) -> None:
     pair = await met(slack, db, settings, team_id)
+    async with db.session() as session:  # two promoted admins; one of them is the partner
+        for admin in ("UPROMO", "UM1"):
+            await repo.promote_admin(session, team_id=team_id, user_id=admin, added_by="UADMIN")
     [ask] = await slack.fake.wait_for(
         "chat.postMessage", where=lambda c: c["channel"] == "UE1" and "working" in c["text"]
     )
@@ -163,8 +167,13 @@ async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
     )
     assert "<@UE1>" in json.dumps(home[-1]["view"])
     assert "*Results" in json.dumps(home[-1]["view"]) and "Meetings per pair" in json.dumps(home[-1]["view"])
-    partner = [c for c in slack.fake.calls_to("views.publish") if c["user_id"] == "UM1"]
-    assert not any("not working" in json.dumps(c["view"]) for c in partner)
+    [alert] = await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "UPROMO")
+    assert "<@UE1> said their pairing" in alert["text"], "admins are told at once"
+    await slack.event({"type": "app_home_opened", "user": "UM1", "tab": "home"})
+    partner = await slack.fake.wait_for(
+        "views.publish", where=lambda c: c["user_id"] == "UM1" and "Admin" in json.dumps(c["view"])
+    )
+    assert "not working" not in json.dumps(partner[-1]["view"]), "not even to a partner who is an admin"
     assert not [
         c for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == "UM1" and "isn't working" in c["text"]
     ]

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("author_role", sa.String(length=16), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("topic_key", sa.String(length=200), nullable=False),
         sa.Column("learned", sa.String(length=1000), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.Column("share_note", sa.Boolean(), nullable=False),
@@ -42,6 +43,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_feedback_pair_id"), ["pair_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_feedback_program_id"), ["program_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_feedback_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_feedback_topic_key"), ["topic_key"], unique=False)
     op.create_table(
         "fit_answer",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,6 +71,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_fit_answer_pair_id"))
     op.drop_table("fit_answer")
     with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feedback_topic_key"))
         batch_op.drop_index(batch_op.f("ix_feedback_team_id"))
         batch_op.drop_index(batch_op.f("ix_feedback_program_id"))
         batch_op.drop_index(batch_op.f("ix_feedback_pair_id"))
