@@ -148,7 +148,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             stalled=stalled,
         )
         if results is not None:
-            view["blocks"] += results_blocks(results.as_dict())
+            view["blocks"] += results_blocks(results.as_dict(), results.program_id)
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 

@@ -62,6 +62,7 @@ class Figures:
 class Report:
     current: Figures
     previous: Figures | None
+    program_id: int | None = None  # the current program's id (not part of the figures)
 
     def as_dict(self) -> dict[str, Any]:
         return {"current": self.current.as_dict(), "previous": self.previous.as_dict() if self.previous else None}
@@ -227,4 +228,5 @@ async def report(
     return Report(
         await figures(session, team_id=team_id, program=current, today=today),
         await figures(session, team_id=team_id, program=previous, today=today) if previous else None,
+        current.id,
     )

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from prompts.blocks import Block, context, section
+from prompts.blocks import Block, Reply, actions, button, context, section
 from prompts.blocks import escape as esc
 
 SUPPRESSED = "–"  # no figure: nothing yet, or a group too small to show
@@ -89,22 +89,70 @@ def report_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def results_failed_reply() -> Reply:
+    return Reply(
+        "That program's results couldn't be sent just now (it may have been deleted, or Slack refused the "
+        "upload). Try again in a minute; `python -m bot report` prints the same figures."
+    )
+
+
 def no_program_text(name: str | None) -> str:
     if name:
         return f"No program named {name!r} with results (drafts have none)."
     return "No program with results yet: start one from the Home tab."
 
 
-def results_blocks(report: dict[str, Any]) -> list[Block]:
-    """The Home tab's *Results* for admins: the headline figures beside the previous program's."""
+ACTION_EXPORT = "results_export"
+ACTION_CHART = "results_chart"
+
+
+def export_comment(program: str) -> str:
+    return (
+        f"*{esc(program)}*: pairs and their check-in answers, and what people wrote after meetings (anonymous: no "
+        "name, pair, side or rating). Keep them inside your people team."
+    )
+
+
+def summary_text(figures: dict[str, Any]) -> str:
+    """The short written summary that comes with the chart (at the program's end, or on request)."""
+    rate = figures.get("meeting_rate")
+    useful = figures.get("usefulness")
+    pairs = figures.get("pairs") or {}
+    parts = [
+        f"*{esc(figures['program'])}* ({figures['state']}): {pairs.get('total', 0):,} pairs, "
+        f"{figures.get('meetings', 0):,} meetings ({_shown(figures.get('meetings_per_pair'), 'float')} per pair).",
+        f"Meeting rate at the latest check-in: {_shown(rate, 'percent')}.",
+        f"Average usefulness: {_shown(useful, 'float')} out of 5." if useful is not None else "",
+        f"{pairs.get('stalled', 0):,} pair(s) stalled." if pairs.get("stalled") else "",
+    ]
+    topics = figures.get("topics") or []
+    if topics:
+        parts.append("Most discussed: " + ", ".join(esc(name) for name, _ in topics[:3]) + ".")
+    return " ".join(p for p in parts if p)
+
+
+def results_blocks(report: dict[str, Any], program_id: int | None = None) -> list[Block]:
+    """The Home tab's *Results* for admins: the headline figures beside the previous program's, and buttons that
+    send the exports or the chart by DM."""
     rows = report_rows(report)
     previous = report.get("previous")
     lines = [f"{esc(r[0])}: *{esc(r[1])}*" + (f"  _(previous: {esc(r[2])})_" if previous else "") for r in rows[1:]]
     return [
         section(f"*Results · {esc(report['current']['program'])}*\n" + "\n".join(lines[:12])),
         section("\n".join(lines[12:])) if lines[12:] else context(" "),
+        *(
+            [
+                actions(
+                    button("Export CSV", ACTION_EXPORT, value=str(program_id)),
+                    button("Chart", ACTION_CHART, value=str(program_id)),
+                    block_id=f"results-{program_id}",
+                )
+            ]
+            if program_id is not None
+            else []
+        ),
         context(
-            "Totals and averages only; groups smaller than 3 people are not shown. `python -m bot report` "
-            "prints the same figures (text, JSON or CSV)."
+            "Totals and averages only; groups smaller than 3 people are not shown. `python -m bot report` prints "
+            "the same figures (text, JSON or CSV). Exports and the chart come to you by DM."
         ),
     ]

@@ -51,6 +51,7 @@ def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:
         "chat_postMessage": "chat:write",
         "chat_update": "chat:write",
         "users_info": "users:read",
+        "files_upload_v2": "files:write",  # exports and charts, to the admin who asked
         "conversations_open": "mpim:write",  # a pair's group DM (two users and the app)
         "views_open": None,
         "views_publish": None,

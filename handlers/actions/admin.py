@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import exports
 from bot.deps import deps
 from bot.home import publish_home, refresh_program_homes
 from bot.programs import announce, default_fields, move, program_fields, settings_version
@@ -24,6 +25,7 @@ from prompts.program import (
     settings_modal,
 )
 from storage import repositories as repo
+from storage.models import ProgramState
 
 
 async def handle_edit_settings(
@@ -80,6 +82,10 @@ async def handle_move_program(
     )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
     await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
+    if outcome == "moved" and to_state == ProgramState.ENDED:  # the program's chart and summary, to whoever ended it
+        await exports.send_files(
+            deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"
+        )
     if outcome == "moved":
         await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)
 

@@ -295,6 +295,15 @@ class _Handler(BaseHTTPRequestHandler):
             if not valid:
                 return _text_answer("invalid_payload", status=400)
             return _text_answer("ok")
+        if path.startswith("/upload/") and self.command == "POST":  # files_upload_v2's step 2: the bytes
+            file_id = path[len("/upload/") :]
+            content = self._read_body()
+            with fake._lock:
+                known = file_id in fake.uploads
+                if known:
+                    fake.uploads[file_id]["content"] = content
+            fake._record(Call("upload", {"file_id": file_id, "length": len(content)}, path, None, failed=not known))
+            return _text_answer(f"OK - {len(content)}") if known else _text_answer("not found", status=404)
         self._read_body()
         fake._record(Call(path, _flatten_qs(parse_qs(split.query)), path, None, failed=True))
         return _text_answer("not found", status=404)
@@ -317,6 +326,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.calls: list[Call] = []
         self.errors: list[BaseException] = []
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id → filename, title, content (bytes), channel_id
         """Unexpected exceptions raised while handling a request (answered with HTTP 500)."""
         self._lock = threading.Lock()
         self._failures: dict[str, deque[_Failure]] = {}
@@ -590,6 +600,27 @@ class FakeSlack:
                 "text": params.get("text", ""),
                 "message": {"text": params.get("text", ""), "blocks": params.get("blocks") or [], "ts": ts},
             }
+        if method == "files.getUploadURLExternal":
+            with self._lock:
+                file_id = f"F{len(self.uploads) + 1:08d}"
+                self.uploads[file_id] = {"filename": params.get("filename"), "length": params.get("length")}
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            done = []
+            with self._lock:
+                for entry in files:
+                    stored = self.uploads.get(str(entry.get("id")))
+                    if stored is None or "content" not in stored:
+                        return {"ok": False, "error": "file_not_found"}
+                    stored.update(
+                        title=entry.get("title"),
+                        channel_id=params.get("channel_id"),
+                        initial_comment=params.get("initial_comment"),
+                    )
+                    done.append({"id": entry.get("id"), "title": entry.get("title"), "name": stored["filename"]})
+            return {"ok": True, "files": done}
         if method == "conversations.open":
             if isinstance(params.get("channel"), str) and params["channel"]:
                 return {"ok": True, "channel": {"id": params["channel"]}}

@@ -348,3 +348,24 @@ async def test_a_rate_limit_answers_429_beyond_the_calls_allowed_per_second(fake
         except SlackApiError as exc:
             outcomes.append(f"{exc.response.status_code} {exc.response.headers.get('Retry-After')}")
     assert outcomes == ["ok", "ok", "ok", "429 1", "429 1"]
+
+
+async def test_files_upload_v2_round_trip() -> None:
+    """slack_sdk's files_upload_v2: upload URL, the bytes, then completion into a channel."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    with FakeSlack() as fake:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.url)
+        answer = await client.files_upload_v2(
+            file_uploads=[{"content": b"a,b\n1,2\n", "filename": "x.csv", "title": "X"}],
+            channel="D123",
+            initial_comment="here",
+        )
+        assert answer["ok"]
+        [(file_id, stored)] = fake.uploads.items()
+        assert stored["content"] == b"a,b\n1,2\n" and stored["filename"] == "x.csv" and stored["channel_id"] == "D123"
+        assert [c.method for c in fake.calls] == [
+            "files.getUploadURLExternal",
+            "upload",
+            "files.completeUploadExternal",
+        ] and file_id.startswith("F")

@@ -1,0 +1,195 @@
+"""What an admin can take away from a program: two CSV files and a chart, uploaded to their DM.
+
+- ``pairs-and-meetings.csv``: one row per pair and check-in answer (pairs with none get one row): the pair's two
+  people, state and dates, the check-in number, the answer and when. No feedback text, no ratings.
+- ``feedback-text.csv``: what people wrote after meetings (what they learned or taught, their note for the
+  partner), anonymous: no name, no pair, no side, no rating, sorted by the text so row order links to nothing.
+- ``chart.png``: meetings per week and the meeting rate at each check-in over the program (matplotlib, rendered
+  without a display).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory
+
+from matplotlib import pyplot as plt
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import reports
+from bot.deps import Deps
+from bot.rhythm import checkin_dates
+from bot.slack import try_call
+from prompts.report import export_comment, summary_text
+from storage import repositories as repo
+from storage.models import Feedback, MeetingAnswer, MeetingLog, Pair, PairState, Program
+
+
+def _csv(rows: Sequence[Sequence[object]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+async def pairs_and_meetings_csv(session: AsyncSession, *, team_id: str, program: Program) -> bytes:
+    query = (
+        select(Pair, MeetingLog)
+        .outerjoin(MeetingLog, (col(MeetingLog.pair_id) == col(Pair.id)) & (col(MeetingLog.team_id) == team_id))
+        .where(Pair.team_id == team_id, Pair.program_id == program.id, Pair.state != PairState.PROPOSED)
+        .order_by(col(Pair.id), col(MeetingLog.period))
+    )
+    rows: list[list[object]] = [
+        ["pair", "reverse_mentor", "mentee", "pair_state", "started", "ended", "check_in", "answer", "answered_at"]
+    ]
+    for pair, log in (await session.exec(query)).all():
+        rows.append(
+            [
+                pair.id,
+                pair.mentor_id,
+                pair.mentee_id,
+                pair.state,
+                pair.started_at.date().isoformat() if pair.started_at else "",
+                pair.ended_at.date().isoformat() if pair.ended_at else "",
+                log.period if log else "",
+                log.answer if log else "",
+                log.at.isoformat(timespec="minutes") if log else "",
+            ]
+        )
+    return _csv(rows)
+
+
+async def feedback_text_csv(session: AsyncSession, *, team_id: str, program: Program) -> bytes:
+    texts = (
+        await session.exec(
+            select(Feedback.learned, Feedback.note).where(
+                Feedback.team_id == team_id,
+                Feedback.program_id == program.id,
+                or_(Feedback.learned != "", Feedback.note != ""),
+            )
+        )
+    ).all()
+    rows = sorted([learned, note] for learned, note in texts)
+    return _csv([["learned_or_taught", "note_for_partner"], *rows])
+
+
+async def chart_series(session: AsyncSession, *, team_id: str, program: Program) -> list[tuple[str, int, float | None]]:
+    """Per check-in whose day has come: its date, the meetings answered for it, and the meeting rate (pairs that
+    met / pairs running that day)."""
+    if program.start_date is None or program.end_date is None:
+        return []
+    dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
+    of_program = (Pair.team_id == team_id, Pair.program_id == program.id, Pair.state != PairState.PROPOSED)
+    met = dict(
+        (
+            await session.exec(
+                select(MeetingLog.period, func.count())
+                .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
+                .where(*of_program, MeetingLog.team_id == team_id, MeetingLog.answer == MeetingAnswer.MET)
+                .group_by(col(MeetingLog.period))
+            )
+        ).all()
+    )
+    series = []
+    today = datetime.now(UTC).date()
+    for k, day in enumerate(dates, start=1):
+        if day > today:
+            break
+        moment = datetime.combine(day, time.max, tzinfo=UTC)
+        running = (
+            await session.exec(
+                select(func.count())
+                .select_from(Pair)
+                .where(
+                    *of_program,
+                    col(Pair.started_at) <= moment,
+                    or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > moment),
+                )
+            )
+        ).one()
+        meetings = int(met.get(k, 0))
+        series.append((day.isoformat(), meetings, round(meetings / int(running), 3) if running else None))
+    return series
+
+
+def chart_png(title: str, series: list[tuple[str, int, float | None]]) -> bytes:
+    """Meetings at each check-in (bars) and the meeting rate (line), as a PNG. matplotlib is imported here, on
+    first use, so the app starts without it; the Agg backend needs no display."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    figure = plt.figure(figsize=(8, 4.5), dpi=100)
+    try:
+        bars = figure.add_subplot(1, 1, 1)
+        days = [day[5:] for day, _, _ in series]
+        bars.bar(days, [n for _, n, _ in series], color="#4a90d9", label="Meetings")
+        bars.set_ylabel("Meetings (We met)")
+        bars.set_xlabel("Check-in")
+        bars.set_title(title)
+        rate = bars.twinx()
+        rate.plot(
+            days,
+            [100 * r if r is not None else float("nan") for _, _, r in series],
+            color="#e67e22",
+            marker="o",
+            label="Meeting rate",
+        )
+        rate.set_ylim(0, 100)
+        rate.set_ylabel("Meeting rate (%)")
+        if not series:
+            bars.text(0.5, 0.5, "No check-in yet", ha="center", va="center", transform=bars.transAxes)
+        figure.legend(loc="upper right")
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(figure)
+
+
+async def send_files(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, program_id: int, what: str
+) -> bool:
+    """Upload the program's exports (``what="export"``: the two CSV files) or its chart with a short written
+    summary (``what="chart"``) to the admin's DM; False when the program doesn't exist or Slack refused."""
+    async with deps.db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if program is None:
+            return False
+        if what == "export":
+            files = [
+                {
+                    "content": await pairs_and_meetings_csv(session, team_id=team_id, program=program),
+                    "filename": "pairs-and-meetings.csv",
+                    "title": f"{program.name}: pairs and meetings",
+                },
+                {
+                    "content": await feedback_text_csv(session, team_id=team_id, program=program),
+                    "filename": "feedback-text.csv",
+                    "title": f"{program.name}: feedback text (anonymous)",
+                },
+            ]
+            comment = export_comment(program.name)
+        else:
+            series = await chart_series(session, team_id=team_id, program=program)
+            figures = await reports.figures(session, team_id=team_id, program=program, today=datetime.now(UTC).date())
+            png = await asyncio.to_thread(chart_png, program.name, series)
+            files = [{"content": png, "filename": "chart.png", "title": f"{program.name}: meetings and meeting rate"}]
+            comment = summary_text(figures.as_dict())
+    # The summary as a DM first: its answer names the DM's channel, where the files go (no im:write scope needed).
+    posted = await try_call(client.chat_postMessage(channel=user_id, text=comment), what="results DM")
+    if posted is None:
+        return False
+    done = await try_call(
+        client.files_upload_v2(file_uploads=files, channel=str(posted["channel"])), what="files_upload_v2"
+    )
+    return done is not None

@@ -1,0 +1,30 @@
+"""The Home tab's *Results* buttons: *Export CSV* and *Chart*, sent to the admin's DM (admins only, on the server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import exports
+from bot.deps import deps
+from handlers.admin_guard import admin_or_refuse
+from handlers.common import program_id_of, tell
+from prompts.report import ACTION_EXPORT, results_failed_reply
+
+
+async def handle_results_file(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    if (who := await admin_or_refuse(body, context, client)) is None:
+        return
+    team_id, user_id = who
+    what = "export" if action["action_id"] == ACTION_EXPORT else "chart"
+    sent = await exports.send_files(
+        deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0, what=what
+    )
+    if not sent:
+        await tell(client, None, body, results_failed_reply())
