@@ -46,6 +46,7 @@ CHECKIN = "checkin"
 NUDGE = "nudge"
 STALLED = "stalled"
 MILESTONE = "milestone"
+SURVEY = "survey"  # sent by bot.surveys
 MID, END = "mid", "end"
 STALL_AFTER = 3  # unanswered check-ins in a row
 LATE_FOR = timedelta(days=4)  # milestones: a weekend and a day
@@ -108,7 +109,8 @@ def _last_day_instant(program: Program, state: PairFacts, end: date) -> datetime
 
 
 def milestones(program: Program, state: PairFacts, now: datetime) -> list[Message]:
-    """The mid-program check and the end-of-program message, each at the pair's check-in instant of its day."""
+    """The mid-program check and the end-of-program message, each at the pair's check-in instant of its day, with
+    each person's survey (:mod:`bot.surveys`)."""
     if program.start_date is None or program.end_date is None or not state.active or state.pair.id is None:
         return []
     middle = program.start_date + (program.end_date - program.start_date) / 2
@@ -130,6 +132,14 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Messag
             continue
         if within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones):
             found.append(Message(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
+            found += [  # each person's survey at the same moment, once per program and stage (whatever their pairs)
+                Message(
+                    f"{SURVEY}:{program.id}:{which}:{user}",
+                    SURVEY,
+                    {"program_id": program.id, "stage": which, "user_id": user},
+                )
+                for user in (state.pair.mentor_id, state.pair.mentee_id)
+            ]
     return found
 
 

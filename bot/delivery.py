@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import checkins, feedback, introductions
+from bot import checkins, feedback, introductions, surveys
 from bot.batch import Batch, prepare_batch, settle_batch
 from bot.deps import Deps
 from bot.introductions import FIRST_TOPICS
@@ -34,7 +34,12 @@ WAIT_LONGER = {PACED_OUT, "ratelimited", "http_429"}
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox, Batch], Awaitable[Outcome]]
-SENDERS: dict[str, Sender] = {**introductions.SENDERS, **checkins.SENDERS, **feedback.SENDERS}
+SENDERS: dict[str, Sender] = {
+    **introductions.SENDERS,
+    **checkins.SENDERS,
+    **feedback.SENDERS,
+    **surveys.SENDERS,
+}
 
 
 @dataclass(frozen=True)

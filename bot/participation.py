@@ -17,6 +17,7 @@ from prompts.messages import DEFAULT_OBJECTIVES
 from storage import feedback as feedback_repo
 from storage import repositories as repo
 from storage import rounds as rounds_repo
+from storage import surveys as surveys_repo
 from storage.db import Database
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
@@ -285,6 +286,7 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
             await feedback_repo.forget_author(
                 session, team_id=team_id, program_id=participant.program_id, user_id=old_id
             )
+            await surveys_repo.forget_user(session, team_id=team_id, program_id=participant.program_id, user_id=old_id)
             await rounds_repo.end_pairs(
                 session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
             )

@@ -13,11 +13,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import case
+from sqlalchemy.orm import aliased
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.checkins import stalled_by_program
 from bot.rhythm import checkin_dates
+from bot.topics import topic_label
 from storage.models import (
     Feedback,
     MeetingAnswer,
@@ -28,6 +31,8 @@ from storage.models import (
     ParticipantState,
     Program,
     ProgramState,
+    SkillRating,
+    SurveyAnswer,
 )
 
 MIN_GROUP = 3
@@ -53,6 +58,10 @@ class Figures:
     usefulness: float | None = None  # average rating, 1–5, to one decimal
     usefulness_by_side: dict[str, float | None] = field(default_factory=dict)  # None: fewer than MIN_GROUP people
     topics: list[tuple[str, int]] = field(default_factory=list)  # most discussed (from feedback), at least MIN_GROUP
+    survey_stage: str | None = None  # the latest survey with answers: mid or end
+    confidence: list[tuple[str, float, float, int]] = field(default_factory=list)  # skill, before, now, people (≥ 3)
+    recommend: float | None = None  # average 0–10 at that survey, at least MIN_GROUP people
+    nps: int | None = None  # % promoters (9–10) − % detractors (0–6)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,6 +207,7 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
             .limit(TOP_TOPICS)
         )
     ).all()
+    stage, confidence, recommend, nps = await _surveys(session, team_id=team_id, program=program)
     total_pairs = active + ended
     return Figures(
         program=program.name,
@@ -215,7 +225,65 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
         usefulness=round(float(average), 1) if int(authors) >= MIN_GROUP else None,
         usefulness_by_side=dict(sorted(by_side.items())),
         topics=[(str(name), int(people)) for name, people in topics],
+        survey_stage=stage,
+        confidence=confidence,
+        recommend=recommend,
+        nps=nps,
     )
+
+
+async def _surveys(
+    session: AsyncSession, *, team_id: str, program: Program
+) -> tuple[str | None, list[tuple[str, float, float, int]], float | None, int | None]:
+    """The latest survey stage with answers, the confidence per skill before and then (people who answered both,
+    at least ``MIN_GROUP``), and the recommendation average and net promoter score (at least ``MIN_GROUP``)."""
+    pid = program.id
+    stages = set(
+        (
+            await session.exec(
+                select(SurveyAnswer.stage).where(SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == pid)
+            )
+        ).all()
+    )
+    stage = "end" if "end" in stages else "mid" if "mid" in stages else None
+    if stage is None:
+        return None, [], None, None
+    before, then = aliased(SkillRating), aliased(SkillRating)
+    people = func.count(func.distinct(then.user_id))
+    rows = (
+        await session.exec(
+            select(then.skill, people, func.avg(before.value), func.avg(then.value))
+            .join(
+                before,
+                (col(before.program_id) == col(then.program_id))
+                & (col(before.user_id) == col(then.user_id))
+                & (col(before.skill) == col(then.skill))
+                & (col(before.stage) == "before")
+                & (col(before.team_id) == team_id),
+            )
+            .where(then.team_id == team_id, then.program_id == pid, then.stage == stage)
+            .group_by(col(then.skill))
+            .having(people >= MIN_GROUP)
+            .order_by(col(then.skill))
+        )
+    ).all()
+    confidence = [
+        (topic_label(str(skill), program), round(float(b), 1), round(float(a), 1), int(n)) for skill, n, b, a in rows
+    ]
+    answers = (SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == pid, SurveyAnswer.stage == stage)
+    n, average, promoters, detractors = (
+        await session.exec(
+            select(
+                func.count(),
+                func.avg(SurveyAnswer.recommend),
+                func.sum(case((col(SurveyAnswer.recommend) >= 9, 1), else_=0)),
+                func.sum(case((col(SurveyAnswer.recommend) <= 6, 1), else_=0)),
+            ).where(*answers)
+        )
+    ).one()
+    if int(n) < MIN_GROUP:
+        return stage, confidence, None, None
+    return stage, confidence, round(float(average), 1), round(100 * (int(promoters) - int(detractors)) / int(n))
 
 
 async def report(

@@ -8,6 +8,7 @@ from typing import Any
 from prompts.blocks import Block, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
 from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic, topic_label
+from prompts.surveys import confidence_block
 
 CALLBACK_ID = "mentor_optin"
 
@@ -214,6 +215,7 @@ def optin_modal(
             ),
             hint="Your partner sees this, so they know where to start.",
         ),
+        confidence_block(),
         input_block(FORMAT, "Preferred meeting format", format_element),
         input_block(
             MANAGER,

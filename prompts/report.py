@@ -47,6 +47,8 @@ ROWS = (  # label, path in the figures, kind
     ("Average usefulness (1–5)", "usefulness", "float"),
     ("Usefulness for reverse mentors", "usefulness_by_side.mentor", "float"),
     ("Usefulness for mentees", "usefulness_by_side.mentee", "float"),
+    ("Would recommend (0–10, latest survey)", "recommend", "float"),
+    ("Net promoter score", "nps", "int"),
 )
 
 
@@ -65,6 +67,19 @@ def report_rows(report: dict[str, Any]) -> list[list[str]]:
                 f"Topic #{rank + 1} (people)",
                 f"{mine[0]} ({mine[1]})" if mine else SUPPRESSED,
                 f"{other[0]} ({other[1]})" if other else SUPPRESSED,
+            ]
+        )
+    skills = sorted(
+        {c[0] for c in current.get("confidence") or []} | {c[0] for c in (previous or {}).get("confidence") or []}
+    )
+    for skill in skills:
+        mine = next((c for c in current.get("confidence") or [] if c[0] == skill), None)
+        other = next((c for c in (previous or {}).get("confidence") or [] if c[0] == skill), None)
+        rows.append(
+            [
+                f"Confidence in {skill} (before → {current.get('survey_stage') or 'now'})",
+                f"{mine[1]:.1f} → {mine[2]:.1f} ({mine[3]})" if mine else SUPPRESSED,
+                f"{other[1]:.1f} → {other[2]:.1f} ({other[3]})" if other else SUPPRESSED,
             ]
         )
     return rows

@@ -354,3 +354,38 @@ class FitAnswer(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     working: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SkillRating(SQLModel, table=True):
+    """A person's self-rated confidence (1–5) in a skill they picked: ``before`` (at sign-up), ``mid`` and ``end``
+    (the surveys). Reports compare stages per skill, in SQL, for groups of 3 people or more."""
+
+    __tablename__ = "skill_rating"
+    __table_args__ = (
+        UniqueConstraint("program_id", "user_id", "skill", "stage", name="uq_skill_rating_program_user_skill_stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=64)
+    skill: str = Field(max_length=100)
+    stage: str = Field(max_length=8)  # before, mid, end
+    value: int
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """A person's mid- or end-of-program survey: would they recommend the program (0–10), what to change."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("program_id", "user_id", "stage", name="uq_survey_answer_program_user_stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=64)
+    stage: str = Field(max_length=8)  # mid, end
+    recommend: int
+    change: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.config import normalize_database_url
 from storage.db import Database
-from tests.bot.test_reports import GOLDEN, seed
+from tests.bot.test_reports import GOLDEN, seed, seed_surveys
 from tests.slack_fake import FakeSlack
 from tests.test_cli import bot_env, run_bot
 
@@ -18,6 +18,7 @@ def seeded(tmp_path: Path, team_id: str) -> None:
         db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
         try:
             await seed(db, team_id)
+            await seed_surveys(db, team_id)
         finally:
             await db.dispose()
 

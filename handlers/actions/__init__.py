@@ -17,7 +17,8 @@ from handlers.actions.profile import handle_open_form, handle_program_switch, ha
 from handlers.actions.results import handle_results_file
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
 from handlers.actions.rounds import handle_adjust, handle_preview
-from prompts import feedback, home, intro, messages, optin, program, report, rhythm, roster, rounds
+from handlers.actions.surveys import handle_open_survey
+from prompts import feedback, home, intro, messages, optin, program, report, rhythm, roster, rounds, surveys
 
 
 def register(app: AsyncApp) -> None:
@@ -51,6 +52,7 @@ def register(app: AsyncApp) -> None:
         app.action(answer)(handle_checkin_answer)
     app.action(rhythm.ACTION_MEETING_TIMES)(handle_meeting_times)
     app.action(feedback.ACTION_OPEN)(handle_open_feedback)
+    app.action(surveys.ACTION_OPEN)(handle_open_survey)
     app.action(report.ACTION_EXPORT)(handle_results_file)
     app.action(report.ACTION_CHART)(handle_results_file)
     app.action(feedback.ACTION_FIT_YES)(handle_fit_answer)

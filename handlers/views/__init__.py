@@ -7,6 +7,7 @@ from handlers.views.pause import handle_pause_submission
 from handlers.views.program_settings import handle_settings_submission
 from handlers.views.publish_round import handle_publish
 from handlers.views.rematch import handle_rematch_submission
+from handlers.views.surveys import handle_survey_submission
 from prompts.feedback import CALLBACK_ID as FEEDBACK_CALLBACK_ID
 from prompts.home import PAUSE_CALLBACK_ID
 from prompts.intro import REMATCH_CALLBACK_ID
@@ -14,6 +15,7 @@ from prompts.optin import CALLBACK_ID
 from prompts.program import SETTINGS_CALLBACK_ID
 from prompts.roster import ROSTER_CALLBACK_ID
 from prompts.rounds import PREVIEW_CALLBACK_ID
+from prompts.surveys import CALLBACK_ID as SURVEY_CALLBACK_ID
 
 
 def register(app: AsyncApp) -> None:
@@ -24,3 +26,4 @@ def register(app: AsyncApp) -> None:
     app.view(PREVIEW_CALLBACK_ID)(handle_publish)
     app.view(REMATCH_CALLBACK_ID)(handle_rematch_submission)
     app.view(FEEDBACK_CALLBACK_ID)(handle_feedback_submission)
+    app.view(SURVEY_CALLBACK_ID)(handle_survey_submission)

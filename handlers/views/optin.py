@@ -17,7 +17,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import participation
+from bot import participation, surveys
 from bot.acks import pending_acks
 from bot.deps import deps
 from bot.errors import ProgramClosedError
@@ -64,6 +64,8 @@ async def handle_optin_submission(
         )
         await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
         return
+    if (level := surveys.baseline_level(values)) is not None and enrolment.participant is not None:
+        await surveys.record_baseline(deps(context), person=enrolment.participant, level=level)  # the "before"
     tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
     enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(

@@ -12,7 +12,16 @@ from prompts.report import report_csv, report_text
 from storage import repositories as repo
 from storage.db import Database
 from storage.feedback import topic_key
-from storage.models import Feedback, MatchRound, MeetingLog, Pair, Participant, Program
+from storage.models import (
+    Feedback,
+    MatchRound,
+    MeetingLog,
+    Pair,
+    Participant,
+    Program,
+    SkillRating,
+    SurveyAnswer,
+)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 TODAY = date(2027, 2, 10)  # check-ins (biweekly, Tuesdays) on 19 Jan and 2 Feb are over; 16 Feb is not
@@ -153,8 +162,44 @@ async def seed(db: Database, team_id: str) -> None:
         )
 
 
+async def seed_surveys(db: Database, team_id: str) -> None:
+    """Baselines at sign-up and the half-way survey: three people rated AI tools before and half-way (one more
+    only half-way, not counted), two rated social media (too few to show); four answered "would you recommend"."""
+    async with db.session() as session:
+        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        ratings = [
+            ("UE1", "ai_tools", "before", 2),
+            ("UE2", "ai_tools", "before", 2),
+            ("UE3", "ai_tools", "before", 3),
+            ("UE1", "ai_tools", "mid", 4),
+            ("UE2", "ai_tools", "mid", 3),
+            ("UE3", "ai_tools", "mid", 4),
+            ("UE4", "ai_tools", "mid", 5),
+            ("UE1", "social_media", "before", 1),
+            ("UE2", "social_media", "before", 1),
+            ("UE1", "social_media", "mid", 5),
+            ("UE2", "social_media", "mid", 5),
+        ]
+        session.add_all(
+            SkillRating(team_id=team_id, program_id=program.id or 0, user_id=u, skill=k, stage=st, value=v)
+            for u, k, st, v in ratings
+        )
+        session.add_all(
+            SurveyAnswer(
+                team_id=team_id,
+                program_id=program.id or 0,
+                user_id=u,
+                stage="mid",
+                recommend=r,
+                change="private change",
+            )
+            for u, r in (("UE1", 9), ("UE2", 10), ("UE3", 6), ("UE4", 8))
+        )
+
+
 async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, team_id: str) -> None:
     await seed(db, team_id)
+    await seed_surveys(db, team_id)
     async with db.read() as session:
         programs = list(await repo.list_programs(session, team_id=team_id))
         found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
@@ -167,7 +212,7 @@ async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, t
     }
     for name, text in outputs.items():
         assert text == (GOLDEN / name).read_text(encoding="utf-8"), f"{name} differs from tests/golden/{name}"
-        for secret in ("UE1", "UM1", "private words", "private note"):
+        for secret in ("UE1", "UM1", "private words", "private note", "private change"):
             assert secret not in text, "no one is named, no free text"
 
 

@@ -178,7 +178,9 @@ async def test_a_whole_program_runs_itself(
         for call in calls[seen:]:
             text = call["text"]
             kind = (
-                "checkin"
+                "survey"
+                if "how confident" in text
+                else "checkin"
                 if text.startswith("Check-in")
                 else "nudge"
                 if "two cycles" in text
@@ -196,7 +198,7 @@ async def test_a_whole_program_runs_itself(
             got[name].append((kind, now, call))
             _, mentee, tz_m, tz_e, answer = PAIRS[name]
             assert in_hours(now, tz_m) and in_hours(now, tz_e), f"{kind} for {name} at {now} is outside someone's hours"
-            late = kind == "end" and now.date() <= END + timedelta(days=1)  # the last day, somewhere
+            late = kind in ("end", "survey") and now.date() <= END + timedelta(days=1)  # the last day, somewhere
             assert now.date() < END or late, "nothing after the program's end"
             if kind == "checkin" and answer:
                 period = int(call["blocks"][1]["elements"][0]["value"].split(":")[1])
@@ -208,7 +210,11 @@ async def test_a_whole_program_runs_itself(
         seen = len(calls)
 
     def kinds(name: str) -> list[str]:
-        return [kind for kind, _, _ in got[name]]
+        return [kind for kind, _, _ in got[name] if kind != "survey"]
+
+    surveys = {name: sorted(call["channel"] for kind, _, call in got[name] if kind == "survey") for name in PAIRS}
+    assert surveys["steady"] == ["UE1", "UE1", "UM1", "UM1"], "each person's survey half-way and on the last day"
+    assert surveys["pausing"] == ["UE4", "UM4"], "none half-way while UE4 was paused"
 
     assert kinds("steady") == ["checkin", "checkin", "mid", "checkin", "checkin", "checkin", "end"]
     assert kinds("silent") == ["checkin", "checkin", "mid", "checkin", "nudge", "stalled", "stalled", "checkin", "end"]
@@ -324,7 +330,8 @@ def test_nothing_rolls_past_the_end_and_the_last_day_message_comes_before_a_week
     after = datetime(2027, 3, 29, 16, 0, tzinfo=UTC)  # Monday after the end
     assert owed(program, facts("Europe/Paris", "Europe/Paris"), after) == []
     friday = datetime(2027, 3, 26, 9, 0, tzinfo=UTC)  # Friday 10:00 in Paris: the last weekday of the program
-    assert [m.key for m in milestones(program, facts("Europe/Paris", "Europe/Paris"), friday)] == ["end:7"]
+    keys = [m.key for m in milestones(program, facts("Europe/Paris", "Europe/Paris"), friday)]
+    assert keys == ["end:7", "survey:None:end:UA", "survey:None:end:UB"], "with each person's end-of-program survey"
 
 
 def test_a_period_already_given_the_stalled_question_gets_nothing_else() -> None:

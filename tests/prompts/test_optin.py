@@ -11,6 +11,7 @@ from bot.profile import profile_from_state
 from prompts import optin as ids
 from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
 from prompts.optin import optin_modal, program_id_from_metadata
+from prompts.surveys import CONFIDENCE
 
 from .blockkit import assert_valid_view, walk_text
 from .samples import HOSTILE, OBJECTIVES, PROGRAM, answers, escape_problems, long_answers
@@ -24,10 +25,11 @@ INPUT_IDS = [
     ids.LEARNS,
     ids.LEARNS_OTHER,
     ids.GOALS,
+    CONFIDENCE,
     ids.FORMAT,
     ids.MANAGER,
 ]
-OPTIONAL_IDS = {ids.SHARES, ids.SHARES_OTHER, ids.LEARNS, ids.LEARNS_OTHER, ids.MANAGER}
+OPTIONAL_IDS = {ids.SHARES, ids.SHARES_OTHER, ids.LEARNS, ids.LEARNS_OTHER, CONFIDENCE, ids.MANAGER}
 
 
 def modal(answers: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
@@ -117,9 +119,11 @@ def test_element_types_and_limits() -> None:
         ids.LEARNS: "multi_static_select",
         ids.LEARNS_OTHER: "plain_text_input",
         ids.GOALS: "plain_text_input",
+        CONFIDENCE: "static_select",
         ids.FORMAT: "static_select",
         ids.MANAGER: "users_select",
     }
+    assert [o["value"] for o in element(view, CONFIDENCE)["options"]] == ["1", "2", "3", "4", "5"]
     assert element(view, ids.DEPARTMENT)["max_length"] == ids.DEPARTMENT_MAX
     assert element(view, ids.SHARES_OTHER)["max_length"] == ids.OTHER_MAX
     assert element(view, ids.LEARNS_OTHER)["max_length"] == ids.OTHER_MAX

@@ -1,0 +1,142 @@
+"""Mid- and end-of-program surveys: self-rated confidence (1–5) in each topic the person picked at sign-up (the
+sign-up form's answer is the "before" baseline), would they recommend the program (0–10), what to change. Sent by
+DM at the pair's half-way and last-day instants (:func:`bot.checkins.milestones`), once per person and stage
+through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.batch import Batch
+from bot.deps import Deps
+from bot.outcomes import Outcome
+from bot.topics import topic_label
+from prompts import surveys as prompts
+from storage import repositories as repo
+from storage import surveys as surveys_repo
+from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
+
+SURVEY = "survey"
+
+
+def skills_of(person: Participant) -> list[str]:
+    """The topics whose confidence is asked: what they want to learn, or (a reverse mentor with none) what they
+    share."""
+    return list(person.learns or person.shares or [])
+
+
+def baseline_level(values: dict[str, Any]) -> int | None:
+    """The sign-up form's optional confidence answer (1–5), if given."""
+    chosen = ((values.get(prompts.CONFIDENCE) or {}).get(prompts.CONFIDENCE) or {}).get("selected_option") or {}
+    level = str(chosen.get("value") or "")
+    return int(level) if level in prompts.LEVELS else None
+
+
+async def record_baseline(deps: Deps, *, person: Participant, level: int) -> None:
+    """The "before" ratings: the same level for each topic picked (kept as first given)."""
+    async with deps.db.session() as session:
+        await surveys_repo.rate_skills(
+            session,
+            team_id=person.team_id,
+            program_id=person.program_id,
+            user_id=person.user_id,
+            stage=surveys_repo.BEFORE,
+            ratings=dict.fromkeys(skills_of(person), level),
+        )
+
+
+async def survey_target(
+    deps: Deps, *, team_id: str, user_id: str, program_id: int, stage: str
+) -> tuple[Program, Participant] | None:
+    """The program and the person's row, if they take part in it (or did) and the stage is a survey stage."""
+    if stage not in prompts.STAGE_WORDS:
+        return None
+    async with deps.db.read() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        person = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+    if program is None or person is None or person.state == ParticipantState.DELETED:
+        return None
+    return program, person
+
+
+def skill_choices(person: Participant, program: Program) -> list[tuple[str, str]]:
+    return [(key, topic_label(key, program)) for key in skills_of(person)[: prompts.SKILLS_SHOWN]]
+
+
+async def saved_answers(deps: Deps, *, person: Participant, stage: str) -> dict[str, Any] | None:
+    async with deps.db.read() as session:
+        saved = await surveys_repo.get_survey(
+            session, team_id=person.team_id, program_id=person.program_id, user_id=person.user_id, stage=stage
+        )
+        levels = await surveys_repo.levels(
+            session, team_id=person.team_id, program_id=person.program_id, user_id=person.user_id, stage=stage
+        )
+    if saved is None:
+        return None
+    return {"recommend": saved.recommend, "change": saved.change, "levels": levels}
+
+
+def parse_survey(values: dict[str, Any], skills: list[str]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    def element(block_id: str) -> dict[str, Any]:
+        return (values.get(block_id) or {}).get(block_id) or {}
+
+    errors: dict[str, str] = {}
+    levels = {}
+    for index, skill in enumerate(skills[: prompts.SKILLS_SHOWN]):
+        block = f"{prompts.SKILL_PREFIX}{index}"
+        level = str((element(block).get("selected_option") or {}).get("value") or "")
+        if level not in prompts.LEVELS:
+            errors[block] = prompts.ERRORS["level"]
+        else:
+            levels[skill] = int(level)
+    recommend = str((element(prompts.RECOMMEND).get("selected_option") or {}).get("value") or "")
+    if not (recommend.isdigit() and 0 <= int(recommend) <= 10):
+        errors[prompts.RECOMMEND] = prompts.ERRORS["recommend"]
+    change = str(element(prompts.CHANGE).get("value") or "").strip()
+    if len(change) > prompts.CHANGE_MAX:
+        errors[prompts.CHANGE] = prompts.ERRORS["change"]
+    if errors:
+        return None, errors
+    return {"levels": levels, "recommend": int(recommend), "change": change}, {}
+
+
+async def save(deps: Deps, *, person: Participant, stage: str, answers: dict[str, Any]) -> bool:
+    """Store the survey (replacing an earlier answer for that stage); False when it replaced one."""
+    async with deps.db.session() as session:
+        await surveys_repo.rate_skills(
+            session,
+            team_id=person.team_id,
+            program_id=person.program_id,
+            user_id=person.user_id,
+            stage=stage,
+            ratings=answers["levels"],
+        )
+        return await surveys_repo.save_survey(
+            session,
+            team_id=person.team_id,
+            program_id=person.program_id,
+            user_id=person.user_id,
+            stage=stage,
+            recommend=answers["recommend"],
+            change=answers["change"],
+        )
+
+
+async def send_survey(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
+    """The survey DM, to someone still taking part in a program still running."""
+    p = row.payload
+    found = await survey_target(
+        deps, team_id=row.team_id, user_id=str(p["user_id"]), program_id=int(p["program_id"]), stage=str(p["stage"])
+    )
+    if found is None or found[0].state != ProgramState.RUNNING or found[1].state != ParticipantState.ACTIVE:
+        return OutboxState.SKIPPED, "not_taking_part", None, None
+    program, _ = found
+    assert program.id is not None
+    reply = prompts.survey_dm(program_id=program.id, program_name=program.name, stage=str(p["stage"]))
+    answer = await client.chat_postMessage(channel=str(p["user_id"]), **reply.as_kwargs())
+    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+
+
+SENDERS = {SURVEY: send_survey}

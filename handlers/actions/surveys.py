@@ -1,0 +1,44 @@
+"""The survey DM's *Answer the survey* button: the form, pre-filled when answering again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import surveys
+from bot.deps import deps
+from bot.slack import try_call
+from handlers.common import parse_id, team_and_user, tell
+from prompts import surveys as prompts
+from prompts.blocks import Reply
+
+
+async def handle_open_survey(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    program_text, _, stage = str(action.get("value") or "").partition(":")
+    found = await surveys.survey_target(
+        deps(context), team_id=team_id, user_id=user_id, program_id=parse_id(program_text) or 0, stage=stage
+    )
+    if found is None:
+        await tell(client, respond, body, Reply(prompts.ERRORS["closed"]))
+        return
+    program, person = found
+    assert program.id is not None
+    view = prompts.survey_modal(
+        program_id=program.id,
+        stage=stage,
+        skills=surveys.skill_choices(person, program),
+        saved=await surveys.saved_answers(deps(context), person=person, stage=stage),
+    )
+    await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open survey")

@@ -1,0 +1,69 @@
+"""The feedback, survey and results builders stay within Slack's Block Kit limits, and say what they should."""
+
+from __future__ import annotations
+
+import json
+
+from prompts import feedback as fb
+from prompts import surveys as sv
+from prompts.report import results_blocks
+from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
+
+
+def test_feedback_builders_are_valid_and_private() -> None:
+    view = fb.feedback_modal(pair_id=1, period=2, partner_id="U2", role="mentee", topic="AI tools " * 40)
+    assert_valid_view(view)
+    saved = {"rating": 4, "topic": "x", "learned": "y", "note": "z", "share_note": True}
+    edited = fb.feedback_modal(pair_id=1, period=2, partner_id="U2", role="mentor", topic="", saved=saved)
+    assert_valid_view(edited)
+    assert "editing your feedback" in json.dumps(edited)
+    for note in ("shared", "already", "private"):
+        assert_valid_view(fb.thanks_view(partner_id="U2", note=note, edited=False))
+    for reply in (
+        fb.ask_message(pair_id=1, period=2, partner_id="U2"),
+        fb.shared_note_message(author_id="U1", note="line one\nline two", author_role="mentee"),
+        fb.fit_message(pair_id=1, partner_id="U2"),
+        fb.fit_yes_reply(),
+        fb.fit_no_reply(1, "U2"),
+        fb.fit_alert_message(user_id="U1", program="P"),
+    ):
+        assert_valid_reply(reply)
+    assert "4" not in fb.shared_note_message(author_id="U1", note="thanks", author_role="mentee").text
+
+
+def test_survey_builders_show_at_most_eight_topics() -> None:
+    skills = [(f"k{i}", f"Topic {i}") for i in range(12)]
+    view = sv.survey_modal(program_id=1, stage="end", skills=skills)
+    assert_valid_view(view)
+    inputs = [b for b in view["blocks"] if b.get("type") == "input"]
+    assert len(inputs) == sv.SKILLS_SHOWN + 2
+    assert_valid_view(sv.thanks_view(again=True))
+    assert_valid_reply(sv.survey_dm(program_id=1, program_name="P", stage="mid"))
+
+
+def test_results_blocks_are_valid() -> None:
+    current = {
+        "program": "P",
+        "state": "running",
+        "start": None,
+        "end": None,
+        "participants": {},
+        "sides": {},
+        "pairs": {},
+        "last_checkin": None,
+        "meeting_rate": None,
+        "meetings": 0,
+        "meetings_per_pair": None,
+        "feedback": 0,
+        "usefulness": None,
+        "usefulness_by_side": {},
+        "topics": [["ai tools", 3]],
+        "survey_stage": "end",
+        "confidence": [["AI tools", 2.0, 3.5, 4]],
+        "recommend": 8.5,
+        "nps": 40,
+    }
+    blocks = results_blocks({"current": current, "previous": None}, 7)
+    assert_valid_view({"type": "home", "blocks": blocks})
+    shown = json.dumps(blocks)
+    assert "results_export" in shown and "Confidence in AI tools" in shown and "8.50" in shown
