@@ -134,7 +134,7 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Messag
             found.append(Message(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
             found += [  # each person's survey at the same moment, once per program and stage (whatever their pairs)
                 Message(
-                    f"{SURVEY}:{program.id}:{which}:{user}",
+                    f"{SURVEY}:{program.id}:{which}:{user}",  # bot.surveys.survey_key
                     SURVEY,
                     {"program_id": program.id, "stage": which, "user_id": user},
                 )

@@ -2,10 +2,11 @@
 
 - ``pairs-and-meetings.csv``: one row per pair and check-in answer (pairs with none get one row): the pair's two
   people, state and dates, the check-in number, the answer and when. No feedback text, no ratings.
-- ``feedback-text.csv``: what people wrote after meetings (what they learned or taught, their note for the
-  partner), anonymous: no name, no pair, no side, no rating, sorted by the text so row order links to nothing.
-- ``chart.png``: meetings per week and the meeting rate at each check-in over the program (matplotlib, rendered
-  without a display).
+- ``feedback-text.csv``: what people wrote (what they learned or taught, notes for partners, what survey answers
+  would change), anonymous: one text per row, no name, pair, side or rating, each kind sorted by the text so no
+  row or order ties texts together.
+- ``chart.png``: meetings and the meeting rate at each check-in over the program, and confidence per topic before
+  and then once surveyed (matplotlib, rendered without a display).
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ import asyncio
 import csv
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory
-
-from matplotlib import pyplot as plt
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,7 +28,7 @@ from bot.rhythm import checkin_dates
 from bot.slack import try_call
 from prompts.report import export_comment, summary_text
 from storage import repositories as repo
-from storage.models import Feedback, MeetingAnswer, MeetingLog, Pair, PairState, Program
+from storage.models import Feedback, MeetingLog, Pair, PairState, Program, SurveyAnswer
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> bytes:
@@ -68,92 +65,107 @@ async def pairs_and_meetings_csv(session: AsyncSession, *, team_id: str, program
 
 
 async def feedback_text_csv(session: AsyncSession, *, team_id: str, program: Program) -> bytes:
-    texts = (
+    """One text per row (what someone learned or taught, a note for a partner, what a survey answer would change),
+    each kind sorted on its own: no row ties two texts of one person together."""
+    in_program = (Feedback.team_id == team_id, Feedback.program_id == program.id)
+    learned = (await session.exec(select(Feedback.learned).where(*in_program, Feedback.learned != ""))).all()
+    notes = (await session.exec(select(Feedback.note).where(*in_program, Feedback.note != ""))).all()
+    changes = (
         await session.exec(
-            select(Feedback.learned, Feedback.note).where(
-                Feedback.team_id == team_id,
-                Feedback.program_id == program.id,
-                or_(Feedback.learned != "", Feedback.note != ""),
+            select(SurveyAnswer.change).where(
+                SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == program.id, SurveyAnswer.change != ""
             )
         )
     ).all()
-    rows = sorted([learned, note] for learned, note in texts)
-    return _csv([["learned_or_taught", "note_for_partner"], *rows])
+    rows: list[list[object]] = [["kind", "text"]]
+    for kind, texts in (("learned_or_taught", learned), ("note_for_partner", notes), ("what_to_change", changes)):
+        rows += [[kind, text] for text in sorted(texts)]
+    return _csv(rows)
 
 
-async def chart_series(session: AsyncSession, *, team_id: str, program: Program) -> list[tuple[str, int, float | None]]:
-    """Per check-in whose day has come: its date, the meetings answered for it, and the meeting rate (pairs that
-    met / pairs running that day)."""
+async def chart_series(
+    session: AsyncSession, *, team_id: str, program: Program, today: date
+) -> list[tuple[str, int, float | None]]:
+    """Per check-in whose day is over (before ``today``): its date, the meetings answered for it by the pairs running
+    that day, and the meeting rate (those / pairs running that day), as the report counts them."""
     if program.start_date is None or program.end_date is None:
         return []
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
-    of_program = (Pair.team_id == team_id, Pair.program_id == program.id, Pair.state != PairState.PROPOSED)
-    met = dict(
-        (
-            await session.exec(
-                select(MeetingLog.period, func.count())
-                .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
-                .where(*of_program, MeetingLog.team_id == team_id, MeetingLog.answer == MeetingAnswer.MET)
-                .group_by(col(MeetingLog.period))
-            )
-        ).all()
-    )
     series = []
-    today = datetime.now(UTC).date()
     for k, day in enumerate(dates, start=1):
-        if day > today:
+        if day >= today:
             break
         moment = datetime.combine(day, time.max, tzinfo=UTC)
-        running = (
-            await session.exec(
-                select(func.count())
-                .select_from(Pair)
-                .where(
-                    *of_program,
-                    col(Pair.started_at) <= moment,
-                    or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > moment),
+        ran = (
+            Pair.team_id == team_id,
+            Pair.program_id == program.id,
+            Pair.state != PairState.PROPOSED,
+            col(Pair.started_at) <= moment,
+            or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > moment),
+        )
+        running = int((await session.exec(select(func.count()).select_from(Pair).where(*ran))).one())
+        meetings = int(
+            (
+                await session.exec(
+                    select(func.count())
+                    .select_from(MeetingLog)
+                    .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
+                    .where(*ran, MeetingLog.team_id == team_id, MeetingLog.period == k, MeetingLog.answer == "met")
                 )
-            )
-        ).one()
-        meetings = int(met.get(k, 0))
-        series.append((day.isoformat(), meetings, round(meetings / int(running), 3) if running else None))
+            ).one()
+        )
+        series.append((day.isoformat(), meetings, round(meetings / running, 3) if running else None))
     return series
 
 
-def chart_png(title: str, series: list[tuple[str, int, float | None]]) -> bytes:
-    """Meetings at each check-in (bars) and the meeting rate (line), as a PNG. matplotlib is imported here, on
-    first use, so the app starts without it; the Agg backend needs no display."""
-    import matplotlib
+def chart_png(
+    title: str, series: list[tuple[str, int, float | None]], confidence: Sequence[Sequence[Any]] = ()
+) -> bytes:
+    """Meetings at each check-in (bars) with the meeting rate (line) and, once surveyed, confidence per topic
+    before and then (paired bars), as a PNG. matplotlib's object API with the Agg canvas: no display, no global
+    pyplot state (safe in a worker thread), imported on first use so the app starts without it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-
-    figure = plt.figure(figsize=(8, 4.5), dpi=100)
-    try:
-        bars = figure.add_subplot(1, 1, 1)
-        days = [day[5:] for day, _, _ in series]
-        bars.bar(days, [n for _, n, _ in series], color="#4a90d9", label="Meetings")
-        bars.set_ylabel("Meetings (We met)")
-        bars.set_xlabel("Check-in")
-        bars.set_title(title)
-        rate = bars.twinx()
-        rate.plot(
-            days,
-            [100 * r if r is not None else float("nan") for _, _, r in series],
-            color="#e67e22",
-            marker="o",
-            label="Meeting rate",
+    figure = Figure(figsize=(8, 7 if confidence else 4.5), dpi=100)
+    FigureCanvasAgg(figure)
+    bars = figure.add_subplot(2 if confidence else 1, 1, 1)
+    days = [day[5:] for day, _, _ in series]
+    bars.bar(days, [n for _, n, _ in series], color="#4a90d9", label="Meetings")
+    bars.set_ylabel("Meetings (We met)")
+    bars.set_xlabel("Check-in")
+    bars.set_title(title)
+    rate = bars.twinx()
+    rate.plot(
+        days,
+        [100 * r if r is not None else float("nan") for _, _, r in series],
+        color="#e67e22",
+        marker="o",
+        label="Meeting rate",
+    )
+    rate.set_ylim(0, 105)
+    rate.set_ylabel("Meeting rate (%)")
+    if not series:
+        bars.text(0.5, 0.5, "No check-in yet", ha="center", va="center", transform=bars.transAxes)
+    if confidence:
+        skills = figure.add_subplot(2, 1, 2)
+        names = [str(c[0])[:24] for c in confidence]
+        spots = range(len(names))
+        skills.bar(
+            [x - 0.2 for x in spots], [float(c[1]) for c in confidence], width=0.4, label="Before", color="#bbbbbb"
         )
-        rate.set_ylim(0, 100)
-        rate.set_ylabel("Meeting rate (%)")
-        if not series:
-            bars.text(0.5, 0.5, "No check-in yet", ha="center", va="center", transform=bars.transAxes)
-        figure.legend(loc="upper right")
-        figure.tight_layout()
-        out = io.BytesIO()
-        figure.savefig(out, format="png")
-        return out.getvalue()
-    finally:
-        plt.close(figure)
+        skills.bar(
+            [x + 0.2 for x in spots], [float(c[2]) for c in confidence], width=0.4, label="Then", color="#2e8b57"
+        )
+        skills.set_xticks(list(spots), names, rotation=15, ha="right")
+        skills.set_ylim(0, 5)
+        skills.set_ylabel("Confidence (1–5)")
+        skills.legend(loc="upper left")
+    figure.legend(loc="upper right")
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
 
 
 async def send_files(
@@ -180,9 +192,10 @@ async def send_files(
             ]
             comment = export_comment(program.name)
         else:
-            series = await chart_series(session, team_id=team_id, program=program)
-            figures = await reports.figures(session, team_id=team_id, program=program, today=datetime.now(UTC).date())
-            png = await asyncio.to_thread(chart_png, program.name, series)
+            today = datetime.now(UTC).date()
+            series = await chart_series(session, team_id=team_id, program=program, today=today)
+            figures = await reports.figures(session, team_id=team_id, program=program, today=today)
+            png = await asyncio.to_thread(chart_png, program.name, series, figures.confidence)
             files = [{"content": png, "filename": "chart.png", "title": f"{program.name}: meetings and meeting rate"}]
             comment = summary_text(figures.as_dict())
     # The summary as a DM first: its answer names the DM's channel, where the files go (no im:write scope needed).

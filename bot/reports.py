@@ -238,14 +238,17 @@ async def _surveys(
     """The latest survey stage with answers, the confidence per skill before and then (people who answered both,
     at least ``MIN_GROUP``), and the recommendation average and net promoter score (at least ``MIN_GROUP``)."""
     pid = program.id
-    stages = set(
+    answered = dict(
         (
             await session.exec(
-                select(SurveyAnswer.stage).where(SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == pid)
+                select(SurveyAnswer.stage, func.count())
+                .where(SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == pid)
+                .group_by(col(SurveyAnswer.stage))
             )
         ).all()
     )
-    stage = "end" if "end" in stages else "mid" if "mid" in stages else None
+    # the latest survey that enough people answered (a handful of early end answers don't hide the half-way one)
+    stage = next((s for s in ("end", "mid") if answered.get(s, 0) >= MIN_GROUP), None)
     if stage is None:
         return None, [], None, None
     before, then = aliased(SkillRating), aliased(SkillRating)

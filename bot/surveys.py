@@ -14,11 +14,17 @@ from bot.deps import Deps
 from bot.outcomes import Outcome
 from bot.topics import topic_label
 from prompts import surveys as prompts
+from storage import outbox
 from storage import repositories as repo
 from storage import surveys as surveys_repo
 from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
 
 SURVEY = "survey"
+
+
+def survey_key(program_id: int, stage: str, user_id: str) -> str:
+    """The outbox key of a person's survey (see ``bot.checkins.milestones``)."""
+    return f"{SURVEY}:{program_id}:{stage}:{user_id}"
 
 
 def skills_of(person: Participant) -> list[str]:
@@ -35,8 +41,14 @@ def baseline_level(values: dict[str, Any]) -> int | None:
 
 
 async def record_baseline(deps: Deps, *, person: Participant, level: int) -> None:
-    """The "before" ratings: the same level for each topic picked (kept as first given)."""
+    """The "before" ratings: the same level for each topic picked (kept as first given; none once the person has
+    answered a survey, so a baseline is never recorded after the fact)."""
     async with deps.db.session() as session:
+        for stage in (surveys_repo.MID, surveys_repo.END):
+            if await surveys_repo.get_survey(
+                session, team_id=person.team_id, program_id=person.program_id, user_id=person.user_id, stage=stage
+            ):
+                return
         await surveys_repo.rate_skills(
             session,
             team_id=person.team_id,
@@ -56,7 +68,11 @@ async def survey_target(
     async with deps.db.read() as session:
         program = await repo.get_program(session, team_id=team_id, program_id=program_id)
         person = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+        # only a survey this person was sent (a forged stage or program gets nothing)
+        sent = await outbox.states(session, team_id=team_id, keys=[survey_key(program_id, stage, user_id)])
     if program is None or person is None or person.state == ParticipantState.DELETED:
+        return None
+    if sent.get(survey_key(program_id, stage, user_id)) not in (OutboxState.SENT, OutboxState.SENDING):
         return None
     return program, person
 

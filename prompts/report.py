@@ -143,6 +143,10 @@ def summary_text(figures: dict[str, Any]) -> str:
     topics = figures.get("topics") or []
     if topics:
         parts.append("Most discussed: " + ", ".join(esc(name) for name, _ in topics[:3]) + ".")
+    if figures.get("recommend") is not None:
+        parts.append(f"Would recommend: {figures['recommend']:.1f}/10 (net promoter score {figures.get('nps')}).")
+    for skill, before, then, people in (figures.get("confidence") or [])[:3]:
+        parts.append(f"Confidence in {esc(str(skill))}: {before:.1f} → {then:.1f} ({people} people).")
     return " ".join(p for p in parts if p)
 
 

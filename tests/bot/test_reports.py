@@ -225,3 +225,19 @@ async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(d
     assert pilot is not None and pilot.current.program == "Pilot" and pilot.previous is None
     assert pilot.current.meetings == 3 and pilot.current.meetings_per_pair == 3.0
     assert missing is None
+
+
+async def test_the_charts_series_counts_what_the_report_counts(db: Database, team_id: str) -> None:
+    """Check-ins whose day is over; meetings by the pairs running that day; the rate never above 100%."""
+    from bot.exports import chart_png, chart_series
+
+    await seed(db, team_id)
+    async with db.read() as session:
+        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        series = await chart_series(session, team_id=team_id, program=program, today=TODAY)
+    assert series == [("2027-01-19", 4, 0.8), ("2027-02-02", 2, 0.5)], "pair 5 ended on 25 Jan: not counted after"
+    plain = chart_png("P", series)
+    with_confidence = chart_png("P", series, [("AI tools", 2.3, 3.7, 3)])
+    for png in (plain, with_confidence):
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and 5_000 < len(png) < 2_000_000
+    assert len(with_confidence) > len(plain), "the confidence panel is drawn"

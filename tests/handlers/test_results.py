@@ -37,6 +37,7 @@ async def test_admins_export_csvs_and_a_chart_by_dm(slack: SlackSender, db: Data
     assert pairs[0][:4] == ["pair", "reverse_mentor", "mentee", "pair_state"]
     assert len(pairs) == 1 + 7 + 1, "a row per check-in answer, one for the pair without answers"
     text = files["feedback-text.csv"]["content"].decode()
+    assert text.splitlines()[0] == "kind,text", "one text per row: nothing ties two texts of one person"
     assert "private words" in text and "private note" in text
     for leak in ("UE1", "UM1", "mentee", "mentor", ",5", ",4"):
         assert leak not in text, "anonymous: no name, side or rating"

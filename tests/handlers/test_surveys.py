@@ -101,5 +101,10 @@ async def test_the_baseline_then_the_half_way_survey(
         [survey] = (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all()
     assert (survey.stage, survey.recommend, survey.change) == ("mid", 10, "More time")
 
-    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": "x"}, "USTRANGER")
+    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:end", {"text": "x"}, "U100")  # never sent
     await slack.fake.wait_for("response_url", where=lambda c: "isn't for you" in json.dumps(c))
+    forged = sv.survey_modal(program_id=program_id, stage="end", skills=[])
+    _, body = await slack.submit_view(forged, answers, user_id="U100")
+    assert json.loads(body)["errors"] == {sv.RECOMMEND: sv.ERRORS["closed"]}
+    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": "x"}, "USTRANGER")
+    await slack.fake.wait_for("response_url", 2, where=lambda c: "isn't for you" in json.dumps(c))
