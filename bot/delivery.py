@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import checkins, feedback, introductions, surveys
+from bot import checkins, feedback, introductions, recognition, surveys
 from bot.batch import Batch, prepare_batch, settle_batch
 from bot.deps import Deps
 from bot.introductions import FIRST_TOPICS
@@ -39,6 +39,7 @@ SENDERS: dict[str, Sender] = {
     **checkins.SENDERS,
     **feedback.SENDERS,
     **surveys.SENDERS,
+    **recognition.SENDERS,
 }
 
 

@@ -298,6 +298,7 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
                 user_id=old_id,
                 replacement=participant.user_id,
             )
+        await feedback_repo.forget_consent(session, team_id=team_id, user_id=user_id)
         avoided = await repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
         return bool(rows) or bool(avoided)
 

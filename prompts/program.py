@@ -64,6 +64,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 FLAGS = {
     "avoid_reporting_line": "Never pair people within a reporting line",
     "prefer_other_departments": "Prefer pairs from different departments",
+    "celebrate_milestones": "Celebrate milestones in the announcement channel (with both people's consent)",
 }
 NUMBER_LIMITS = {MIN_GAP: (0, 40), CAPACITY: (1, 5), REPEAT: (0, 10)}
 

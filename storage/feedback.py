@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Feedback, FitAnswer, MeetingAnswer, MeetingLog, Pair, PairState, utcnow
+from storage.models import Consent, Feedback, FitAnswer, MeetingAnswer, MeetingLog, Pair, PairState, utcnow
 from storage.repositories import _insert
 
 EDITABLE = ("rating", "topic", "learned", "note", "share_note")
@@ -125,3 +125,31 @@ async def forget_author(session: AsyncSession, *, team_id: str, program_id: int,
             col(FitAnswer.user_id) == user_id,
         )
     )
+
+
+async def consents(session: AsyncSession, *, team_id: str, user_ids: Sequence[str]) -> dict[str, bool]:
+    """Who answered the celebration question, and how."""
+    query = select(Consent.user_id, Consent.celebrate).where(
+        Consent.team_id == team_id, col(Consent.user_id).in_(list(user_ids))
+    )
+    return {user: bool(yes) for user, yes in (await session.exec(query)).all()}
+
+
+async def record_consent(session: AsyncSession, *, team_id: str, user_id: str, celebrate: bool) -> None:
+    statement = _insert(session, Consent).values(team_id=team_id, user_id=user_id, celebrate=celebrate, at=utcnow())
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "user_id"], set_={"celebrate": celebrate, "at": utcnow()}
+    )
+    await session.exec(statement)
+
+
+async def meetings_of_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> int:
+    query = select(func.count()).where(
+        MeetingLog.team_id == team_id, MeetingLog.pair_id == pair_id, MeetingLog.answer == MeetingAnswer.MET
+    )
+    return int((await session.exec(query)).one())
+
+
+async def forget_consent(session: AsyncSession, *, team_id: str, user_id: str) -> None:
+    """Delete-my-data: their answer to the celebration question goes too."""
+    await session.exec(delete(Consent).where(col(Consent.team_id) == team_id, col(Consent.user_id) == user_id))

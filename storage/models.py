@@ -83,6 +83,7 @@ def default_rules() -> dict[str, Any]:
     return {
         "avoid_reporting_line": True,
         "prefer_other_departments": True,
+        "celebrate_milestones": True,  # a pair's first and fifth meetings, and completing the program
         "min_experience_gap": 5,
         "mentor_capacity": 1,
         "avoid_repeat_rounds": 2,
@@ -388,4 +389,17 @@ class SurveyAnswer(SQLModel, table=True):
     stage: str = Field(max_length=8)  # mid, end
     recommend: int
     change: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Consent(SQLModel, table=True):
+    """A person's answer, asked once per workspace, to "may we celebrate your milestones in the announcement
+    channel?" (the latest answer counts)."""
+
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_consent_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    user_id: str = Field(max_length=64)
+    celebrate: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

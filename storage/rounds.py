@@ -222,6 +222,16 @@ async def store_channels(session: AsyncSession, *, team_id: str, channels: dict[
     await (await session.connection()).execute(statement, changes)
 
 
+async def pairs_of_program(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[Pair]:
+    """Every pair the program made (active or ended; not proposals)."""
+    query = select(Pair).where(
+        Pair.team_id == team_id,
+        Pair.program_id == program_id,
+        col(Pair.state).in_([PairState.ACTIVE, PairState.ENDED]),
+    )
+    return (await session.exec(query.order_by(col(Pair.id)))).all()
+
+
 async def history_of_user(session: AsyncSession, *, team_id: str, user_id: str, limit: int = 5) -> Sequence[Pair]:
     """A person's pairs, current and past (not proposals), newest first (their history on Home)."""
     query = select(Pair).where(

@@ -14,11 +14,25 @@ from handlers.actions.feedback import handle_fit_answer, handle_open_feedback
 from handlers.actions.home import handle_pause_button, handle_resume_button
 from handlers.actions.intro import handle_another_topic, handle_not_working, handle_scheduled
 from handlers.actions.profile import handle_open_form, handle_program_switch, handle_retry_form
+from handlers.actions.recognition import handle_consent
 from handlers.actions.results import handle_results_file
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
 from handlers.actions.rounds import handle_adjust, handle_preview
 from handlers.actions.surveys import handle_open_survey
-from prompts import feedback, home, intro, messages, optin, program, report, rhythm, roster, rounds, surveys
+from prompts import (
+    feedback,
+    home,
+    intro,
+    messages,
+    optin,
+    program,
+    recognition,
+    report,
+    rhythm,
+    roster,
+    rounds,
+    surveys,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -53,6 +67,8 @@ def register(app: AsyncApp) -> None:
     app.action(rhythm.ACTION_MEETING_TIMES)(handle_meeting_times)
     app.action(feedback.ACTION_OPEN)(handle_open_feedback)
     app.action(surveys.ACTION_OPEN)(handle_open_survey)
+    app.action(recognition.ACTION_YES)(handle_consent)
+    app.action(recognition.ACTION_NO)(handle_consent)
     app.action(report.ACTION_EXPORT)(handle_results_file)
     app.action(report.ACTION_CHART)(handle_results_file)
     app.action(feedback.ACTION_FIT_YES)(handle_fit_answer)

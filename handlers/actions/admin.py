@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import exports
+from bot import exports, recognition
+from bot.delivery import deliver
 from bot.deps import deps
 from bot.home import publish_home, refresh_program_homes
 from bot.programs import announce, default_fields, move, program_fields, settings_version
@@ -82,6 +83,9 @@ async def handle_move_program(
     )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
     await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
+    if outcome == "moved" and to_state == ProgramState.ENDED:  # pairs that completed it together are celebrated
+        keys = await recognition.completions(deps(context), team_id=team_id, program_id=program_id)
+        await deliver(deps(context), client, team_id=team_id, keys=keys)
     if outcome == "moved" and to_state == ProgramState.ENDED:  # the program's chart and summary, to whoever ended it
         await exports.send_files(
             deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"

@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import feedback, participation
+from bot import feedback, participation, recognition
 from bot.delivery import deliver
 from bot.deps import deps
 from bot.errors import NotEnrolledError
@@ -59,6 +59,8 @@ async def handle_checkin_answer(
         )
     if answer == MeetingAnswer.MET:  # each person is asked privately how it went (once per meeting)
         keys = await feedback.ask_after_meeting(deps(context), pair=pair, period=period)
+        keys += await recognition.ask_consent(deps(context), pair=pair)  # once per person, if the program celebrates
+        keys += await recognition.due_celebrations(deps(context), pair=pair)
         await deliver(deps(context), client, team_id=team_id, keys=keys)
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id")

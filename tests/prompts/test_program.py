@@ -39,6 +39,7 @@ def test_settings_modal_is_valid_and_prefilled() -> None:
     assert {o["value"] for o in by_id["rule_flags"]["initial_options"]} == {
         "avoid_reporting_line",
         "prefer_other_departments",
+        "celebrate_milestones",
     }
     assert by_id["channel"]["initial_conversation"] == "C123"
     assert by_id["min_experience_gap"]["initial_value"] == "5"

@@ -1,0 +1,36 @@
+"""The private "may we celebrate your milestones?" buttons (either answer, any time; the latest counts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import recognition
+from bot.delivery import deliver
+from bot.deps import deps
+from bot.slack import try_call
+from handlers.common import active_pair_of_clicker, parse_id, team_and_user
+from prompts import recognition as prompts
+
+
+async def handle_consent(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    team_id, user_id = team_and_user(body)
+    celebrate = action["action_id"] == prompts.ACTION_YES
+    await recognition.record_consent(deps(context), team_id=team_id, user_id=user_id, celebrate=celebrate)
+    await try_call(respond(replace_original=False, **prompts.consent_reply(celebrate).as_kwargs()), what="respond")
+    if celebrate and (
+        found := await active_pair_of_clicker(body, parse_id(action.get("value")) or 0, respond, context, client)
+    ):
+        keys = await recognition.due_celebrations(deps(context), pair=found[0])  # milestones already reached
+        await deliver(deps(context), client, team_id=team_id, keys=keys)
