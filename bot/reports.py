@@ -270,9 +270,34 @@ async def _surveys(
             .order_by(col(then.skill))
         )
     ).all()
-    confidence = [
-        (topic_label(str(skill), program), round(float(b), 1), round(float(a), 1), int(n)) for skill, n, b, a in rows
-    ]
+    # Everyone's baseline is one level given at sign-up for all their topics, so two topic groups that differ by a
+    # person or two would give those people's answers away by difference: such a group is not shown.
+    who = (
+        await session.exec(
+            select(then.skill, then.user_id)
+            .join(
+                before,
+                (col(before.program_id) == col(then.program_id))
+                & (col(before.user_id) == col(then.user_id))
+                & (col(before.skill) == col(then.skill))
+                & (col(before.stage) == "before")
+                & (col(before.team_id) == team_id),
+            )
+            .where(then.team_id == team_id, then.program_id == pid, then.stage == stage)
+        )
+    ).all()
+    groups: dict[str, set[str]] = {}
+    for skill, user in who:
+        groups.setdefault(str(skill), set()).add(str(user))
+    kept: list[set[str]] = []
+    confidence = []
+    for skill, n, b, a in sorted(rows, key=lambda r: (-int(r[1]), str(r[0]))):
+        group = groups.get(str(skill), set())
+        if any(0 < len(group ^ other) < MIN_GROUP for other in kept):
+            continue
+        kept.append(group)
+        confidence.append((topic_label(str(skill), program), round(float(b), 1), round(float(a), 1), int(n)))
+    confidence.sort(key=lambda c: c[0])
     answers = (SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == pid, SurveyAnswer.stage == stage)
     n, average, promoters, detractors = (
         await session.exec(

@@ -241,3 +241,30 @@ async def test_the_charts_series_counts_what_the_report_counts(db: Database, tea
     for png in (plain, with_confidence):
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and 5_000 < len(png) < 2_000_000
     assert len(with_confidence) > len(plain), "the confidence panel is drawn"
+
+
+async def test_topic_groups_that_differ_by_a_person_are_not_both_shown(db: Database, team_id: str) -> None:
+    """Three people on one topic, the same three and one more on another: showing both would give the fourth
+    person's baseline away by difference, so only one is shown."""
+    await seed(db, team_id)
+    async with db.session() as session:
+        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        rows = [
+            (user, skill, stage, value)
+            for skill, people in (("ai_tools", ("UE1", "UE2", "UE3")), ("social_media", ("UE1", "UE2", "UE3", "UE4")))
+            for user in people
+            for stage, value in (("before", 2 if user != "UE4" else 1), ("mid", 4))
+        ]
+        session.add_all(
+            SkillRating(team_id=team_id, program_id=program.id or 0, user_id=u, skill=k, stage=st, value=v)
+            for u, k, st, v in rows
+        )
+        session.add_all(
+            SurveyAnswer(team_id=team_id, program_id=program.id or 0, user_id=u, stage="mid", recommend=8)
+            for u in ("UE1", "UE2", "UE3", "UE4")
+        )
+    async with db.read() as session:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+    assert found is not None
+    assert [c[3] for c in found.current.confidence] == [4], "the larger group only; never both"
