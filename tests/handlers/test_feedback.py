@@ -60,9 +60,15 @@ def dms(slack: SlackSender, user: str, containing: str) -> list[dict[str, Any]]:
 
 
 async def open_form(slack: SlackSender, pair: Pair, user: str) -> dict[str, Any]:
+    """*Give feedback* in the DM; the form it opens (waits for this click's form, not an earlier one)."""
     ask = dms(slack, user, "How was your meeting")[-1]
+
+    def is_form(c: dict[str, Any]) -> bool:
+        return bool(c["view"].get("callback_id") == fb.CALLBACK_ID)
+
+    before = len([c for c in slack.fake.calls_to("views.open") if is_form(c)])
     await click_in_message(slack, fb.ACTION_OPEN, f"{pair.id}:2", {"text": ask["text"], "blocks": ask["blocks"]}, user)
-    opened = await slack.fake.wait_for("views.open", where=lambda c: c["view"].get("callback_id") == fb.CALLBACK_ID)
+    opened = await slack.fake.wait_for("views.open", before + 1, where=is_form)
     return opened[-1]["view"]
 
 

@@ -29,8 +29,9 @@ def level(value: str) -> dict:
 
 
 async def sign_up(slack: SlackSender, confidence: str | None) -> None:
+    before = len(slack.fake.calls_to("views.open"))
     await slack.command("join")
-    form = (await slack.fake.wait_for("views.open"))[-1]["view"]
+    form = (await slack.fake.wait_for("views.open", before + 1))[-1]["view"]  # this command's form
     assert any(b.get("block_id") == sv.CONFIDENCE for b in form["blocks"]), "the form asks for a baseline"
     values = optin_values(role="mentee", years="25", shares=[], learns=["ai_tools", "social_media"])
     if confidence:
