@@ -124,7 +124,17 @@ async def settle_batch(session: AsyncSession, batch: Batch, *, unposted: Collect
             pair_id, ideas = batch.reserved[row_id]
             returned.setdefault(pair_id, []).extend(idea.key for idea in ideas)
     touched = sorted({*returned, *batch.channels})
-    if touched:  # every pair this writes, locked at once in id order (no lock cycle with another batch)
-        await rounds_repo.pairs_by_id(session, team_id=batch.team_id, pair_ids=touched, for_update=True)
-    await rounds_repo.remove_topics(session, team_id=batch.team_id, topics=returned)
+    if not touched:
+        return
+    # every pair this writes, locked at once in id order (no lock cycle with another batch), and read afresh
+    locked = await rounds_repo.pairs_by_id(session, team_id=batch.team_id, pair_ids=touched, for_update=True)
+    await rounds_repo.set_topics(
+        session,
+        team_id=batch.team_id,
+        topics={
+            pair_id: [key for key in locked[pair_id].topics or [] if key not in keys]
+            for pair_id, keys in returned.items()
+            if pair_id in locked
+        },
+    )
     await rounds_repo.store_channels(session, team_id=batch.team_id, channels=batch.channels)

@@ -25,6 +25,7 @@ from bot.batch import Batch
 from bot.deps import Deps
 from bot.outcomes import Outcome
 from bot.rhythm import checkin_dates, period_days, send_at, within_hours, zone
+from bot.surveys import SURVEY, survey_key
 from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
 from storage import outbox
 from storage import repositories as repo
@@ -46,7 +47,6 @@ CHECKIN = "checkin"
 NUDGE = "nudge"
 STALLED = "stalled"
 MILESTONE = "milestone"
-SURVEY = "survey"  # sent by bot.surveys
 MID, END = "mid", "end"
 STALL_AFTER = 3  # unanswered check-ins in a row
 LATE_FOR = timedelta(days=4)  # milestones: a weekend and a day
@@ -134,7 +134,7 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Messag
             found.append(Message(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
             found += [  # each person's survey at the same moment, once per program and stage (whatever their pairs)
                 Message(
-                    f"{SURVEY}:{program.id}:{which}:{user}",  # bot.surveys.survey_key
+                    survey_key(program.id, which, user),
                     SURVEY,
                     {"program_id": program.id, "stage": which, "user_id": user},
                 )

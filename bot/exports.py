@@ -15,14 +15,15 @@ import asyncio
 import csv
 import io
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, func, or_, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import reports
+from bot.checkins import stalled_by_program
 from bot.deps import Deps
 from bot.rhythm import checkin_dates
 from bot.slack import try_call
@@ -95,25 +96,7 @@ async def chart_series(
     for k, day in enumerate(dates, start=1):
         if day >= today:
             break
-        moment = datetime.combine(day, time.max, tzinfo=UTC)
-        ran = (
-            Pair.team_id == team_id,
-            Pair.program_id == program.id,
-            Pair.state != PairState.PROPOSED,
-            col(Pair.started_at) <= moment,
-            or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > moment),
-        )
-        running = int((await session.exec(select(func.count()).select_from(Pair).where(*ran))).one())
-        meetings = int(
-            (
-                await session.exec(
-                    select(func.count())
-                    .select_from(MeetingLog)
-                    .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
-                    .where(*ran, MeetingLog.team_id == team_id, MeetingLog.period == k, MeetingLog.answer == "met")
-                )
-            ).one()
-        )
+        meetings, running = await reports.meetings_at(session, team_id=team_id, program=program, period=k, day=day)
         series.append((day.isoformat(), meetings, round(meetings / running, 3) if running else None))
     return series
 
@@ -194,7 +177,8 @@ async def send_files(
         else:
             today = datetime.now(UTC).date()
             series = await chart_series(session, team_id=team_id, program=program, today=today)
-            figures = await reports.figures(session, team_id=team_id, program=program, today=today)
+            stalled = await stalled_by_program(session, team_id=team_id)
+            figures = await reports.figures(session, team_id=team_id, program=program, today=today, stalled=stalled)
             png = await asyncio.to_thread(chart_png, program.name, series, figures.confidence)
             files = [{"content": png, "filename": "chart.png", "title": f"{program.name}: meetings and meeting rate"}]
             comment = summary_text(figures.as_dict())

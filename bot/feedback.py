@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.batch import Batch
 from bot.deps import Deps
+from bot.introductions import pair_of_member
 from bot.outcomes import Outcome
 from bot.topics import topic_label
 from prompts import feedback as prompts
@@ -47,6 +48,15 @@ async def ask_after_meeting(deps: Deps, *, pair: Pair, period: int) -> list[str]
             ]
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
     return [m.key for m in messages]
+
+
+async def meeting_of(
+    deps: Deps, *, team_id: str, user_id: str, pair_id: int, period: int
+) -> tuple[tuple[Pair, Program] | None, bool]:
+    """The pair (and its program) if ``user_id`` is one of its people, and whether the pair met at check-in
+    ``period``: feedback is only for the pair's people and for meetings that happened."""
+    found = await pair_of_member(deps, team_id=team_id, pair_id=pair_id, user_id=user_id)
+    return found, found is not None and await met_in(deps, pair=found[0], period=period)
 
 
 async def met_in(deps: Deps, *, pair: Pair, period: int) -> bool:
@@ -97,20 +107,23 @@ def parse_feedback(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[
     return {"rating": int(rating), **texts, "share_note": share}, {}
 
 
-async def save(deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]) -> tuple[list[str], str]:
+async def save(
+    deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]
+) -> tuple[list[str], str, bool]:
     """Store the person's feedback (replacing an earlier one for this meeting). Returns the keys of the shared
-    note to deliver, and what became of the note: ``shared`` (goes now), ``already`` (passed on before: a note goes
-    once per meeting, an edit isn't resent) or ``private``."""
+    note to deliver; what became of the note: ``shared`` (goes now), ``already`` (passed on before: a note goes
+    once per meeting, an edit isn't resent) or ``private``; and whether it replaced earlier feedback."""
     async with deps.db.session() as session:
         saved = await feedback_repo.save_feedback(
             session, team_id=pair.team_id, pair=pair, period=period, author_id=author_id, fields=fields
         )
+        edited = saved.updated_at != saved.created_at
         if not (saved.share_note and saved.note):
-            return [], "private"
+            return [], "private", edited
         key = f"{NOTE}:{pair.id}:{period}:{author_id}"
         payload = {"pair_id": pair.id, "period": period, "author_id": author_id, "user_id": partner_of(pair, author_id)}
         new = await outbox.enqueue_many(session, team_id=pair.team_id, messages=[outbox.Message(key, NOTE, payload)])
-    return ([key], "shared") if new else ([], "already")
+    return ([key], "shared", edited) if new else ([], "already", edited)
 
 
 async def has_met(deps: Deps, *, pair: Pair) -> bool:

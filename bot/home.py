@@ -118,10 +118,15 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
             refused = await refusals(session, team_id=team_id)
             concerns = await feedback_repo.fit_concerns(session, team_id=team_id)
-            results = await reports.report(
-                session, team_id=team_id, programs=list(seen.programs), name=None, today=utcnow().date()
-            )
             stalled = await stalled_by_program(session, team_id=team_id)
+            results = await reports.report(
+                session,
+                team_id=team_id,
+                programs=list(seen.programs),
+                name=None,
+                today=utcnow().date(),
+                stalled=stalled,
+            )
             mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=user_id)
         names = {p.id: p.name for p in seen.programs}
         # An admin who is someone's partner never sees that person's request about their pair (it is private).

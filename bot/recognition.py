@@ -6,6 +6,7 @@ once, through the outbox (``celebrate:<pair>:<milestone>``)."""
 from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.batch import Batch
 from bot.deps import Deps
@@ -25,51 +26,68 @@ def celebrating(program: Program | None) -> bool:
     return bool(program and program.channel_id and (program.rules or {}).get("celebrate_milestones"))
 
 
-async def ask_consent(deps: Deps, *, pair: Pair) -> list[str]:
-    """The consent question for those of the pair's two people never asked (once per workspace); keys to deliver."""
+async def after_meeting(deps: Deps, *, pair: Pair) -> list[str]:
+    """After a *We met*: the consent question for those of the pair's two people never asked (once per workspace),
+    and the milestones the pair has reached if both said yes; the keys to deliver. One read of the program and of
+    the consents."""
+    people = [pair.mentor_id, pair.mentee_id]
     async with deps.db.session() as session:
         program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
         if not celebrating(program):
             return []
-        answered = await feedback_repo.consents(
-            session, team_id=pair.team_id, user_ids=[pair.mentor_id, pair.mentee_id]
-        )
+        answered = await feedback_repo.consents(session, team_id=pair.team_id, user_ids=people)
         messages = [
             outbox.Message(f"{ASK}:{pair.team_id}:{user}", ASK, {"pair_id": pair.id, "user_id": user})
-            for user in (pair.mentor_id, pair.mentee_id)
+            for user in people
             if user not in answered
         ]
+        messages += await _reached(session, pair=pair, consents=answered, completed=False)
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
     return [m.key for m in messages]
 
 
-async def due_celebrations(deps: Deps, *, pair: Pair, completed: bool = False) -> list[str]:
-    """Queue the milestones this pair has reached (first meeting, fifth, ``completed``) if the program celebrates and
-    both people said yes; the keys to deliver (each milestone once, whenever it is reached or consented to)."""
-    assert pair.id is not None
+async def due_celebrations(deps: Deps, *, pair: Pair) -> list[str]:
+    """After a yes: the milestones this pair has reached, if the program celebrates and both said yes."""
     async with deps.db.session() as session:
         program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
-        yes = await feedback_repo.consents(session, team_id=pair.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
-        if not celebrating(program) or not (yes.get(pair.mentor_id) and yes.get(pair.mentee_id)):
+        if not celebrating(program):
             return []
-        met = await feedback_repo.meetings_of_pair(session, team_id=pair.team_id, pair_id=pair.id)
-        reached = [m for m, ok in ((FIRST, met >= 1), (FIFTH, met >= 5), (COMPLETED, completed and met >= 1)) if ok]
-        messages = [
-            outbox.Message(f"{CELEBRATE}:{pair.id}:{m}", CELEBRATE, {"pair_id": pair.id, "milestone": m})
-            for m in reached
-        ]
+        yes = await feedback_repo.consents(session, team_id=pair.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
+        messages = await _reached(session, pair=pair, consents=yes, completed=False)
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
     return [m.key for m in messages]
 
 
 async def completions(deps: Deps, *, team_id: str, program_id: int) -> list[str]:
-    """When a program ends: its pairs that met (and consented) completed it together; keys to deliver."""
-    async with deps.db.read() as session:
+    """When a program ends: its pairs that met (and consented) completed it together; keys to deliver. One read of
+    the program and of everyone's consents."""
+    async with deps.db.session() as session:
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        if not celebrating(program):
+            return []
         pairs = await rounds_repo.pairs_of_program(session, team_id=team_id, program_id=program_id)
-    keys: list[str] = []
-    for pair in pairs:
-        keys += await due_celebrations(deps, pair=pair, completed=True)
-    return keys
+        people = sorted({user for pair in pairs for user in (pair.mentor_id, pair.mentee_id)})
+        yes = await feedback_repo.consents(session, team_id=team_id, user_ids=people)
+        messages = []
+        for pair in pairs:
+            messages += await _reached(session, pair=pair, consents=yes, completed=True)
+        await outbox.enqueue_many(session, team_id=team_id, messages=messages)
+    return [m.key for m in messages]
+
+
+async def _reached(
+    session: AsyncSession, *, pair: Pair, consents: dict[str, bool], completed: bool
+) -> list[outbox.Message]:
+    """The celebrations a pair has reached (first meeting, fifth, ``completed``) when both people said yes (each
+    milestone once, whenever it is reached or consented to: the outbox keys dedupe)."""
+    assert pair.id is not None
+    if not (consents.get(pair.mentor_id) and consents.get(pair.mentee_id)):
+        return []
+    met = await feedback_repo.meetings_of_pair(session, team_id=pair.team_id, pair_id=pair.id)
+    reached = [m for m, ok in ((FIRST, met >= 1), (FIFTH, met >= 5), (COMPLETED, completed and met >= 1)) if ok]
+    return [
+        outbox.Message(f"{CELEBRATE}:{pair.id}:{m}", CELEBRATE, {"pair_id": pair.id, "milestone": m}) for m in reached
+    ]
 
 
 async def record_consent(deps: Deps, *, team_id: str, user_id: str, celebrate: bool) -> None:

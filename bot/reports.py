@@ -109,7 +109,37 @@ def latest_checkin(program: Program, today: date) -> int | None:
     return past[-1] if past else None
 
 
-async def figures(session: AsyncSession, *, team_id: str, program: Program, today: date) -> Figures:
+async def meetings_at(
+    session: AsyncSession, *, team_id: str, program: Program, period: int, day: date
+) -> tuple[int, int]:
+    """Check-in ``period`` (on ``day``): how many of the pairs running that day answered *We met*, and how many
+    pairs were running (the meeting rate's two sides, for the report and the chart)."""
+    moment = datetime.combine(day, time.max, tzinfo=UTC)
+    ran = (
+        Pair.team_id == team_id,
+        Pair.program_id == program.id,
+        Pair.state != PairState.PROPOSED,
+        col(Pair.started_at) <= moment,
+        or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > moment),
+    )
+    running = (await session.exec(select(func.count()).select_from(Pair).where(*ran))).one()
+    met = (
+        await session.exec(
+            select(func.count())
+            .select_from(MeetingLog)
+            .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
+            .where(
+                *ran, MeetingLog.team_id == team_id, MeetingLog.period == period, MeetingLog.answer == MeetingAnswer.MET
+            )
+        )
+    ).one()
+    return int(met), int(running)
+
+
+async def figures(
+    session: AsyncSession, *, team_id: str, program: Program, today: date, stalled: dict[int, int]
+) -> Figures:
+    """``stalled``: stalled pairs per program (``bot.checkins.stalled_by_program``), read once by the caller."""
     assert program.id is not None
     pid = program.id
     in_program = (Participant.team_id == team_id, Participant.program_id == pid)
@@ -141,7 +171,6 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
         ).all()
     )
     active, ended = int(pair_states.get(PairState.ACTIVE, 0)), int(pair_states.get(PairState.ENDED, 0))
-    stalled = (await stalled_by_program(session, team_id=team_id)).get(pid, 0)
     of_program = (Pair.team_id == team_id, Pair.program_id == pid)
     met = (MeetingLog.team_id == team_id, MeetingLog.answer == MeetingAnswer.MET)
     meetings = int(
@@ -159,23 +188,8 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
     if last is not None:  # among the pairs that were running on that check-in's day (an ended program's too)
         assert program.start_date is not None and program.end_date is not None
         day = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)[last - 1]
-        began = datetime.combine(day, time.max, tzinfo=UTC)
-        ran = (
-            *of_program,
-            Pair.state != PairState.PROPOSED,
-            col(Pair.started_at) <= began,
-            or_(col(Pair.ended_at).is_(None), col(Pair.ended_at) > began),
-        )
-        running = (await session.exec(select(func.count()).select_from(Pair).where(*ran))).one()
-        met_last = (
-            await session.exec(
-                select(func.count())
-                .select_from(MeetingLog)
-                .join(Pair, col(Pair.id) == col(MeetingLog.pair_id))
-                .where(*met, *ran, MeetingLog.period == last)
-            )
-        ).one()
-        rate = round(int(met_last) / int(running), 3) if running else None
+        met_last, running = await meetings_at(session, team_id=team_id, program=program, period=last, day=day)
+        rate = round(met_last / running, 3) if running else None
     in_feedback = (Feedback.team_id == team_id, Feedback.program_id == pid)
     count, authors, average = (
         await session.exec(
@@ -216,7 +230,7 @@ async def figures(session: AsyncSession, *, team_id: str, program: Program, toda
         end=program.end_date.isoformat() if program.end_date else None,
         participants={**dict(sorted(by_state.items())), "total": sum(by_state.values())},
         sides={**dict.fromkeys(("either", "mentee", "mentor"), 0), **{str(k): int(v) for k, v in sides.items()}},
-        pairs={"active": active, "stalled": stalled, "ended": ended, "total": total_pairs},
+        pairs={"active": active, "stalled": stalled.get(pid, 0), "ended": ended, "total": total_pairs},
         last_checkin=last,
         meeting_rate=rate,
         meetings=meetings,
@@ -253,18 +267,19 @@ async def _surveys(
         return None, [], None, None
     before, then = aliased(SkillRating), aliased(SkillRating)
     people = func.count(func.distinct(then.user_id))
+    paired = (  # each rating at the stage beside the same person's baseline for that topic
+        (col(before.program_id) == col(then.program_id))
+        & (col(before.user_id) == col(then.user_id))
+        & (col(before.skill) == col(then.skill))
+        & (col(before.stage) == "before")
+        & (col(before.team_id) == team_id)
+    )
+    at_stage = (then.team_id == team_id, then.program_id == pid, then.stage == stage)
     rows = (
         await session.exec(
             select(then.skill, people, func.avg(before.value), func.avg(then.value))
-            .join(
-                before,
-                (col(before.program_id) == col(then.program_id))
-                & (col(before.user_id) == col(then.user_id))
-                & (col(before.skill) == col(then.skill))
-                & (col(before.stage) == "before")
-                & (col(before.team_id) == team_id),
-            )
-            .where(then.team_id == team_id, then.program_id == pid, then.stage == stage)
+            .join(before, paired)
+            .where(*at_stage)
             .group_by(col(then.skill))
             .having(people >= MIN_GROUP)
             .order_by(col(then.skill))
@@ -272,20 +287,7 @@ async def _surveys(
     ).all()
     # Everyone's baseline is one level given at sign-up for all their topics, so two topic groups that differ by a
     # person or two would give those people's answers away by difference: such a group is not shown.
-    who = (
-        await session.exec(
-            select(then.skill, then.user_id)
-            .join(
-                before,
-                (col(before.program_id) == col(then.program_id))
-                & (col(before.user_id) == col(then.user_id))
-                & (col(before.skill) == col(then.skill))
-                & (col(before.stage) == "before")
-                & (col(before.team_id) == team_id),
-            )
-            .where(then.team_id == team_id, then.program_id == pid, then.stage == stage)
-        )
-    ).all()
+    who = (await session.exec(select(then.skill, then.user_id).join(before, paired).where(*at_stage))).all()
     groups: dict[str, set[str]] = {}
     for skill, user in who:
         groups.setdefault(str(skill), set()).add(str(user))
@@ -315,14 +317,23 @@ async def _surveys(
 
 
 async def report(
-    session: AsyncSession, *, team_id: str, programs: list[Program], name: str | None, today: date
+    session: AsyncSession,
+    *,
+    team_id: str,
+    programs: list[Program],
+    name: str | None,
+    today: date,
+    stalled: dict[int, int] | None = None,
 ) -> Report | None:
+    """``stalled``: the caller's stalled-pair counts, if it has read them already."""
     picked = pick_program(programs, name)
     if picked is None:
         return None
     current, previous = picked
+    if stalled is None:
+        stalled = await stalled_by_program(session, team_id=team_id)
     return Report(
-        await figures(session, team_id=team_id, program=current, today=today),
-        await figures(session, team_id=team_id, program=previous, today=today) if previous else None,
+        await figures(session, team_id=team_id, program=current, today=today, stalled=stalled),
+        await figures(session, team_id=team_id, program=previous, today=today, stalled=stalled) if previous else None,
         current.id,
     )

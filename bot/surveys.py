@@ -22,7 +22,7 @@ from storage.models import Outbox, OutboxState, Participant, ParticipantState, P
 SURVEY = "survey"
 
 
-def survey_key(program_id: int, stage: str, user_id: str) -> str:
+def survey_key(program_id: int | None, stage: str, user_id: str) -> str:
     """The outbox key of a person's survey (see ``bot.checkins.milestones``)."""
     return f"{SURVEY}:{program_id}:{stage}:{user_id}"
 

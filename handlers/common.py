@@ -101,6 +101,12 @@ async def open_optin(
     return None if opened is not None else form_failed_reply()
 
 
+def pair_and_period(value: Any) -> tuple[int, int]:
+    """A ``pair:period`` button value or private_metadata (0 for anything that isn't a number)."""
+    pair, _, period = str(value or "").partition(":")
+    return parse_id(pair) or 0, parse_id(period) or 0
+
+
 async def active_pair_of_clicker(
     body: dict[str, Any], pair_id: int, respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> tuple[Pair, Program] | None:

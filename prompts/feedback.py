@@ -7,6 +7,7 @@ from typing import Any
 
 from prompts.blocks import Block, Reply, actions, button, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
+from prompts.intro import ACTION_NOT_WORKING
 
 ACTION_OPEN = "feedback_open"
 CALLBACK_ID = "meeting_feedback"
@@ -169,7 +170,7 @@ def fit_no_reply(pair_id: int, partner_id: str) -> Reply:
     )
     return Reply(
         text,
-        [section(text), actions(button("Ask for a rematch", "intro_not_working", value=str(pair_id)))],
+        [section(text), actions(button("Ask for a rematch", ACTION_NOT_WORKING, value=str(pair_id)))],
     )
 
 

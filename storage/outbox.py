@@ -91,22 +91,6 @@ async def claim(
     return sorted(rows, key=lambda row: row.id or 0)
 
 
-async def finish(
-    session: AsyncSession,
-    *,
-    outbox_id: int,
-    state: OutboxState,
-    error: str | None = None,
-    channel_id: str | None = None,
-    ts: str | None = None,
-) -> None:
-    """Mark a claimed message sent, failed, or (a temporary failure) pending again (one statement)."""
-    values: dict[str, Any] = {"state": state, "error": error}
-    if state == OutboxState.SENT:
-        values.update(sent_at=utcnow(), channel_id=channel_id, ts=ts)
-    await session.exec(update(Outbox).where(col(Outbox.id) == outbox_id).values(**values))
-
-
 async def finish_many(session: AsyncSession, *, team_id: str, finished: Sequence[Finished]) -> None:
     """Mark many claimed messages at once (one statement, executed for each): sent, failed or pending again."""
     if not finished:

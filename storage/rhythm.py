@@ -19,16 +19,12 @@ async def sent_checkins(
     pair_ids: Sequence[int],
     kind: str = "checkin",
     any_state: bool = False,
-    in_flight: bool = False,
 ) -> dict[int, set[int]]:
     """``{pair id: {check-in numbers}}`` of the check-ins sent (outbox keys ``checkin:<pair>:<k>``), or of another
-    ``kind`` keyed ``<kind>:<pair>:<k>[:…]``; ``any_state``: enqueued, sent yet or not; ``in_flight``: sent, or
-    being sent (a batch's outcomes are recorded when the batch is done; its people may answer before that)."""
+    ``kind`` keyed ``<kind>:<pair>:<k>[:…]``; ``any_state``: enqueued, sent yet or not."""
     wanted = set(pair_ids)
     query = select(Outbox.key).where(Outbox.team_id == team_id, col(Outbox.key).startswith(f"{kind}:"))
-    if in_flight:
-        query = query.where(col(Outbox.state).in_([OutboxState.SENT, OutboxState.SENDING]))
-    elif not any_state:
+    if not any_state:
         query = query.where(Outbox.state == OutboxState.SENT)
     sent: dict[int, set[int]] = {}
     for key in (await session.exec(query)).all():

@@ -194,20 +194,6 @@ async def set_topics(session: AsyncSession, *, team_id: str, topics: dict[int, l
     await (await session.connection()).execute(statement, changes)
 
 
-async def remove_topics(session: AsyncSession, *, team_id: str, topics: dict[int, list[str]]) -> None:
-    """Take these topic keys off pairs' lists (topics reserved for a message that was not posted)."""
-    if not topics:
-        return
-    pairs = await pairs_by_id(session, team_id=team_id, pair_ids=sorted(topics), for_update=True)
-    await set_topics(
-        session,
-        team_id=team_id,
-        topics={
-            pair_id: [key for key in pair.topics or [] if key not in topics[pair_id]] for pair_id, pair in pairs.items()
-        },
-    )
-
-
 async def store_channels(session: AsyncSession, *, team_id: str, channels: dict[int, str]) -> None:
     """Group DMs opened for pairs that had none stored."""
     if not channels:
@@ -295,16 +281,6 @@ async def pair_ids_of_user(session: AsyncSession, *, team_id: str, user_id: str)
     """Every pair a person was ever in (for hiding requests about them from that person)."""
     query = select(Pair.id).where(Pair.team_id == team_id, or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id))
     return {pair_id for pair_id in (await session.exec(query)).all() if pair_id is not None}
-
-
-async def update_pair(
-    session: AsyncSession, *, team_id: str, pair_id: int, channel_id: str | None = None, topics: list[str] | None = None
-) -> None:
-    """The pair's group DM, or the topics suggested to it so far (whichever is given)."""
-    values: dict[str, Any] = {"channel_id": channel_id} if channel_id is not None else {}
-    if topics is not None:
-        values["topics"] = topics
-    await session.exec(update(Pair).where(col(Pair.team_id) == team_id, col(Pair.id) == pair_id).values(**values))
 
 
 async def set_scheduled(session: AsyncSession, *, team_id: str, pair_id: int, at: datetime) -> bool:

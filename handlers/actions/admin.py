@@ -83,10 +83,10 @@ async def handle_move_program(
     )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
     await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
-    if outcome == "moved" and to_state == ProgramState.ENDED:  # pairs that completed it together are celebrated
+    if outcome == "moved" and to_state == ProgramState.ENDED:
+        # pairs that completed it together are celebrated; its chart and summary go to whoever ended it
         keys = await recognition.completions(deps(context), team_id=team_id, program_id=program_id)
         await deliver(deps(context), client, team_id=team_id, keys=keys)
-    if outcome == "moved" and to_state == ProgramState.ENDED:  # the program's chart and summary, to whoever ended it
         await exports.send_files(
             deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"
         )

@@ -11,25 +11,31 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback, participation, recognition
+from bot.checkins import checkin_key
 from bot.delivery import deliver
 from bot.deps import deps
 from bot.errors import NotEnrolledError
 from bot.home import publish_home
 from bot.rhythm import shared_hours, zone
 from bot.slack import try_call
-from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
+from handlers.common import active_pair_of_clicker, pair_and_period, parse_id, team_and_user, tell
 from prompts import intro
-from prompts.rhythm import ANSWER_ACTIONS, answered, checkin_closed_reply, meeting_times_modal, stalled_answer_reply
+from prompts.rhythm import (
+    ACTION_LEAVE,
+    ACTION_PAUSE,
+    ACTION_STAY,
+    ANSWER_ACTIONS,
+    answered,
+    checkin_closed_reply,
+    meeting_times_modal,
+    stalled_answer_reply,
+)
+from storage import outbox
 from storage import repositories as repo
 from storage import rhythm as rhythm_repo
-from storage.models import MeetingAnswer, utcnow
+from storage.models import MeetingAnswer, OutboxState, utcnow
 
-STALLED_CHOICES = {"stalled_stay": "stay", "stalled_pause": "pause", "stalled_leave": "leave"}
-
-
-def _pair_and_period(action: dict[str, Any]) -> tuple[int, int]:
-    pair, _, period = str(action.get("value") or "").partition(":")
-    return parse_id(pair) or 0, parse_id(period) or 0
+STALLED_CHOICES = {ACTION_STAY: "stay", ACTION_PAUSE: "pause", ACTION_LEAVE: "leave"}
 
 
 async def handle_checkin_answer(
@@ -43,13 +49,14 @@ async def handle_checkin_answer(
     """*We met* / *Scheduled* / *Not yet* / *Skip this cycle*: logged for the pair, the message updated in place."""
     await ack()
     team_id, user_id = team_and_user(body)
-    pair_id, period = _pair_and_period(action)
+    pair_id, period = pair_and_period(action.get("value"))
     if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, _ = found
-    async with deps(context).db.read() as session:  # only a check-in this pair was actually sent
-        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=[pair_id], in_flight=True)
-    if period not in sent.get(pair_id, set()):
+    key = checkin_key(pair_id, period)
+    async with deps(context).db.read() as session:  # only a check-in this pair was sent (or is being sent)
+        state = (await outbox.states(session, team_id=team_id, keys=[key])).get(key)
+    if state not in (OutboxState.SENT, OutboxState.SENDING):
         await tell(client, respond, body, checkin_closed_reply())
         return
     answer = ANSWER_ACTIONS[action["action_id"]]
@@ -59,8 +66,7 @@ async def handle_checkin_answer(
         )
     if answer == MeetingAnswer.MET:  # each person is asked privately how it went (once per meeting)
         keys = await feedback.ask_after_meeting(deps(context), pair=pair, period=period)
-        keys += await recognition.ask_consent(deps(context), pair=pair)  # once per person, if the program celebrates
-        keys += await recognition.due_celebrations(deps(context), pair=pair)
+        keys += await recognition.after_meeting(deps(context), pair=pair)  # consent asked once; milestones reached
         await deliver(deps(context), client, team_id=team_id, keys=keys)
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id")
@@ -85,7 +91,7 @@ async def handle_meeting_times(
     """*Suggest a time*: the next stretches when both are within working hours, each in their own time."""
     await ack()
     team_id, _ = team_and_user(body)
-    pair_id, _ = _pair_and_period(action)
+    pair_id, _ = pair_and_period(action.get("value"))
     if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
         return
     pair, program = found

@@ -8,11 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import feedback, introductions
+from bot import feedback
 from bot.delivery import deliver
 from bot.deps import deps
 from bot.slack import try_call
-from handlers.common import active_pair_of_clicker, parse_id, team_and_user, tell
+from handlers.common import active_pair_of_clicker, pair_and_period, parse_id, team_and_user, tell
 from prompts import feedback as prompts
 from prompts.blocks import Reply
 from prompts.intro import not_in_pair_reply
@@ -29,10 +29,11 @@ async def handle_open_feedback(
     """*Give feedback*: the form, pre-filled (with their earlier answers, when editing)."""
     await ack()
     team_id, user_id = team_and_user(body)
-    pair_text, _, period_text = str(action.get("value") or "").partition(":")
-    pair_id, period = parse_id(pair_text) or 0, parse_id(period_text) or 0
-    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
-    if found is None or not await feedback.met_in(deps(context), pair=found[0], period=period):
+    pair_id, period = pair_and_period(action.get("value"))
+    found, met = await feedback.meeting_of(
+        deps(context), team_id=team_id, user_id=user_id, pair_id=pair_id, period=period
+    )
+    if found is None or not met:
         await tell(client, respond, body, not_in_pair_reply() if found is None else Reply(prompts.ERRORS["closed"]))
         return
     pair, program = found

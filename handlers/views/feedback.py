@@ -9,11 +9,11 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import feedback, introductions
+from bot import feedback
 from bot.delivery import deliver
 from bot.deps import deps
 from bot.home import publish_home
-from handlers.common import parse_id, team_and_user
+from handlers.common import pair_and_period, team_and_user
 from prompts import feedback as prompts
 
 
@@ -21,10 +21,11 @@ async def handle_feedback_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     team_id, user_id = team_and_user(body)
-    pair_text, _, period_text = str(view.get("private_metadata") or "").partition(":")
-    pair_id, period = parse_id(pair_text) or 0, parse_id(period_text) or 0
-    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
-    if found is None or not await feedback.met_in(deps(context), pair=found[0], period=period):
+    pair_id, period = pair_and_period(view.get("private_metadata"))
+    found, met = await feedback.meeting_of(
+        deps(context), team_id=team_id, user_id=user_id, pair_id=pair_id, period=period
+    )
+    if found is None or not met:
         await ack(response_action="errors", errors={prompts.RATING: prompts.ERRORS["closed"]})
         return
     fields, errors = feedback.parse_feedback(view["state"]["values"])
@@ -32,11 +33,10 @@ async def handle_feedback_submission(
         await ack(response_action="errors", errors=errors)
         return
     pair, _ = found
-    earlier = await feedback.saved_feedback(deps(context), pair=pair, period=period, author_id=user_id)
-    keys, note = await feedback.save(deps(context), pair=pair, period=period, author_id=user_id, fields=fields)
+    keys, note, edited = await feedback.save(deps(context), pair=pair, period=period, author_id=user_id, fields=fields)
     await ack(
         response_action="update",
-        view=prompts.thanks_view(partner_id=feedback.partner_of(pair, user_id), note=note, edited=earlier is not None),
+        view=prompts.thanks_view(partner_id=feedback.partner_of(pair, user_id), note=note, edited=edited),
     )
     if keys:  # the note goes to the partner, and shows in their history on Home
         await deliver(deps(context), client, team_id=team_id, keys=keys)
