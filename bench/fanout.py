@@ -4,8 +4,8 @@
     python bench/fanout.py --pairs 5000 --limited-pairs 0
 
 The fake Web API runs in a child process, so this process's CPU time is the bot's own: enqueueing what is owed
-(``bot.checkins.enqueue_due``) and delivering it (``bot.delivery.deliver``: claim, build the check-in with its topic,
-``chat.postMessage``, mark sent) on a fresh SQLite file. Peak memory is this process's maximum resident set.
+(``bot.checkins.enqueue_due``) and delivering it (``bot.outbox.deliver.deliver``: claim, build the check-in with its
+topic, ``chat.postMessage``, mark sent) on a fresh SQLite file. Peak memory is this process's maximum resident set.
 
 With a rate limit, the fake answers ``chat.postMessage`` beyond N calls a second with 429 and ``Retry-After: 1``;
 the client waits and retries. The lower bound is pairs / N seconds.
@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.checkins import enqueue_due  # noqa: E402
-from bot.config import Settings, normalize_database_url  # noqa: E402
-from bot.delivery import deliver  # noqa: E402
-from bot.deps import Deps  # noqa: E402
-from bot.slack import make_client  # noqa: E402
+from bot.outbox.deliver import deliver  # noqa: E402
+from bot.runtime.context import Deps  # noqa: E402
+from bot.runtime.settings import Settings, normalize_database_url  # noqa: E402
+from bot.slack.client import make_client  # noqa: E402
 from storage import repositories as repo  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -112,7 +112,7 @@ async def run(pairs: int, per_second: float) -> dict[str, float]:
         try:
             await seed(db, pairs)
             settings = Settings(bot_token="xoxb-bench", signing_secret="x", database_url=db.url, slack_api_url=url)
-            http = aiohttp.ClientSession()  # one connection pool, as the bot has (bot.app)
+            http = aiohttp.ClientSession()  # one connection pool, as the bot has (bot.runtime.app)
             deps, client = Deps(settings, db), make_client(settings, session=http)
             cpu, wall = time.process_time(), time.perf_counter()
             enqueued = await enqueue_due(deps, team_id=TEAM, now=FIRST_CHECKIN)

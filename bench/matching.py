@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bot.matching import Pair, Person, Proposal, Rules, choose_sides, match, reasons_for, score_matrix  # noqa: E402
-from prompts.catalogue import CATALOGUE  # noqa: E402
+from prompts.topics import CATALOGUE  # noqa: E402
 
 DEPARTMENTS = [f"Dept {i:02d}" for i in range(12)]
 ZONES = [-18000, 0, 3600, 19800, 32400]  # New York, London, Paris, Mumbai, Tokyo

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bot import reports  # noqa: E402
-from bot.config import normalize_database_url  # noqa: E402
+from bot.runtime.settings import normalize_database_url  # noqa: E402
 from storage import repositories as repo  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps
-from bot.slack import user_info
+from bot.runtime.context import Deps
+from bot.slack.client import user_info
 from storage import repositories as repo
 
 

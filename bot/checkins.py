@@ -2,34 +2,45 @@
 question for a stalled pair; enqueued in the outbox under a unique key (``run-due`` computes them from the
 database, so a run that is late, or missed while the bot was down, sends what is owed, and only that).
 
-For each active pair of each running program, only the *latest* check-in whose instant has come
-(:mod:`bot.rhythm`) is owed: check-ins missed while the bot was down are not sent late in a burst. A pair where
+For each active pair of each running program, only the *latest* check-in whose instant has come (see *When
+check-ins fall* below) is owed: check-ins missed while the bot was down are not sent late in a burst. A pair where
 someone is paused (or gone) gets nothing. Before check-in *k*:
 
 - if the three check-ins before it were sent and none was answered, each person is asked privately whether to
   stay, pause or leave, instead of check-in *k* (the pair is "stalled" for admins);
 - otherwise check-in *k* is sent (with a topic suggestion), and if neither of the two check-ins before it was
   answered "We met", a friendly nudge with a meeting time that suits both follows it.
+
+When check-ins fall (pure functions on plain values: dates, times, time zones). A program's check-ins fall every
+cadence period after its start (weekly: 7 days, every 2 weeks: 14, monthly: 28), on its check-in weekday: check-in
+*k* is on the first check-in weekday on or after ``start + k × period``, for as long as that date is before the
+program's end.
+
+A pair gets check-in *k* at the program's check-in time in one of the two people's own time zones, whichever comes
+first and falls inside both people's sending hours (``quiet_start``–``quiet_end``, local) on a weekday for both;
+failing that, at the start of the hours the two share that day; failing that (their hours never overlap that
+day), the next day, and so on for a week; a pair whose hours never overlap gets no check-in (skipped, never sent at
+a bad hour).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.batch import Batch
-from bot.deps import Deps
-from bot.outcomes import Outcome
-from bot.rhythm import checkin_dates, period_days, send_at, within_hours, zone
+from bot.outbox.batch import Batch
+from bot.outbox.outcomes import Outcome
+from bot.runtime.context import Deps
 from bot.surveys import SURVEY, survey_key
-from prompts.rhythm import checkin_message, milestone_message, nudge_message, stalled_dm
+from prompts.checkins import checkin_message, milestone_message, nudge_message, stalled_dm
+from storage import checkins as checkins_repo
 from storage import outbox
 from storage import repositories as repo
-from storage import rhythm as rhythm_repo
 from storage import rounds as rounds_repo
 from storage.models import (
     MeetingAnswer,
@@ -42,6 +53,98 @@ from storage.models import (
     ProgramState,
 )
 from storage.outbox import Message
+
+PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
+ROLL_FORWARD_DAYS = 7
+
+
+def period_days(cadence: str) -> int:
+    return PERIOD_DAYS.get(cadence, 14)
+
+
+def zone(name: str | None, offset_seconds: int | None) -> tzinfo:
+    """A person's time zone: their Slack IANA zone when known (daylight saving included), else their offset."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone(timedelta(seconds=offset_seconds or 0))
+
+
+def checkin_dates(start: date, end: date, cadence: str, weekday: int) -> list[date]:
+    """Check-in *k* (k = 1, 2, …) is ``result[k - 1]``."""
+    step = period_days(cadence)
+    found: list[date] = []
+    k = 1
+    while True:
+        due = start + timedelta(days=k * step)
+        due += timedelta(days=(weekday - due.weekday()) % 7)
+        if due >= end:
+            return found
+        found.append(due)
+        k += 1
+
+
+def _clock(text: str) -> time:
+    hh, _, mm = text.partition(":")
+    return time(int(hh), int(mm or 0))
+
+
+def _local(day: date, at: time, tz: tzinfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def _fits(instant: datetime, zones: tuple[tzinfo, ...], quiet_start: time, quiet_end: time) -> bool:
+    """Inside everyone's sending hours, on a weekday where each of them is."""
+    for tz in zones:
+        local = instant.astimezone(tz)
+        if local.weekday() >= 5 or not quiet_start <= local.time() < quiet_end:
+            return False
+    return True
+
+
+def send_at(day: date, *, at: str, quiet_start: str, quiet_end: str, zones: tuple[tzinfo, ...]) -> datetime | None:
+    """The UTC instant a pair (``zones``: both people's time zones) gets a message due on ``day``; None if their
+    sending hours never meet within a week. Never before ``day`` has begun for either of them."""
+    at_t, qs, qe = _clock(at), _clock(quiet_start), _clock(quiet_end)
+    for extra in range(ROLL_FORWARD_DAYS):
+        d = day + timedelta(days=extra)
+        preferred = sorted(_local(d, at_t, tz) for tz in zones)  # the check-in time, where either of them is
+        shared = sorted(_local(dd, qs, tz) for tz in zones for dd in (d, d + timedelta(days=1)))  # hours opening
+        for instant in (*preferred, *shared):
+            started = all(instant.astimezone(tz).date() >= d for tz in zones)
+            if started and _fits(instant, zones, qs, qe):
+                return instant
+    return None
+
+
+def shared_hours(
+    after: datetime, *, quiet_start: str, quiet_end: str, zones: tuple[tzinfo, ...], count: int = 3
+) -> list[tuple[datetime, datetime]]:
+    """The next ``count`` stretches (UTC start, end) when everyone is inside their sending hours on a weekday, from
+    the day after ``after``: meeting times that suit the pair, whatever their time zones."""
+    qs, qe = _clock(quiet_start), _clock(quiet_end)
+    found: list[tuple[datetime, datetime]] = []
+    day = after.date() + timedelta(days=1)
+    for _ in range(21):
+        starts = sorted({_local(d, qs, tz) for tz in zones for d in (day, day + timedelta(days=1))})
+        for start in starts:
+            if not _fits(start, zones, qs, qe) or any(start <= s < e for s, e in found):
+                continue
+            end = min(_local(start.astimezone(tz).date(), qe, tz) for tz in zones)
+            if end > start and start.date() >= day - timedelta(days=1):
+                found.append((start, end))
+                if len(found) == count:
+                    return found
+        day += timedelta(days=1)
+    return found
+
+
+def within_hours(instant: datetime, *, quiet_start: str, quiet_end: str, zones: tuple[tzinfo, ...]) -> bool:
+    """Whether ``instant`` is inside everyone's sending hours, on a weekday where each of them is."""
+    return _fits(instant, zones, _clock(quiet_start), _clock(quiet_end))
+
 
 CHECKIN = "checkin"
 NUDGE = "nudge"
@@ -185,9 +288,11 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
                 people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
                 found += [(program, pair, people.get(pair.mentor_id), people.get(pair.mentee_id)) for pair in pairs]
         ids = [pair.id for _, pair, _, _ in found if pair.id is not None]  # one read each, for every program
-        sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
-        stalled = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True)
-        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+        sent = await checkins_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+        stalled = await checkins_repo.sent_checkins(
+            session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True
+        )
+        answers = await checkins_repo.answers(session, team_id=team_id, pair_ids=ids)
     states: list[tuple[Program, PairFacts]] = []
     for program, pair, mentor, mentee in found:
         active = all(p is not None and p.state == ParticipantState.ACTIVE for p in (mentor, mentee))
@@ -289,8 +394,8 @@ async def stalled_by_program(session: AsyncSession, *, team_id: str) -> dict[int
     """How many active pairs of each program are stalled (for the admins' program cards)."""
     pairs = await rounds_repo.active_pairs_of_workspace(session, team_id=team_id)
     ids = [p.id for p in pairs if p.id is not None]
-    sent = await rhythm_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
-    answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+    sent = await checkins_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
+    answers = await checkins_repo.answers(session, team_id=team_id, pair_ids=ids)
     counts: dict[int, int] = {}
     for pair in pairs:
         if is_stalled(sent.get(pair.id or 0, set()), answers.get(pair.id or 0, {})):

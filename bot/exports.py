@@ -23,11 +23,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import reports
-from bot.checkins import stalled_by_program
-from bot.deps import Deps
-from bot.rhythm import checkin_dates
-from bot.slack import try_call
-from prompts.report import export_comment, summary_text
+from bot.checkins import checkin_dates, stalled_by_program
+from bot.runtime.context import Deps
+from bot.slack.client import try_call
+from prompts.results import export_comment, summary_text
 from storage import repositories as repo
 from storage.models import Feedback, MeetingLog, Pair, PairState, Program, SurveyAnswer
 

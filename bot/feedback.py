@@ -9,16 +9,16 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.batch import Batch
-from bot.deps import Deps
-from bot.introductions import pair_of_member
-from bot.outcomes import Outcome
+from bot.intros import pair_of_member
+from bot.outbox.batch import Batch
+from bot.outbox.outcomes import Outcome
+from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import feedback as prompts
+from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import repositories as repo
-from storage import rhythm as rhythm_repo
 from storage.models import Feedback, MeetingAnswer, Outbox, OutboxState, Pair, PairState, Program
 
 ASK, FIT, NOTE, ALERT = "feedback_ask", "fit_ask", "shared_note", "fit_alert"
@@ -63,7 +63,7 @@ async def met_in(deps: Deps, *, pair: Pair, period: int) -> bool:
     """Whether the pair answered *We met* to check-in ``period`` (feedback is only for meetings that happened)."""
     assert pair.id is not None
     async with deps.db.read() as session:
-        answers = await rhythm_repo.answers(session, team_id=pair.team_id, pair_ids=[pair.id])
+        answers = await checkins_repo.answers(session, team_id=pair.team_id, pair_ids=[pair.id])
     return answers.get(pair.id, {}).get(period) == MeetingAnswer.MET
 
 

@@ -13,22 +13,22 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participation, reports
+from bot import participants, reports
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
-from bot.deps import Deps
-from bot.outcomes import GONE, PERSON_GONE
-from bot.participation import Enrolment
+from bot.outbox.outcomes import GONE, PERSON_GONE
+from bot.participants import Enrolment
 from bot.programs import program_fields
-from bot.slack import try_call
+from bot.runtime.context import Deps
+from bot.slack.client import try_call
 from bot.topics import topic_label
 from prompts.home import home_view
-from prompts.program import admin_section
-from prompts.report import results_blocks
+from prompts.programs import admin_section
+from prompts.results import results_blocks
+from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import repositories as repo
-from storage import rhythm as rhythm_repo
 from storage import rounds as rounds_repo
 from storage.models import Feedback, MeetingAnswer, Pair, PairState, Program, utcnow
 
@@ -95,13 +95,13 @@ def history(
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
-    seen = await participation.overview(deps.db, team_id=team_id, user_id=user_id)
-    latest = participation.latest_profile(seen.enrolments)
+    seen = await participants.overview(deps.db, team_id=team_id, user_id=user_id)
+    latest = participants.latest_profile(seen.enrolments)
     async with deps.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
         past = await rounds_repo.history_of_user(session, team_id=team_id, user_id=user_id)
         ids = sorted({p.id for p in (*pairs, *past) if p.id})
-        answers = await rhythm_repo.answers(session, team_id=team_id, pair_ids=ids)
+        answers = await checkins_repo.answers(session, team_id=team_id, pair_ids=ids)
         notes = await feedback_repo.shared_with(session, team_id=team_id, user_id=user_id, pair_ids=ids)
     view = home_view(
         programs=employee_programs(seen.enrolments, pairs, answers),
@@ -158,7 +158,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
 
 
 async def refusals(session: AsyncSession, *, team_id: str) -> list[dict[str, Any]]:
-    """Whom Slack's latest "gone" refusals were about, and what was done (see ``bot.delivery._retire``): a person
+    """Whom Slack's latest "gone" refusals were about, and what was done (see ``bot.outbox.deliver._retire``): a person
     gone from Slack left every program; a message for a pair (its conversation, or one person's DM about it) ended
     the pair; anything else was only not retried."""
     rows = await outbox.refusals(session, team_id=team_id, errors=sorted(GONE))

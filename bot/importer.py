@@ -25,13 +25,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps
-from bot.errors import ConfigError
-from bot.profile import Profile
+from bot.optin import Profile
 from bot.programs import target_program
-from bot.slack import SLACK_FAILURES, slack_error
-from prompts.catalogue import Topic, program_topics
+from bot.runtime.context import Deps
+from bot.runtime.errors import ConfigError
+from bot.slack.client import SLACK_FAILURES, slack_error
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
+from prompts.topics import Topic, program_topics
 from storage import repositories as repo
 from storage.models import ParticipantState
 

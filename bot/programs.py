@@ -12,17 +12,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participation
-from bot.deps import Deps
-from bot.errors import ConfigError
-from bot.participation import forget_programs
-from bot.slack import slack_error
-from prompts import program as ids
+from bot import participants
+from bot.participants import forget_programs
+from bot.runtime.context import Deps
+from bot.runtime.errors import ConfigError
+from bot.slack.client import slack_error
+from prompts import programs as ids
 from prompts.blocks import Reply
-from prompts.catalogue import CATALOGUE, EXTRA_QUESTION_MAX, MAX_EXTRA_TOPICS, TOPICS_BY_KEY
-from prompts.messages import DEFAULT_OBJECTIVES
 from prompts.optin import CUSTOM_TOPIC_MAX
-from prompts.program import (
+from prompts.participants import DEFAULT_OBJECTIVES
+from prompts.programs import (
     CADENCES,
     ERRORS,
     FLAGS,
@@ -33,6 +32,7 @@ from prompts.program import (
     announcement,
     program_gone_reply,
 )
+from prompts.topics import CATALOGUE, EXTRA_QUESTION_MAX, MAX_EXTRA_TOPICS, TOPICS_BY_KEY
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
@@ -56,7 +56,7 @@ EDITABLE = (
 )
 
 
-# What a running program's check-ins are numbered from (bot.rhythm.checkin_dates; outbox keys, meeting log):
+# What a running program's check-ins are numbered from (bot.checkins.checkin_dates; outbox keys, meeting log):
 # changing one part-way would renumber them, so it is refused with an inline error while the program runs.
 RHYTHM_FIELDS = {ids.START, ids.CADENCE, ids.WEEKDAY}
 
@@ -364,7 +364,7 @@ async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id
 async def target_program(deps: Deps, *, team_id: str, name: str | None) -> Program:
     """The program named ``name`` (any state but ended; case ignored), or else the first one open for sign-ups
     (created on a workspace's first use)."""
-    every = await participation.programs_or_default(deps.db, team_id=team_id)
+    every = await participants.programs_or_default(deps.db, team_id=team_id)
     programs = [p for p in every if p.state != ProgramState.ENDED]
     if name is not None:
         found = next((p for p in programs if p.name.casefold() == name.strip().casefold()), None)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.batch import Batch
-from bot.deps import Deps
-from bot.outcomes import Outcome
+from bot.outbox.batch import Batch
+from bot.outbox.outcomes import Outcome
+from bot.runtime.context import Deps
 from prompts import recognition as prompts
 from storage import feedback as feedback_repo
 from storage import outbox

@@ -18,8 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.checkins import stalled_by_program
-from bot.rhythm import checkin_dates
+from bot.checkins import checkin_dates, stalled_by_program
 from bot.topics import topic_label
 from storage.models import (
     Feedback,

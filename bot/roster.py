@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.deps import Deps
+from bot.runtime.context import Deps
 from prompts.roster import PAGE_SIZE, roster_modal
 from storage import repositories as repo
 from storage.models import ParticipantState, ProgramState

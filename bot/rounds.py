@@ -10,7 +10,7 @@ every pair still active, are never made again.
 A preview is stored (``match_round`` in state preview, ``pair`` rows proposed) and nothing is sent; admins swap
 or drop pairs; publishing turns it into the round in one transaction (program row locked, so two admins clicking
 *Publish* publish once) and enqueues every introduction and "not paired this round" DM in the outbox under a
-unique key, then delivers them (:mod:`bot.introductions`).
+unique key, then delivers them (:mod:`bot.intros`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.deps import Deps
-from bot.errors import ConfigError
 from bot.matching import Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
 from bot.programs import target_program
+from bot.runtime.context import Deps
+from bot.runtime.errors import ConfigError
 from prompts.matching import explanation, unmatched_text
 from storage import outbox
 from storage import repositories as repo

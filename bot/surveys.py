@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.batch import Batch
-from bot.deps import Deps
-from bot.outcomes import Outcome
+from bot.outbox.batch import Batch
+from bot.outbox.outcomes import Outcome
+from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import surveys as prompts
 from storage import outbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prompts.catalogue import TOPICS_BY_KEY, TopicIdea, program_topics
+from prompts.topics import TOPICS_BY_KEY, TopicIdea, program_topics
 from storage.models import Pair, Participant, Program
 
 

@@ -9,15 +9,15 @@ from slack_bolt.async_app import AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import introductions, participation
-from bot.deps import deps
-from bot.participation import Enrolment
-from bot.slack import try_call
+from bot import intros, participants
+from bot.participants import Enrolment
+from bot.runtime.context import deps
+from bot.slack.client import try_call
 from prompts.blocks import Reply
-from prompts.catalogue import program_topics
-from prompts.intro import not_in_pair_reply, pair_gone_reply
-from prompts.messages import form_failed_reply, no_open_program_reply, program_closed_reply
+from prompts.intros import not_in_pair_reply, pair_gone_reply
 from prompts.optin import PROGRAM, optin_modal
+from prompts.participants import form_failed_reply, no_open_program_reply, program_closed_reply
+from prompts.topics import program_topics
 from storage.models import Pair, PairState, Program
 
 
@@ -60,14 +60,14 @@ def optin_view(
     joining: bool = False,
 ) -> dict[str, Any] | None:
     """The sign-up form for ``program_id`` (or, without one, the program the person is most likely after: see
-    :func:`bot.participation.form_target`), pre-filled with ``answers`` or else their saved ones; with several
+    :func:`bot.participants.form_target`), pre-filled with ``answers`` or else their saved ones; with several
     programs open, it offers a menu of them. None when that program (or every program) takes no sign-ups."""
-    target = participation.form_target(enrolments, program_id, joining=joining)
+    target = participants.form_target(enrolments, program_id, joining=joining)
     if target is None:
         return None
     program = target.program
     assert program.id is not None
-    saved = target.participant or participation.latest_profile(enrolments)
+    saved = target.participant or participants.latest_profile(enrolments)
     if answers is None and saved is not None:
         answers = saved.answers()
     choices = [(e.program.id, e.program.name) for e in enrolments if e.joinable and e.program.id is not None]
@@ -113,7 +113,7 @@ async def active_pair_of_clicker(
     """The pair a button in its group DM names, and its program, if the clicker is one of its two people and it is
     still active; anyone else (a forwarded message), or an ended pair, is told why not, privately."""
     team_id, user_id = team_and_user(body)
-    found = await introductions.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
+    found = await intros.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
     if found is None:
         await tell(client, respond, body, not_in_pair_reply())
     elif found[0].state != PairState.ACTIVE:

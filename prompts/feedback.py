@@ -7,7 +7,7 @@ from typing import Any
 
 from prompts.blocks import Block, Reply, actions, button, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
-from prompts.intro import ACTION_NOT_WORKING
+from prompts.intros import ACTION_NOT_WORKING
 
 ACTION_OPEN = "feedback_open"
 CALLBACK_ID = "meeting_feedback"

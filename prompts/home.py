@@ -8,9 +8,9 @@ from typing import Any
 
 from prompts.blocks import Block, actions, button, context, divider, header, input_block, plain, section, truncate
 from prompts.blocks import escape as esc
+from prompts.checkins import ANSWER_WORDS
 from prompts.matching import explanation, reasons_of
-from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
-from prompts.rhythm import ANSWER_WORDS
+from prompts.participants import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN, STATE_LABELS, profile_fields
 
 ACTION_PAUSE = "home_pause"
 ACTION_RESUME = "home_resume"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from prompts.blocks import escape as esc
-from prompts.catalogue import topic_label
+from prompts.topics import topic_label
 
 MAX_TOPICS_NAMED = 3
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from prompts.blocks import Block, context, input_block, option, plain, section
 from prompts.blocks import escape as esc
-from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic, topic_label
 from prompts.surveys import confidence_block
+from prompts.topics import CATALOGUE, PROGRAM_SIDE, PROGRAM_SIDE_LABEL, SIDE_LABELS, Topic, topic_label
 
 CALLBACK_ID = "mentor_optin"
 
@@ -33,7 +33,7 @@ YEARS_MAX = 60
 MAX_TOPICS = 12
 CUSTOM_TOPIC_MAX = 50
 
-# Inline errors for the form, keyed by what went wrong; bot/profile.py decides which apply.
+# Inline errors for the form, keyed by what went wrong; bot/optin.py decides which apply.
 ERRORS = {
     "role": "Please choose how you'd like to take part.",
     "department_missing": "Please tell us your department or team.",

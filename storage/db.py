@@ -20,7 +20,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """An engine for an already normalized async URL (see ``bot.config.normalize_database_url``)."""
+    """An engine for an already normalized async URL (see ``bot.runtime.settings.normalize_database_url``)."""
     if not is_sqlite(url):
         return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
     engine = create_async_engine(url, connect_args={"timeout": 30})

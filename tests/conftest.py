@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.app import close_app, start_app
-from bot.config import Settings, normalize_database_url
-from bot.pacing import forget_paces
-from bot.server import build_web_app
+from bot.runtime.app import close_app, start_app
+from bot.runtime.server import build_web_app
+from bot.runtime.settings import Settings, normalize_database_url
+from bot.slack.pacing import forget_paces
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.slack_fake import FakeSlack

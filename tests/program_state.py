@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from prompts import program as ids
-from prompts.catalogue import CATALOGUE
+from prompts import programs as ids
+from prompts.topics import CATALOGUE
 from storage.db import Database
 
 
@@ -62,15 +62,15 @@ def settings_values(
 
 async def first_program_id(db: Database, team_id: str) -> int:
     """The workspace's first open program: the default one, created on first use as ``/mentor`` would."""
-    from bot import participation
+    from bot import participants
 
-    enrolments = await participation.programs_for(db, team_id=team_id, user_id="USEED")
+    enrolments = await participants.programs_for(db, team_id=team_id, user_id="USEED")
     assert enrolments and enrolments[0].program.id is not None
     return enrolments[0].program.id
 
 
 async def open_enrolment(db: Database, team_id: str, user_id: str) -> Any:
     """The person's enrolment in the program a form would be for (None when no program is open)."""
-    from bot import participation
+    from bot import participants
 
-    return participation.form_target(await participation.programs_for(db, team_id=team_id, user_id=user_id))
+    return participants.form_target(await participants.programs_for(db, team_id=team_id, user_id=user_id))

@@ -14,9 +14,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import participation
-from bot.config import normalize_database_url
-from bot.profile import Profile
+from bot import participants
+from bot.optin import Profile
+from bot.runtime.settings import normalize_database_url
 from storage import repositories as repo
 from storage.db import Database
 from tests.program_state import first_program_id, open_enrolment
@@ -150,10 +150,10 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         db = Database(url)
         try:
             profile = Profile("mentee", "Sales", 20, [], ["ai_tools"], "Learn AI", "either", None)
-            await participation.save_profile(
+            await participants.save_profile(
                 db, team_id="TDUE", user_id="U7", program_id=await first_program_id(db, "TDUE"), profile=profile
             )
-            await participation.pause(
+            await participants.pause(
                 db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
             )
             async with db.session() as session:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.app import build_app
-from bot.config import Settings, normalize_database_url
-from bot.server import build_web_app
+from bot.runtime.app import build_app
+from bot.runtime.server import build_web_app
+from bot.runtime.settings import Settings, normalize_database_url
 from storage.db import Database
 from storage.models import Program
 from tests.optin_state import optin_values

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.config import normalize_database_url
-from bot.errors import ConfigError
 from bot.importer import read_rows
-from prompts.catalogue import CATALOGUE, program_topics
+from bot.runtime.errors import ConfigError
+from bot.runtime.settings import normalize_database_url
+from prompts.topics import CATALOGUE, program_topics
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Participant

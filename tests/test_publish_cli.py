@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.config import normalize_database_url
 from bot.home import refusals
+from bot.runtime.settings import normalize_database_url
 from storage.db import Database
 from storage.models import Outbox, Pair
 from tests.slack_fake import FakeSlack

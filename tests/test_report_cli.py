@@ -6,7 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from bot.config import normalize_database_url
+from bot.runtime.settings import normalize_database_url
 from storage.db import Database
 from tests.bot.test_reports import GOLDEN, seed, seed_surveys
 from tests.slack_fake import FakeSlack

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import participation
-from bot.config import Settings
-from bot.deps import Deps
-from bot.profile import Profile
-from bot.scheduler import RUN_DUE_JOB_ID, job_store_url, start_scheduler
-from bot.slack import make_client
+from bot import participants
+from bot.optin import Profile
+from bot.runtime.context import Deps
+from bot.runtime.scheduler import RUN_DUE_JOB_ID, job_store_url, start_scheduler
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from storage import repositories as repo
 from storage.db import Database
 from tests.program_state import first_program_id, open_enrolment
@@ -20,12 +20,12 @@ async def test_scheduler_runs_due_work_at_start(
     db: Database, team_id: str, fake_slack: FakeSlack, settings: Settings
 ) -> None:
     profile = Profile("mentor", "IT", 2, ["ai_tools"], [], "Share", "video", None)
-    await participation.save_profile(
+    await participants.save_profile(
         db, team_id=team_id, user_id="U100", program_id=await first_program_id(db, team_id), profile=profile
     )
     today = datetime.now(UTC).date()  # no time zone known for U100 yet, so UTC
     two_days_ago = datetime.now(UTC) - timedelta(days=2)
-    await participation.pause(db, team_id=team_id, user_id="U100", until=today, now=two_days_ago)
+    await participants.pause(db, team_id=team_id, user_id="U100", until=today, now=two_days_ago)
     async with db.session() as session:
         await repo.ensure_workspace(session, team_id=team_id)
 
@@ -43,7 +43,7 @@ async def test_scheduler_runs_due_work_at_start(
 async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
     db: Database, team_id: str, fake_slack: FakeSlack, settings: Settings
 ) -> None:
-    from bot.due import run_due
+    from bot.outbox.due import run_due
     from storage.models import Program
 
     first = await first_program_id(db, team_id)
@@ -53,13 +53,13 @@ async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
         session.add_all([other, ended])
         await session.flush()
         ids = [first, other.id, ended.id]
-    participation.forget_programs(team_id)  # created behind the app's back: as if by another replica, 10 s ago
+    participants.forget_programs(team_id)  # created behind the app's back: as if by another replica, 10 s ago
     profile = Profile("mentor", "IT", 2, ["ai_tools"], [], "Share", "video", None)
     for program_id in ids:
         assert program_id is not None
-        await participation.save_profile(db, team_id=team_id, user_id="U100", program_id=program_id, profile=profile)
+        await participants.save_profile(db, team_id=team_id, user_id="U100", program_id=program_id, profile=profile)
     until = datetime(2027, 3, 1, tzinfo=UTC).date()
-    await participation.pause(db, team_id=team_id, user_id="U100", until=until, now=datetime(2027, 1, 1, tzinfo=UTC))
+    await participants.pause(db, team_id=team_id, user_id="U100", until=until, now=datetime(2027, 1, 1, tzinfo=UTC))
     async with db.session() as session:
         old = await session.get(Program, ids[2])
         assert old is not None
@@ -80,7 +80,7 @@ async def test_the_job_is_stored_in_the_database_once_however_often_the_bot_star
 ) -> None:
     from sqlalchemy import create_engine, text
 
-    from bot.scheduler import JOB_TABLE
+    from bot.runtime.scheduler import JOB_TABLE
 
     for _ in range(2):  # a restart
         scheduler = start_scheduler(Deps(settings, db), make_client(settings), team_id)

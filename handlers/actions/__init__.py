@@ -1,6 +1,17 @@
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.admin import (
+from handlers.actions.checkins import handle_checkin_answer, handle_meeting_times, handle_stalled_choice
+from handlers.actions.feedback import handle_fit_answer, handle_open_feedback
+from handlers.actions.intros import handle_another_topic, handle_not_working, handle_scheduled
+from handlers.actions.optin import handle_open_form, handle_program_switch, handle_retry_form
+from handlers.actions.participants import (
+    handle_cancel,
+    handle_confirm_delete,
+    handle_confirm_leave,
+    handle_pause_button,
+    handle_resume_button,
+)
+from handlers.actions.programs import (
     handle_announce,
     handle_audit_log,
     handle_edit_settings,
@@ -8,27 +19,21 @@ from handlers.actions.admin import (
     handle_new_program,
     handle_refresh_home,
 )
-from handlers.actions.checkins import handle_checkin_answer, handle_meeting_times, handle_stalled_choice
-from handlers.actions.confirmations import handle_cancel, handle_confirm_delete, handle_confirm_leave
-from handlers.actions.feedback import handle_fit_answer, handle_open_feedback
-from handlers.actions.home import handle_pause_button, handle_resume_button
-from handlers.actions.intro import handle_another_topic, handle_not_working, handle_scheduled
-from handlers.actions.profile import handle_open_form, handle_program_switch, handle_retry_form
 from handlers.actions.recognition import handle_consent
 from handlers.actions.results import handle_results_file
 from handlers.actions.roster import handle_open_roster, handle_page, handle_person, handle_search
 from handlers.actions.rounds import handle_adjust, handle_preview
 from handlers.actions.surveys import handle_open_survey
 from prompts import (
+    checkins,
     feedback,
     home,
-    intro,
-    messages,
+    intros,
     optin,
-    program,
+    participants,
+    programs,
     recognition,
-    report,
-    rhythm,
+    results,
     roster,
     rounds,
     surveys,
@@ -36,22 +41,22 @@ from prompts import (
 
 
 def register(app: AsyncApp) -> None:
-    app.action(messages.ACTION_EDIT_PROFILE)(handle_open_form)
-    app.action(messages.ACTION_JOIN)(handle_open_form)
-    app.action(messages.ACTION_RETRY_FORM)(handle_retry_form)
+    app.action(participants.ACTION_EDIT_PROFILE)(handle_open_form)
+    app.action(participants.ACTION_JOIN)(handle_open_form)
+    app.action(participants.ACTION_RETRY_FORM)(handle_retry_form)
     app.action(optin.PROGRAM)(handle_program_switch)
-    app.action(messages.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
-    app.action(messages.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
-    app.action(messages.ACTION_CANCEL)(handle_cancel)
+    app.action(participants.ACTION_CONFIRM_LEAVE)(handle_confirm_leave)
+    app.action(participants.ACTION_CONFIRM_DELETE)(handle_confirm_delete)
+    app.action(participants.ACTION_CANCEL)(handle_cancel)
     app.action(home.ACTION_PAUSE)(handle_pause_button)
     app.action(home.ACTION_RESUME)(handle_resume_button)
-    app.action(program.ACTION_EDIT_SETTINGS)(handle_edit_settings)
-    app.action(program.ACTION_NEW_PROGRAM)(handle_new_program)
-    app.action(program.ACTION_PROGRAM_STATE)(handle_move_program)
-    app.action(program.ACTION_END_PROGRAM)(handle_move_program)
-    app.action(program.ACTION_ANNOUNCE)(handle_announce)
-    app.action(program.ACTION_AUDIT)(handle_audit_log)
-    app.action(program.ACTION_REFRESH_HOME)(handle_refresh_home)
+    app.action(programs.ACTION_EDIT_SETTINGS)(handle_edit_settings)
+    app.action(programs.ACTION_NEW_PROGRAM)(handle_new_program)
+    app.action(programs.ACTION_PROGRAM_STATE)(handle_move_program)
+    app.action(programs.ACTION_END_PROGRAM)(handle_move_program)
+    app.action(programs.ACTION_ANNOUNCE)(handle_announce)
+    app.action(programs.ACTION_AUDIT)(handle_audit_log)
+    app.action(programs.ACTION_REFRESH_HOME)(handle_refresh_home)
     app.action(roster.ACTION_OPEN_ROSTER)(handle_open_roster)
     app.action(roster.ACTION_SEARCH)(handle_search)
     app.action(roster.ACTION_PREVIOUS)(handle_page)
@@ -59,19 +64,19 @@ def register(app: AsyncApp) -> None:
     app.action(roster.ACTION_PERSON)(handle_person)
     app.action(rounds.ACTION_PREVIEW)(handle_preview)
     app.action(rounds.ACTION_ADJUST)(handle_adjust)
-    app.action(intro.ACTION_SCHEDULED)(handle_scheduled)
-    app.action(intro.ACTION_ANOTHER_TOPIC)(handle_another_topic)
-    app.action(intro.ACTION_NOT_WORKING)(handle_not_working)
-    for answer in rhythm.ANSWER_ACTIONS:
+    app.action(intros.ACTION_SCHEDULED)(handle_scheduled)
+    app.action(intros.ACTION_ANOTHER_TOPIC)(handle_another_topic)
+    app.action(intros.ACTION_NOT_WORKING)(handle_not_working)
+    for answer in checkins.ANSWER_ACTIONS:
         app.action(answer)(handle_checkin_answer)
-    app.action(rhythm.ACTION_MEETING_TIMES)(handle_meeting_times)
+    app.action(checkins.ACTION_MEETING_TIMES)(handle_meeting_times)
     app.action(feedback.ACTION_OPEN)(handle_open_feedback)
     app.action(surveys.ACTION_OPEN)(handle_open_survey)
     app.action(recognition.ACTION_YES)(handle_consent)
     app.action(recognition.ACTION_NO)(handle_consent)
-    app.action(report.ACTION_EXPORT)(handle_results_file)
-    app.action(report.ACTION_CHART)(handle_results_file)
+    app.action(results.ACTION_EXPORT)(handle_results_file)
+    app.action(results.ACTION_CHART)(handle_results_file)
     app.action(feedback.ACTION_FIT_YES)(handle_fit_answer)
     app.action(feedback.ACTION_FIT_NO)(handle_fit_answer)
-    for choice in (rhythm.ACTION_STAY, rhythm.ACTION_PAUSE, rhythm.ACTION_LEAVE):
+    for choice in (checkins.ACTION_STAY, checkins.ACTION_PAUSE, checkins.ACTION_LEAVE):
         app.action(choice)(handle_stalled_choice)

@@ -10,17 +10,16 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import feedback, participation, recognition
-from bot.checkins import checkin_key
-from bot.delivery import deliver
-from bot.deps import deps
-from bot.errors import NotEnrolledError
+from bot import feedback, participants, recognition
+from bot.checkins import checkin_key, shared_hours, zone
 from bot.home import publish_home
-from bot.rhythm import shared_hours, zone
-from bot.slack import try_call
+from bot.outbox.deliver import deliver
+from bot.runtime.context import deps
+from bot.runtime.errors import NotEnrolledError
+from bot.slack.client import try_call
 from handlers.common import active_pair_of_clicker, pair_and_period, parse_id, team_and_user, tell
-from prompts import intro
-from prompts.rhythm import (
+from prompts import intros
+from prompts.checkins import (
     ACTION_LEAVE,
     ACTION_PAUSE,
     ACTION_STAY,
@@ -30,9 +29,9 @@ from prompts.rhythm import (
     meeting_times_modal,
     stalled_answer_reply,
 )
+from storage import checkins as rhythm_repo
 from storage import outbox
 from storage import repositories as repo
-from storage import rhythm as rhythm_repo
 from storage.models import MeetingAnswer, OutboxState, utcnow
 
 STALLED_CHOICES = {ACTION_STAY: "stay", ACTION_PAUSE: "pause", ACTION_LEAVE: "leave"}
@@ -122,17 +121,17 @@ async def handle_stalled_choice(
     program_id = parse_id(action.get("value")) or 0
     choice = STALLED_CHOICES[action["action_id"]]
     try:
-        enrolments = await participation.taking_part(
+        enrolments = await participants.taking_part(
             deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id
         )
     except NotEnrolledError:  # already left (a second click), or a forged program
-        await tell(client, respond, body, intro.pair_gone_reply())
+        await tell(client, respond, body, intros.pair_gone_reply())
         return
     if choice == "pause":
-        await participation.pause(
+        await participants.pause(
             deps(context).db, team_id=team_id, user_id=user_id, until=None, now=datetime.now(UTC), program_id=program_id
         )
     elif choice == "leave":
-        await participation.leave(deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id)
+        await participants.leave(deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id)
     await tell(client, respond, body, stalled_answer_reply(choice, enrolments[0].program.name))
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -9,13 +9,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
-from bot.delivery import deliver
-from bot.deps import deps
-from bot.slack import try_call
+from bot.outbox.deliver import deliver
+from bot.runtime.context import deps
+from bot.slack.client import try_call
 from handlers.common import active_pair_of_clicker, pair_and_period, parse_id, team_and_user, tell
 from prompts import feedback as prompts
 from prompts.blocks import Reply
-from prompts.intro import not_in_pair_reply
+from prompts.intros import not_in_pair_reply
 
 
 async def handle_open_feedback(

@@ -9,9 +9,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import recognition
-from bot.delivery import deliver
-from bot.deps import deps
-from bot.slack import try_call
+from bot.outbox.deliver import deliver
+from bot.runtime.context import deps
+from bot.slack.client import try_call
 from handlers.common import active_pair_of_clicker, parse_id, team_and_user
 from prompts import recognition as prompts
 

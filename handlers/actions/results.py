@@ -9,10 +9,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import exports
-from bot.deps import deps
-from handlers.admin_guard import admin_or_refuse
+from bot.runtime.context import deps
+from handlers.access import admin_or_refuse
 from handlers.common import program_id_of, tell
-from prompts.report import ACTION_EXPORT, results_failed_reply
+from prompts.results import ACTION_EXPORT, results_failed_reply
 
 
 async def handle_results_file(

@@ -10,13 +10,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.admins import is_admin
-from bot.deps import deps
 from bot.home import publish_home
 from bot.roster import act_on_person, roster_view
-from bot.slack import try_call
-from handlers.admin_guard import admin_or_refuse
+from bot.runtime.context import deps
+from bot.slack.client import try_call
+from handlers.access import admin_or_refuse
 from handlers.common import parse_id, program_id_of, team_and_user
-from prompts.messages import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
+from prompts.participants import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
 from prompts.roster import gone_modal, person_result
 
 

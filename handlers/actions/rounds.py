@@ -9,11 +9,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import rounds
-from bot.deps import deps
-from bot.slack import try_call
-from handlers.admin_guard import admin_or_refuse
+from bot.runtime.context import deps
+from bot.slack.client import try_call
+from handlers.access import admin_or_refuse
 from handlers.common import parse_id, program_id_of, tell
-from prompts.program import program_gone_reply
+from prompts.programs import program_gone_reply
 from prompts.rounds import adjusted_notice, loading_modal, message_modal, preview_modal, swap_refused
 from storage import repositories as repo
 from storage.models import JOINABLE_STATES

@@ -9,8 +9,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import surveys
-from bot.deps import deps
-from bot.slack import try_call
+from bot.runtime.context import deps
+from bot.slack.client import try_call
 from handlers.common import parse_id, team_and_user, tell
 from prompts import surveys as prompts
 from prompts.blocks import Reply

@@ -11,16 +11,17 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import introductions, participation
-from bot.acks import pending_acks
-from bot.commands import Command, UnknownCommandError, parse
-from bot.deps import Deps, deps
-from bot.errors import NotEnrolledError, PauseDateError
+from bot import intros, participants
 from bot.home import employee_programs, publish_home
-from bot.participation import Enrolment
-from bot.slack import try_call
+from bot.participants import Enrolment
+from bot.runtime.acks import pending_acks
+from bot.runtime.context import Deps, deps
+from bot.runtime.errors import NotEnrolledError, PauseDateError
+from bot.slack.client import try_call
+from handlers.commands.parsing import Command, UnknownCommandError, parse
 from handlers.common import open_optin
-from prompts import intro, messages
+from prompts import intros as intro_prompts
+from prompts import participants as participant_prompts
 from prompts.blocks import Reply
 from storage import rounds as rounds_repo
 from storage.db import Database
@@ -43,21 +44,23 @@ class Request:
 
 
 async def _programs(req: Request) -> list[Enrolment]:
-    return await participation.programs_for(req.db, team_id=req.team_id, user_id=req.user_id)
+    return await participants.programs_for(req.db, team_id=req.team_id, user_id=req.user_id)
 
 
 async def _status(req: Request, enrolments: list[Enrolment]) -> Reply:
     """The person's state (and pair) in every program they have a row in, or an invitation to join."""
     mine = [e for e in enrolments if e.participant is not None]
-    latest = participation.latest_profile(enrolments)
+    latest = participants.latest_profile(enrolments)
     if not mine or latest is None:
         return (
-            messages.not_enrolled_reply() if any(e.joinable for e in enrolments) else messages.no_open_program_reply()
+            participant_prompts.not_enrolled_reply()
+            if any(e.joinable for e in enrolments)
+            else participant_prompts.no_open_program_reply()
         )
     async with req.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
     programs = employee_programs(mine, pairs)
-    return messages.status_reply(programs=programs, answers=latest.answers(), timezone=latest.timezone)
+    return participant_prompts.status_reply(programs=programs, answers=latest.answers(), timezone=latest.timezone)
 
 
 async def _form(req: Request) -> Reply | None:
@@ -79,46 +82,46 @@ def _names(enrolments: list[Enrolment]) -> list[str]:
 
 async def _pause(req: Request) -> Reply:
     until = req.command.pause_until
-    paused = await participation.pause(
+    paused = await participants.pause(
         req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
     )
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
-    return messages.paused_reply(until, _names(paused))
+    return participant_prompts.paused_reply(until, _names(paused))
 
 
 async def _resume(req: Request) -> Reply:
-    resumed = await participation.resume(req.db, team_id=req.team_id, user_id=req.user_id)
+    resumed = await participants.resume(req.db, team_id=req.team_id, user_id=req.user_id)
     if not resumed:
-        return messages.already_active_reply()
+        return participant_prompts.already_active_reply()
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
-    return messages.resumed_reply(_names(resumed))
+    return participant_prompts.resumed_reply(_names(resumed))
 
 
 async def _leave(req: Request) -> Reply:
-    mine = await participation.taking_part(req.db, team_id=req.team_id, user_id=req.user_id, program_id=None)
-    return messages.leave_confirm_reply([(e.program.id or 0, e.program.name) for e in mine])
+    mine = await participants.taking_part(req.db, team_id=req.team_id, user_id=req.user_id, program_id=None)
+    return participant_prompts.leave_confirm_reply([(e.program.id or 0, e.program.name) for e in mine])
 
 
 async def _delete(req: Request) -> Reply:
     enrolments = await _programs(req)
     has_data = any(e.participant is not None for e in enrolments)
-    return messages.delete_confirm_reply() if has_data else messages.nothing_to_delete_reply()
+    return participant_prompts.delete_confirm_reply() if has_data else participant_prompts.nothing_to_delete_reply()
 
 
 async def _avoid(req: Request) -> Reply:
     """``/mentor avoid [remove] [@someone …]``: the private "don't pair me with" list, used by every match."""
     cmd = req.command
     if cmd.stray:
-        return messages.avoid_problem_reply("stray", cmd.stray)
+        return participant_prompts.avoid_problem_reply("stray", cmd.stray)
     if req.user_id in cmd.people:
-        return messages.avoid_problem_reply("self")
+        return participant_prompts.avoid_problem_reply("self")
     add, remove = ((), cmd.people) if cmd.remove else (cmd.people, ())
-    people, ok = await participation.update_avoid_list(
+    people, ok = await participants.update_avoid_list(
         req.db, team_id=req.team_id, user_id=req.user_id, add=add, remove=remove
     )
     if not ok:
-        return messages.avoid_problem_reply("full")
-    return messages.avoid_list_reply(people, added=add, removed=remove)
+        return participant_prompts.avoid_problem_reply("full")
+    return participant_prompts.avoid_list_reply(people, added=add, removed=remove)
 
 
 async def _rematch(req: Request) -> Reply:
@@ -126,17 +129,15 @@ async def _rematch(req: Request) -> Reply:
     async with req.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
     if not pairs:
-        return intro.rematch_needs_pair_reply()
+        return intro_prompts.rematch_needs_pair_reply()
     if len(pairs) > 1:
-        return intro.rematch_which_pair_reply(len(pairs))
-    found = await introductions.pair_of_member(
-        req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id
-    )
+        return intro_prompts.rematch_which_pair_reply(len(pairs))
+    found = await intros.pair_of_member(req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id)
     if found is None:
-        return intro.rematch_needs_pair_reply()
+        return intro_prompts.rematch_needs_pair_reply()
     pair, program = found
-    added = await introductions.request_rematch(req.deps, pair=pair, user_id=req.user_id, reason=req.command.reason)
-    return intro.rematch_recorded_reply(program.name, again=not added)
+    added = await intros.request_rematch(req.deps, pair=pair, user_id=req.user_id, reason=req.command.reason)
+    return intro_prompts.rematch_recorded_reply(program.name, again=not added)
 
 
 async def _topic(req: Request) -> Reply:
@@ -147,32 +148,30 @@ async def _topic(req: Request) -> Reply:
     if wanted:
         pairs = [p for p in pairs if wanted & {p.mentor_id, p.mentee_id}]
     if not pairs:
-        return intro.topic_needs_pair_reply(next(iter(wanted), None))
+        return intro_prompts.topic_needs_pair_reply(next(iter(wanted), None))
     by_partner = {(p.mentee_id if p.mentor_id == req.user_id else p.mentor_id): p for p in pairs}  # newest wins
     if len(by_partner) > 1:
-        return intro.topic_which_pair_reply(list(by_partner))
+        return intro_prompts.topic_which_pair_reply(list(by_partner))
     # The same two people paired in two programs share one conversation: the newest pair's topics go there.
     [(partner, chosen)] = by_partner.items()
-    found = await introductions.pair_of_member(
-        req.deps, team_id=req.team_id, pair_id=chosen.id or 0, user_id=req.user_id
-    )
+    found = await intros.pair_of_member(req.deps, team_id=req.team_id, pair_id=chosen.id or 0, user_id=req.user_id)
     if found is None:
-        return intro.topic_needs_pair_reply()
+        return intro_prompts.topic_needs_pair_reply()
     pair, program = found
-    topic = await introductions.another_topic(req.deps, pair=pair, program=program)
+    topic = await intros.another_topic(req.deps, pair=pair, program=program)
     if topic is None:
-        return intro.no_more_topics_reply()
-    message = intro.topic_message(topic, req.user_id)
+        return intro_prompts.no_more_topics_reply()
+    message = intro_prompts.topic_message(topic, req.user_id)
     posted = (
         await try_call(req.client.chat_postMessage(channel=pair.channel_id, **message.as_kwargs()), what="topic")
         if pair.channel_id
         else None
     )
-    return intro.topic_posted_reply(partner) if posted is not None else intro.topic_private_reply(topic)
+    return intro_prompts.topic_posted_reply(partner) if posted is not None else intro_prompts.topic_private_reply(topic)
 
 
 async def _help(req: Request) -> Reply:
-    return messages.help_reply()
+    return participant_prompts.help_reply()
 
 
 FORM_COMMANDS = frozenset({"", "join", "edit"})
@@ -203,10 +202,10 @@ async def handle_mentor(
         request = Request(command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context), client)
         reply = await SUBCOMMANDS[command.name](request)
     except UnknownCommandError as exc:
-        reply = messages.help_reply(unknown=exc.word, suggestion=exc.suggestion)
+        reply = participant_prompts.help_reply(unknown=exc.word, suggestion=exc.suggestion)
     except PauseDateError as exc:
-        reply = messages.pause_date_error_reply(exc.reason, exc.word)
+        reply = participant_prompts.pause_date_error_reply(exc.reason, exc.word)
     except NotEnrolledError:
-        reply = messages.not_enrolled_reply()
+        reply = participant_prompts.not_enrolled_reply()
     if reply is not None:
         await try_call(respond(response_type="ephemeral", **reply.as_kwargs()), what="respond")

@@ -1,7 +1,7 @@
 from slack_bolt.async_app import AsyncApp
 
-from handlers.events.app_home_opened import handle_app_home_opened
-from handlers.events.uninstalled import handle_app_uninstalled, handle_tokens_revoked
+from handlers.events.home import handle_app_home_opened
+from handlers.events.workspaces import handle_app_uninstalled, handle_tokens_revoked
 
 
 def register(app: AsyncApp) -> None:

@@ -2,17 +2,17 @@ from slack_bolt.async_app import AsyncApp
 
 from handlers.actions.roster import handle_roster_submission
 from handlers.views.feedback import handle_feedback_submission
+from handlers.views.intros import handle_rematch_submission
 from handlers.views.optin import handle_optin_submission
-from handlers.views.pause import handle_pause_submission
-from handlers.views.program_settings import handle_settings_submission
-from handlers.views.publish_round import handle_publish
-from handlers.views.rematch import handle_rematch_submission
+from handlers.views.participants import handle_pause_submission
+from handlers.views.programs import handle_settings_submission
+from handlers.views.rounds import handle_publish
 from handlers.views.surveys import handle_survey_submission
 from prompts.feedback import CALLBACK_ID as FEEDBACK_CALLBACK_ID
 from prompts.home import PAUSE_CALLBACK_ID
-from prompts.intro import REMATCH_CALLBACK_ID
+from prompts.intros import REMATCH_CALLBACK_ID
 from prompts.optin import CALLBACK_ID
-from prompts.program import SETTINGS_CALLBACK_ID
+from prompts.programs import SETTINGS_CALLBACK_ID
 from prompts.roster import ROSTER_CALLBACK_ID
 from prompts.rounds import PREVIEW_CALLBACK_ID
 from prompts.surveys import CALLBACK_ID as SURVEY_CALLBACK_ID

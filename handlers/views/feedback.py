@@ -10,9 +10,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
-from bot.delivery import deliver
-from bot.deps import deps
 from bot.home import publish_home
+from bot.outbox.deliver import deliver
+from bot.runtime.context import deps
 from handlers.common import pair_and_period, team_and_user
 from prompts import feedback as prompts
 

@@ -17,17 +17,17 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import participation, surveys
-from bot.acks import pending_acks
-from bot.deps import deps
-from bot.errors import ProgramClosedError
+from bot import participants, surveys
 from bot.home import publish_home
-from bot.profile import profile_from_state
-from bot.slack import try_call, user_timezone
+from bot.optin import profile_from_state
+from bot.runtime.acks import pending_acks
+from bot.runtime.context import deps
+from bot.runtime.errors import ProgramClosedError
+from bot.slack.client import try_call, user_timezone
 from handlers.common import chosen_program, team_and_user
-from prompts.catalogue import program_topics
-from prompts.messages import profile_not_saved_dm, profile_saved_dm
 from prompts.optin import ERRORS, PROGRAM, ROLE, program_id_from_metadata
+from prompts.participants import profile_not_saved_dm, profile_saved_dm
+from prompts.topics import program_topics
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ async def handle_optin_submission(
     values = view["state"]["values"]
     db = deps(context).db
     program_id = chosen_program(values) or program_id_from_metadata(view.get("private_metadata", ""))
-    program = await participation.joinable_program(db, team_id=team_id, program_id=program_id)
+    program = await participants.joinable_program(db, team_id=team_id, program_id=program_id)
     if program is None or program.id is None:
         error = {PROGRAM: ERRORS["program_closed"]} if PROGRAM in values else {ROLE: ERRORS["program_closed_only"]}
         await ack(response_action="errors", errors=error)
@@ -51,7 +51,7 @@ async def handle_optin_submission(
     await ack()
     await pending_acks.wait_idle()
     try:
-        enrolment, joined = await participation.save_profile(
+        enrolment, joined = await participants.save_profile(
             db, team_id=team_id, user_id=user_id, program_id=program.id, profile=profile
         )
     except (SQLAlchemyError, OSError, ProgramClosedError):
@@ -67,7 +67,7 @@ async def handle_optin_submission(
     if (level := surveys.baseline_level(values)) is not None and enrolment.participant is not None:
         await surveys.record_baseline(deps(context), person=enrolment.participant, level=level)  # the "before"
     tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
-    enrolment = await participation.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
+    enrolment = await participants.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(
         program_name=enrolment.program.name,
         answers=profile.answers(),

@@ -9,7 +9,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import surveys
-from bot.deps import deps
+from bot.runtime.context import deps
 from handlers.common import parse_id, team_and_user
 from prompts import surveys as prompts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.acks import AckGate
+from bot.runtime.acks import AckGate
 
 
 async def test_no_pending_request_means_no_wait() -> None:

@@ -1,5 +1,5 @@
-"""A delivery batch reserves the topics its messages suggest (bot.batch): a click meanwhile never gets the same one,
-and a message that was not posted gives its topics back. Both databases, the real delivery, the fake Web API."""
+"""A delivery batch reserves the topics its messages suggest (bot.outbox.batch): a click meanwhile never gets the same
+one, and a message that was not posted gives its topics back. Both databases, the real delivery, the fake Web API."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import contextlib
 
 from sqlmodel import select, update
 
-from bot import introductions
-from bot.batch import prepare_batch
-from bot.config import Settings
-from bot.delivery import TOPICS_FOR, deliver
-from bot.deps import Deps
-from bot.slack import make_client
+from bot import intros
+from bot.outbox.batch import prepare_batch
+from bot.outbox.deliver import TOPICS_FOR, deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from storage import outbox
 from storage import repositories as repo
 from storage import rounds as rounds_repo
@@ -45,7 +45,7 @@ async def test_a_topic_asked_for_while_a_batch_is_sent_is_never_the_one_it_sugge
     async with db.session() as session:  # a delivery claims the check-in and reserves its topic...
         rows = await outbox.claim(session, team_id=team_id)
         batch = await prepare_batch(session, team_id=team_id, rows=rows, topics_for=TOPICS_FOR)
-        clicked = asyncio.create_task(introductions.another_topic(Deps(settings, db), pair=pair, program=program))
+        clicked = asyncio.create_task(intros.another_topic(Deps(settings, db), pair=pair, program=program))
         await asyncio.sleep(0.3)  # ...while someone clicks *Suggest another topic*
         assert not clicked.done(), "the click waits for the claim to commit"
     topic = await clicked

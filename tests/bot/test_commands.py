@@ -6,17 +6,17 @@ from datetime import date
 
 import pytest
 
-from bot.commands import (
+from bot.participants import local_date
+from bot.runtime.errors import PauseDateError
+from handlers.commands.parsing import (
     ALIASES,
     SUBCOMMANDS,
     Command,
     UnknownCommandError,
     parse,
 )
-from bot.errors import PauseDateError
-from bot.participation import local_date
 from prompts.blocks import escape
-from prompts.messages import help_reply, pause_date_error_reply
+from prompts.participants import help_reply, pause_date_error_reply
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)

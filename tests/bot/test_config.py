@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import (
+from bot.runtime.settings import (
     DEFAULT_SLACK_API_URL,
     ConfigError,
     Settings,

@@ -9,11 +9,11 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from sqlmodel import delete, select, update
 
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
 from bot.home import refusals
-from bot.slack import make_client
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from storage import outbox
 from storage.db import Database
 from storage.models import Outbox, utcnow
@@ -129,10 +129,10 @@ async def test_the_client_repeats_a_call_only_when_that_cannot_post_twice(
 async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
     db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    from bot import participation
+    from bot import participants
     from storage import repositories as repo
 
-    [program] = await participation.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         answers = {"role": "mentee", "department": "IT", "years_experience": 20, "shares": [], "learns": ["ai_tools"]}

@@ -1,4 +1,4 @@
-"""Pacing below Slack's rate limits (bot.pacing): the pacer on its own, then a fan-out against a limited fake."""
+"""Pacing below Slack's rate limits (bot.slack.pacing): the pacer on its own, then a fan-out against a limited fake."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
-from bot.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, _retry_after, pacer_for
-from bot.slack import make_client
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, _retry_after, pacer_for
 from storage.db import Database
 from storage.models import Outbox
 from tests.bot.test_outbox import enqueue

@@ -1,4 +1,4 @@
-"""Server-side validation of the opt-in modal's ``state.values`` (bot/profile.py)."""
+"""Server-side validation of the opt-in modal's ``state.values`` (bot/optin.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.profile import CUSTOM_TOPIC_MAX, MAX_TOPICS, Profile, profile_from_state, split_custom
+from bot.optin import CUSTOM_TOPIC_MAX, MAX_TOPICS, Profile, profile_from_state, split_custom
 from prompts import optin as ids
-from prompts.catalogue import CATALOGUE
 from prompts.optin import optin_modal
 from prompts.surveys import CONFIDENCE
+from prompts.topics import CATALOGUE
 from tests.optin_state import optin_values
 
 USER = "U0SELF"
@@ -276,7 +276,7 @@ def test_many_errors_at_once_all_map_to_modal_blocks() -> None:
 
 
 def test_answers_from_json_keeps_only_valid_answers() -> None:
-    from bot.profile import answers_from_json
+    from bot.optin import answers_from_json
 
     good = {
         "role": "mentee",

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot import reports
-from prompts.report import report_csv, report_text
+from prompts.results import report_csv, report_text
 from storage import repositories as repo
 from storage.db import Database
 from storage.feedback import topic_key

@@ -17,17 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot import participation, rounds
-from bot.checkins import stalled_by_program
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
-from bot.due import run_due
+from bot import participants, rounds
+from bot.checkins import checkin_dates, send_at, stalled_by_program, zone
+from bot.outbox.deliver import deliver
+from bot.outbox.due import run_due
 from bot.programs import move
-from bot.rhythm import checkin_dates, send_at, zone
-from bot.slack import make_client
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
+from storage import checkins as checkins_repo
 from storage import repositories as repo
-from storage import rhythm as rhythm_repo
 from storage.db import Database
 from storage.models import Participant, ParticipantState
 from tests.slack_fake import FakeSlack
@@ -44,7 +43,7 @@ def test_checkins_fall_every_period_on_the_weekday_and_stop_before_the_end() -> 
 
 
 def in_hours(instant: datetime, tz_name: str, start: int = 9, end: int = 18) -> bool:
-    """Written independently of bot.rhythm: a weekday, between the hours, where that person is."""
+    """Written independently of bot.checkins: a weekday, between the hours, where that person is."""
     local = instant.astimezone(ZoneInfo(tz_name))
     return local.weekday() < 5 and start <= local.hour < end
 
@@ -88,7 +87,7 @@ PAIRS = {  # mentor, mentee, their time zones, how they answer
 
 
 async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_id: str) -> int:
-    [program] = await participation.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         found = await repo.get_program(session, team_id=team_id, program_id=program.id)
@@ -111,14 +110,14 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
                 await repo.upsert_profile(
                     session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
                 )
-    participation.forget_programs(team_id)
+    participants.forget_programs(team_id)
     deps = Deps(settings, db)
     async with db.session() as session:  # the pairs as intended ("don't pair me with" rules out the others)
         for mentor, mine, *_ in PAIRS.values():
             for _, mentee, *_ in PAIRS.values():
                 if mentee != mine:
                     await repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
-    program = (await participation.programs_or_default(db, team_id=team_id))[0]
+    program = (await participants.programs_or_default(db, team_id=team_id))[0]
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     assert (await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")).pairs == 4
@@ -204,7 +203,7 @@ async def test_a_whole_program_runs_itself(
                 period = int(call["blocks"][1]["elements"][0]["value"].split(":")[1])
                 pair_id = int(call["blocks"][1]["elements"][0]["value"].split(":")[0])
                 async with db.session() as session:
-                    await rhythm_repo.record_answer(
+                    await checkins_repo.record_answer(
                         session, team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=mentee, at=now
                     )
         seen = len(calls)

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlmodel import select, update
 
-from bot import participation, rounds
-from bot.config import Settings
-from bot.deps import Deps
-from bot.introductions import request_rematch
+from bot import participants, rounds
+from bot.intros import request_rematch
 from bot.programs import move
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
 from storage import repositories as repo
 from storage import rounds as rounds_repo
 from storage.db import Database
@@ -23,7 +23,7 @@ from storage.models import MatchRound, Outbox, Pair, Program, RematchRequest, ut
 
 async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], **rules: Any) -> Program:
     """The default program with ``people``: user → (role, years, shares, learns[, manager])."""
-    [program] = await participation.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         if rules:
@@ -41,8 +41,8 @@ async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], 
                 "manager_id": manager[0] if manager else None,
             }
             await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id=user, answers=answers)
-    participation.forget_programs(team_id)
-    [program] = await participation.programs_or_default(db, team_id=team_id)
+    participants.forget_programs(team_id)
+    [program] = await participants.programs_or_default(db, team_id=team_id)
     return program
 
 
@@ -257,7 +257,7 @@ async def test_a_pair_that_ends_closes_its_requests(db: Database, settings: Sett
     async with db.read() as session:
         [pair] = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UE1")
     await request_rematch(deps, pair=pair, user_id="UE1", reason="private")
-    await participation.leave(db, team_id=team_id, user_id="UM1")  # the partner leaves first
+    await participants.leave(db, team_id=team_id, user_id="UM1")  # the partner leaves first
     assert await open_requests(db, team_id) == [], "nobody can act on it any more: closed, not shown forever"
 
 
@@ -269,7 +269,7 @@ async def test_someone_whose_partner_left_after_the_preview_still_waits(
     deps = Deps(settings, db)
     await publish_next(deps, team_id, program)  # UM1–UE1, UM2–UE2
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
-    await participation.leave(db, team_id=team_id, user_id="UM1")  # after the preview was computed
+    await participants.leave(db, team_id=team_id, user_id="UM1")  # after the preview was computed
     assert stored.id is not None
     await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")
     async with db.read() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack import _user_cache
+from bot.slack.client import _user_cache
 
 
 @pytest.fixture(autouse=True)

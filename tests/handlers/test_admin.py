@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from bot.admins import is_admin
-from bot.config import Settings
-from bot.deps import Deps
-from bot.slack import make_client
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
 from tests.program_state import first_program_id, settings_values

@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import select, update
 
 from bot import rounds
-from bot.config import Settings
-from bot.deps import Deps
-from prompts.rhythm import checkin_message
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from prompts.checkins import checkin_message
 from storage import outbox
 from storage.db import Database
 from storage.models import MeetingLog, Outbox, Pair, Participant

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlmodel import select, update
 
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
-from bot.slack import make_client
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from prompts import feedback as fb
-from prompts.rhythm import checkin_message
+from prompts.checkins import checkin_message
 from storage import outbox
 from storage import repositories as repo
 from storage.db import Database

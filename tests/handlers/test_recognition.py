@@ -8,12 +8,12 @@ import json
 
 from sqlmodel import update
 
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
-from bot.slack import make_client
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from prompts import recognition as rc
-from prompts.rhythm import checkin_message
+from prompts.checkins import checkin_message
 from storage import outbox
 from storage.db import Database
 from storage.models import Outbox, Program

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import participation
-from bot.profile import Profile
+from bot import participants
+from bot.optin import Profile
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
 from tests.program_state import first_program_id
@@ -22,7 +22,7 @@ async def seed(db: Database, team_id: str, count: int) -> None:
     program_id = await first_program_id(db, team_id)
     for i in range(count):
         profile = Profile("mentor", DEPARTMENTS[i % 3], i % 40, ["ai_tools"], [], "Share", "video", None)
-        await participation.save_profile(
+        await participants.save_profile(
             db, team_id=team_id, user_id=f"U{i:04d}", program_id=program_id, profile=profile
         )
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot import participation
+from bot import participants
 from prompts.blocks import escape
-from prompts.catalogue import TOPICS_BY_KEY
-from prompts.messages import NOT_ADMIN
+from prompts.participants import NOT_ADMIN
+from prompts.topics import TOPICS_BY_KEY
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, RematchRequest
@@ -35,7 +35,7 @@ PEOPLE: dict[str, tuple[str, str, int, list[str], list[str], int]] = {
 
 async def enrol(slack: SlackSender, db: Database, team_id: str, people: dict[str, Any] = PEOPLE) -> int:
     """Everyone in the workspace's default program (as the sign-up form would store them); its id."""
-    [program] = await participation.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         for user, (role, dept, years, shares, learns, tz) in people.items():
@@ -253,7 +253,7 @@ async def test_leaving_ends_the_pair_and_the_partner_is_first_in_line(
     people = {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")}
     program_id = await enrol(slack, db, team_id, people)
     await publish_all(slack, db, program_id)
-    await participation.leave(db, team_id=team_id, user_id="UM1")
+    await participants.leave(db, team_id=team_id, user_id="UM1")
     [ended] = await round_pairs(db, team_id)
     assert (ended.state, ended.ended_reason) == ("ended", "left")
     newcomers = {  # a new reverse mentor, and a newcomer who would score higher with them than UE1 does

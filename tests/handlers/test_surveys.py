@@ -8,11 +8,11 @@ import json
 
 from sqlmodel import select
 
-from bot import participation
-from bot.config import Settings
-from bot.delivery import deliver
-from bot.deps import Deps
-from bot.slack import make_client
+from bot import participants
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
 from prompts import surveys as sv
 from storage import outbox
 from storage import repositories as repo
@@ -65,7 +65,7 @@ async def test_the_baseline_then_the_half_way_survey(
             f"survey:{program_id}:mid:U100", "survey", {"program_id": program_id, "stage": "mid", "user_id": "U100"}
         )
         await outbox.enqueue_many(session, team_id=team_id, messages=[message])
-    participation.forget_programs(team_id)
+    participants.forget_programs(team_id)
     assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1
     [dm] = [c for c in slack.fake.calls_to("chat.postMessage") if "Answer the survey" in json.dumps(c.get("blocks"))]
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": dm["text"]}, "U100")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from prompts.catalogue import CATALOGUE
+from prompts.topics import CATALOGUE
 
 PROGRAM = "Reverse Mentoring 2026"
 OBJECTIVES = "Spread digital skills upward and business experience back."

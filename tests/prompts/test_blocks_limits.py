@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from prompts import blocks as bk
-from prompts import messages
+from prompts import participants
 from prompts.blocks import Reply
 from prompts.home import home_view
 from prompts.optin import optin_modal
@@ -241,63 +241,63 @@ def test_optin_modal_with_huge_program_texts_is_valid() -> None:
 def _all_replies() -> dict[str, Reply]:
     today = date(2026, 6, 15)
     replies: dict[str, Reply] = {
-        "help": messages.help_reply(),
-        "help unknown": messages.help_reply(unknown="stauts", suggestion="status"),
-        "help unknown no suggestion": messages.help_reply(unknown="<!channel>" * 20),
-        "error": messages.error_reply("That date has passed."),
-        "not enrolled": messages.not_enrolled_reply(),
-        "no open program": messages.no_open_program_reply(),
-        "avoid list": messages.avoid_list_reply([f"U{i:04d}" for i in range(50)], added=["U0001"], removed=["U9"]),
-        "avoid empty": messages.avoid_list_reply([]),
-        **{f"avoid {p}": messages.avoid_problem_reply(p, ["<!channel>" * 20]) for p in ("stray", "self", "full")},
-        "paused until": messages.paused_reply(PAUSED_UNTIL),
-        "paused": messages.paused_reply(None),
-        "paused in several": messages.paused_reply(PAUSED_UNTIL, ["P" * 100, "<!channel>"]),
-        "resumed": messages.resumed_reply(),
-        "resumed in several": messages.resumed_reply(["A", "B" * 100]),
-        "auto resumed": messages.auto_resumed_dm(today, [PROGRAM]),
-        "auto resumed, several": messages.auto_resumed_dm(today, ["<!channel>" * 10, "P" * 100]),
-        "program closed": messages.program_closed_reply("<!here>" * 30),
-        "program closed, unnamed": messages.program_closed_reply(None),
-        "already active": messages.already_active_reply(),
-        "pause date past": messages.pause_date_error_reply("past"),
-        "pause date too far": messages.pause_date_error_reply("too_far"),
-        "pause date format": messages.pause_date_error_reply("format", "<!channel>" * 10),
-        "pause date words": messages.pause_date_error_reply("format"),
-        "leave confirm": messages.leave_confirm_reply([(1, PROGRAM)]),
-        "leave confirm, several": messages.leave_confirm_reply([(i, "P" * 100) for i in range(1, 9)]),
-        "left": messages.left_reply(),
-        "left named": messages.left_reply(["<!channel>" * 20]),
-        "delete confirm": messages.delete_confirm_reply(),
-        "deleted": messages.deleted_reply(),
-        "nothing to delete": messages.nothing_to_delete_reply(),
-        "cancelled": messages.cancelled_reply(),
-        "form failed": messages.form_failed_reply(),
-        "apology": messages.apology_reply(),
-        "not admin": messages.not_admin_reply(),
-        **{f"admin {v}": messages.admin_changed_you_dm(v, "<!channel>" * 20) for v in messages.ADMIN_CHANGES},
+        "help": participants.help_reply(),
+        "help unknown": participants.help_reply(unknown="stauts", suggestion="status"),
+        "help unknown no suggestion": participants.help_reply(unknown="<!channel>" * 20),
+        "error": participants.error_reply("That date has passed."),
+        "not enrolled": participants.not_enrolled_reply(),
+        "no open program": participants.no_open_program_reply(),
+        "avoid list": participants.avoid_list_reply([f"U{i:04d}" for i in range(50)], added=["U0001"], removed=["U9"]),
+        "avoid empty": participants.avoid_list_reply([]),
+        **{f"avoid {p}": participants.avoid_problem_reply(p, ["<!channel>" * 20]) for p in ("stray", "self", "full")},
+        "paused until": participants.paused_reply(PAUSED_UNTIL),
+        "paused": participants.paused_reply(None),
+        "paused in several": participants.paused_reply(PAUSED_UNTIL, ["P" * 100, "<!channel>"]),
+        "resumed": participants.resumed_reply(),
+        "resumed in several": participants.resumed_reply(["A", "B" * 100]),
+        "auto resumed": participants.auto_resumed_dm(today, [PROGRAM]),
+        "auto resumed, several": participants.auto_resumed_dm(today, ["<!channel>" * 10, "P" * 100]),
+        "program closed": participants.program_closed_reply("<!here>" * 30),
+        "program closed, unnamed": participants.program_closed_reply(None),
+        "already active": participants.already_active_reply(),
+        "pause date past": participants.pause_date_error_reply("past"),
+        "pause date too far": participants.pause_date_error_reply("too_far"),
+        "pause date format": participants.pause_date_error_reply("format", "<!channel>" * 10),
+        "pause date words": participants.pause_date_error_reply("format"),
+        "leave confirm": participants.leave_confirm_reply([(1, PROGRAM)]),
+        "leave confirm, several": participants.leave_confirm_reply([(i, "P" * 100) for i in range(1, 9)]),
+        "left": participants.left_reply(),
+        "left named": participants.left_reply(["<!channel>" * 20]),
+        "delete confirm": participants.delete_confirm_reply(),
+        "deleted": participants.deleted_reply(),
+        "nothing to delete": participants.nothing_to_delete_reply(),
+        "cancelled": participants.cancelled_reply(),
+        "form failed": participants.form_failed_reply(),
+        "apology": participants.apology_reply(),
+        "not admin": participants.not_admin_reply(),
+        **{f"admin {v}": participants.admin_changed_you_dm(v, "<!channel>" * 20) for v in participants.ADMIN_CHANGES},
     }
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers()), ("empty", {})):
         for joined in (True, False):
-            replies[f"saved {name} joined={joined}"] = messages.profile_saved_dm(
+            replies[f"saved {name} joined={joined}"] = participants.profile_saved_dm(
                 program_name=PROGRAM, answers=a, timezone="Europe/Paris", joined=joined
             )
         for state, until in (("active", None), ("paused", PAUSED_UNTIL), ("paused", None), ("left", None)):
-            replies[f"status {name} {state} {until}"] = messages.status_reply(
+            replies[f"status {name} {state} {until}"] = participants.status_reply(
                 programs=[{"id": 1, "name": PROGRAM, "state": "open", "my_state": state, "paused_until": until}],
                 answers=a,
                 timezone=None,
             )
     for name, a in (("typical", answers()), ("long", long_answers()), ("hostile", hostile_answers())):
-        replies[f"not saved {name}"] = messages.profile_not_saved_dm(answers=a, answers_json=json.dumps(a))
+        replies[f"not saved {name}"] = participants.profile_not_saved_dm(answers=a, answers_json=json.dumps(a))
     many = [
         {"id": i, "name": "<P>" * 40, "state": ps, "my_state": st, "paused_until": PAUSED_UNTIL}
         for i, (ps, st) in enumerate([("open", "active"), ("running", "paused"), ("ended", "left")] * 10, start=1)
     ]
-    replies["status, 30 programs, long profile"] = messages.status_reply(
+    replies["status, 30 programs, long profile"] = participants.status_reply(
         programs=many, answers=long_answers(), timezone="<!channel>"
     )
-    replies["saved long program name"] = messages.profile_saved_dm(
+    replies["saved long program name"] = participants.profile_saved_dm(
         program_name="P" * 400, answers=answers(), timezone=None, joined=True
     )
     return replies
@@ -312,11 +312,11 @@ def test_every_reply_is_valid(case: str) -> None:
 
 
 def test_every_reply_builder_is_covered() -> None:
-    """A new builder in prompts/messages.py must be added to _all_replies (and so to the limit checks)."""
+    """A new builder in prompts/participants.py must be added to _all_replies (and so to the limit checks)."""
     builders = {
         name
-        for name, fn in inspect.getmembers(messages, inspect.isfunction)
-        if fn.__module__ == messages.__name__
+        for name, fn in inspect.getmembers(participants, inspect.isfunction)
+        if fn.__module__ == participants.__name__
         and not name.startswith("_")
         and inspect.signature(fn).return_annotation in ("Reply", Reply)
     }

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY, Topic, topic_label
+from prompts.topics import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY, Topic, topic_label
 
 # The list (and /work/shared/reverse-mentoring.md): (phrase that must be in a label, side).
 REQUIRED = [

@@ -6,7 +6,7 @@ import json
 
 from prompts import feedback as fb
 from prompts import surveys as sv
-from prompts.report import results_blocks
+from prompts.results import results_blocks
 from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
 
 

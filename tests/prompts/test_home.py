@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from prompts.home import ABOUT, ACTION_PAUSE, ACTION_RESUME, PROGRAMS_SHOWN, home_view, pause_modal
-from prompts.messages import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN
+from prompts.participants import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN
 
 from .blockkit import assert_valid_view, buttons, walk_text
 from .samples import (

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from prompts import messages
+from prompts import participants
 from prompts.blocks import Reply
 
 from .blockkit import assert_valid_reply, buttons, walk_text
@@ -19,7 +19,7 @@ def mrkdwn(reply: Reply) -> str:
 
 
 def test_help_lists_every_subcommand() -> None:
-    reply = messages.help_reply()
+    reply = participants.help_reply()
     assert_valid_reply(reply)
     text = mrkdwn(reply)
     for word in ("join", "status", "edit", "pause [until YYYY-MM-DD]", "resume", "leave", "delete-my-data", "help"):
@@ -29,7 +29,7 @@ def test_help_lists_every_subcommand() -> None:
 
 
 def test_help_for_a_typo_suggests_the_command() -> None:
-    reply = messages.help_reply(unknown="stauts", suggestion="status")
+    reply = participants.help_reply(unknown="stauts", suggestion="status")
     assert_valid_reply(reply)
     assert reply.blocks[0]["text"]["text"] == "I don't know `stauts`. Did you mean `/mentor status`?"
     assert reply.text.startswith("I don't know `stauts`. Did you mean `/mentor status`?")
@@ -37,20 +37,20 @@ def test_help_for_a_typo_suggests_the_command() -> None:
 
 
 def test_help_for_unknown_word_without_suggestion() -> None:
-    reply = messages.help_reply(unknown="xyz")
+    reply = participants.help_reply(unknown="xyz")
     assert reply.blocks[0]["text"]["text"] == "I don't know `xyz`."
     assert "Did you mean" not in reply.text
 
 
 def test_help_escapes_and_shortens_the_unknown_word() -> None:
-    reply = messages.help_reply(unknown="<!channel>" + "x" * 100)
+    reply = participants.help_reply(unknown="<!channel>" + "x" * 100)
     assert escape_problems([*walk_text(reply.blocks), reply.text]) == []
     assert "&lt;!channel&gt;" in reply.blocks[0]["text"]["text"]
     assert "x" * 31 not in reply.text
 
 
 def test_error_reply_shows_the_message() -> None:
-    reply = messages.error_reply("That date has passed.")
+    reply = participants.error_reply("That date has passed.")
     assert_valid_reply(reply)
     assert reply.text == "That date has passed."
     assert reply.blocks[0]["text"]["text"] == ":warning: That date has passed."
@@ -58,14 +58,16 @@ def test_error_reply_shows_the_message() -> None:
 
 @pytest.mark.parametrize("joined", [True, False])
 def test_profile_saved_dm(joined: bool) -> None:
-    reply = messages.profile_saved_dm(program_name=PROGRAM, answers=answers(), timezone="Europe/Paris", joined=joined)
+    reply = participants.profile_saved_dm(
+        program_name=PROGRAM, answers=answers(), timezone="Europe/Paris", joined=joined
+    )
     assert_valid_reply(reply)
     title = f"Welcome to {PROGRAM}! :tada:" if joined else "Your profile is updated."
     assert reply.blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
     assert reply.text == f"{title} Your profile is saved."
     [edit] = buttons(reply.blocks)
     assert (edit["action_id"], edit["text"]["text"], edit["style"]) == (
-        messages.ACTION_EDIT_PROFILE,
+        participants.ACTION_EDIT_PROFILE,
         "Edit profile",
         "primary",
     )
@@ -73,7 +75,7 @@ def test_profile_saved_dm(joined: bool) -> None:
 
 
 def test_profile_fields_show_labels_not_keys() -> None:
-    text = messages.profile_fields(answers(), "Europe/Paris")
+    text = participants.profile_fields(answers(), "Europe/Paris")
     assert text.splitlines() == [
         "*Role:* Mentee",
         "*Department:* Finance",
@@ -88,7 +90,7 @@ def test_profile_fields_show_labels_not_keys() -> None:
 
 
 def test_profile_fields_with_nothing_filled_in() -> None:
-    text = messages.profile_fields({"manager_id": None}, None)
+    text = participants.profile_fields({"manager_id": None}, None)
     assert "*Role:* —" in text
     assert "*Can share:* _none_" in text
     assert "*Wants to learn:* _none_" in text
@@ -98,8 +100,8 @@ def test_profile_fields_with_nothing_filled_in() -> None:
 
 def test_user_text_is_escaped_in_profile_dm_and_status() -> None:
     replies = [
-        messages.profile_saved_dm(program_name=PROGRAM, answers=hostile_answers(), timezone="<!here>", joined=True),
-        messages.status_reply(programs=[_item(state="active")], answers=hostile_answers(), timezone="<!here>"),
+        participants.profile_saved_dm(program_name=PROGRAM, answers=hostile_answers(), timezone="<!here>", joined=True),
+        participants.status_reply(programs=[_item(state="active")], answers=hostile_answers(), timezone="<!here>"),
     ]
     for reply in replies:
         assert_valid_reply(reply)
@@ -118,7 +120,7 @@ def _item(name: str = PROGRAM, *, state: str = "active", until: date | None = No
 
 
 def test_status_escapes_the_program_name() -> None:
-    reply = messages.status_reply(programs=[_item(HOSTILE)], answers=answers(), timezone=None)
+    reply = participants.status_reply(programs=[_item(HOSTILE)], answers=answers(), timezone=None)
     assert escape_problems(walk_text(reply.blocks, "mrkdwn")) == []
 
 
@@ -132,37 +134,42 @@ def test_status_escapes_the_program_name() -> None:
     ],
 )
 def test_status_reply(state: str, until: date | None, where: str) -> None:
-    reply = messages.status_reply(programs=[_item(state=state, until=until)], answers=answers(), timezone=None)
+    reply = participants.status_reply(programs=[_item(state=state, until=until)], answers=answers(), timezone=None)
     assert_valid_reply(reply)
     assert reply.blocks[0]["text"]["text"] == f"*{PROGRAM}*: you are {where}."
     assert reply.text == f"{PROGRAM}: you are {where}."
     assert "*Department:* Finance" in reply.blocks[1]["text"]["text"]
     footer = reply.blocks[2]["elements"][0]["text"]
     assert ("`/mentor join`" in footer) is (state == "left")
-    expected = messages.ACTION_JOIN if state == "left" else messages.ACTION_EDIT_PROFILE
+    expected = participants.ACTION_JOIN if state == "left" else participants.ACTION_EDIT_PROFILE
     assert [b["action_id"] for b in buttons(reply.blocks)] == [expected]
 
 
 def test_not_enrolled_offers_join() -> None:
-    reply = messages.not_enrolled_reply()
+    reply = participants.not_enrolled_reply()
     assert_valid_reply(reply)
     [join] = buttons(reply.blocks)
-    assert (join["action_id"], join["style"]) == (messages.ACTION_JOIN, "primary")
+    assert (join["action_id"], join["style"]) == (participants.ACTION_JOIN, "primary")
 
 
 def test_paused_replies_name_the_date_or_how_to_come_back() -> None:
-    assert "until 2027-01-31" in messages.paused_reply(PAUSED_UNTIL).text
-    assert "automatically" in messages.paused_reply(PAUSED_UNTIL).text
-    assert "`/mentor resume`" in messages.paused_reply(None).text
-    resumed = messages.auto_resumed_dm(PAUSED_UNTIL, ["Digital", "<AI>"]).text
+    assert "until 2027-01-31" in participants.paused_reply(PAUSED_UNTIL).text
+    assert "automatically" in participants.paused_reply(PAUSED_UNTIL).text
+    assert "`/mentor resume`" in participants.paused_reply(None).text
+    resumed = participants.auto_resumed_dm(PAUSED_UNTIL, ["Digital", "<AI>"]).text
     assert "2027-01-31" in resumed and "back in Digital, &lt;AI&gt;." in resumed
 
 
 @pytest.mark.parametrize(
     ("reply", "danger_action", "danger_text", "cancel_text"),
     [
-        (messages.leave_confirm_reply([(4, PROGRAM)]), messages.ACTION_CONFIRM_LEAVE, "Leave the program", "Stay"),
-        (messages.delete_confirm_reply(), messages.ACTION_CONFIRM_DELETE, "Erase my data", "Keep my data"),
+        (
+            participants.leave_confirm_reply([(4, PROGRAM)]),
+            participants.ACTION_CONFIRM_LEAVE,
+            "Leave the program",
+            "Stay",
+        ),
+        (participants.delete_confirm_reply(), participants.ACTION_CONFIRM_DELETE, "Erase my data", "Keep my data"),
     ],
 )
 def test_confirmations_have_a_danger_and_a_cancel_button(
@@ -171,13 +178,13 @@ def test_confirmations_have_a_danger_and_a_cancel_button(
     assert_valid_reply(reply)
     danger, cancel = buttons(reply.blocks)
     assert (danger["action_id"], danger["text"]["text"], danger["style"]) == (danger_action, danger_text, "danger")
-    assert (cancel["action_id"], cancel["text"]["text"]) == (messages.ACTION_CANCEL, cancel_text)
+    assert (cancel["action_id"], cancel["text"]["text"]) == (participants.ACTION_CANCEL, cancel_text)
     assert "style" not in cancel
     assert reply.blocks[0]["text"]["text"] == reply.text
 
 
 def test_delete_confirmation_says_what_is_erased_and_that_it_is_final() -> None:
-    text = messages.delete_confirm_reply().text
+    text = participants.delete_confirm_reply().text
     for word in ("answers", "feedback", "manager", "cannot be undone"):
         assert word in text
 
@@ -185,14 +192,14 @@ def test_delete_confirmation_says_what_is_erased_and_that_it_is_final() -> None:
 @pytest.mark.parametrize(
     "builder",
     [
-        messages.resumed_reply,
-        messages.already_active_reply,
-        messages.left_reply,
-        messages.deleted_reply,
-        messages.nothing_to_delete_reply,
-        messages.cancelled_reply,
-        messages.form_failed_reply,
-        messages.apology_reply,
+        participants.resumed_reply,
+        participants.already_active_reply,
+        participants.left_reply,
+        participants.deleted_reply,
+        participants.nothing_to_delete_reply,
+        participants.cancelled_reply,
+        participants.form_failed_reply,
+        participants.apology_reply,
     ],
 )
 def test_text_only_replies(builder: Callable[[], Reply]) -> None:
@@ -203,7 +210,7 @@ def test_text_only_replies(builder: Callable[[], Reply]) -> None:
 
 
 def test_replies_for_people_who_left_say_how_to_rejoin() -> None:
-    for reply in (messages.left_reply(), messages.deleted_reply()):
+    for reply in (participants.left_reply(), participants.deleted_reply()):
         assert "`/mentor join`" in reply.text
 
 
@@ -212,30 +219,30 @@ def test_status_lists_every_program_and_offers_the_right_button() -> None:
         _item("Digital 2027", state="paused", until=PAUSED_UNTIL),
         _item("AI 2026", state="left", program_state="ended"),
     ]
-    reply = messages.status_reply(programs=items, answers=answers(), timezone=None)
+    reply = participants.status_reply(programs=items, answers=answers(), timezone=None)
     lines = reply.blocks[0]["text"]["text"].splitlines()
     assert lines == [
         "*Digital 2027*: you are paused until 2027-01-31.",
         "*AI 2026* has ended: thank you for taking part.",
     ]
     [edit] = buttons(reply.blocks)
-    assert (edit["action_id"], edit["value"]) == (messages.ACTION_EDIT_PROFILE, "3")
-    left = messages.status_reply(programs=[_item(state="left")], answers=answers(), timezone=None)
-    assert [b["action_id"] for b in buttons(left.blocks)] == [messages.ACTION_JOIN]
+    assert (edit["action_id"], edit["value"]) == (participants.ACTION_EDIT_PROFILE, "3")
+    left = participants.status_reply(programs=[_item(state="left")], answers=answers(), timezone=None)
+    assert [b["action_id"] for b in buttons(left.blocks)] == [participants.ACTION_JOIN]
 
 
 def test_leaving_several_programs_offers_one_button_each() -> None:
-    reply = messages.leave_confirm_reply([(1, "Digital"), (2, "<!channel>")])
+    reply = participants.leave_confirm_reply([(1, "Digital"), (2, "<!channel>")])
     assert_valid_reply(reply)
-    leave = [b for b in buttons(reply.blocks) if b["action_id"] == messages.ACTION_CONFIRM_LEAVE]
+    leave = [b for b in buttons(reply.blocks) if b["action_id"] == participants.ACTION_CONFIRM_LEAVE]
     assert [(b["text"]["text"], b["value"], b["style"]) for b in leave] == [
         ("Leave Digital", "1", "danger"),
         ("Leave <!channel>", "2", "danger"),
     ]
-    assert buttons(reply.blocks)[-1]["action_id"] == messages.ACTION_CANCEL
+    assert buttons(reply.blocks)[-1]["action_id"] == participants.ACTION_CANCEL
 
 
 def test_paused_and_resumed_name_the_programs_when_there_are_several() -> None:
-    assert " in A, B until 2027-01-31" in messages.paused_reply(PAUSED_UNTIL, ["A", "B"]).text
-    assert " in " not in messages.paused_reply(PAUSED_UNTIL, ["A"]).text
-    assert "active again in A, &lt;B&gt;" in messages.resumed_reply(["A", "<B>"]).text
+    assert " in A, B until 2027-01-31" in participants.paused_reply(PAUSED_UNTIL, ["A", "B"]).text
+    assert " in " not in participants.paused_reply(PAUSED_UNTIL, ["A"]).text
+    assert "active again in A, &lt;B&gt;" in participants.resumed_reply(["A", "<B>"]).text

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.profile import profile_from_state
+from bot.optin import profile_from_state
 from prompts import optin as ids
-from prompts.catalogue import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
 from prompts.optin import optin_modal, program_id_from_metadata
 from prompts.surveys import CONFIDENCE
+from prompts.topics import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
 
 from .blockkit import assert_valid_view, walk_text
 from .samples import HOSTILE, OBJECTIVES, PROGRAM, answers, escape_problems, long_answers
@@ -99,7 +99,7 @@ def test_program_id_from_metadata(metadata: str, expected: int | None) -> None:
 
 
 def test_inputs_in_order_with_action_id_equal_to_block_id() -> None:
-    """bot/profile.py reads ``values[block_id][block_id]``: the two must match for every input."""
+    """bot/optin.py reads ``values[block_id][block_id]``: the two must match for every input."""
     view = modal()
     assert list(inputs(view)) == INPUT_IDS
     for block_id, block in inputs(view).items():
@@ -298,7 +298,7 @@ def test_several_open_programs_give_a_menu_starting_with_the_one_asked_for() -> 
 
 
 def test_the_program_catalogue_decides_the_options_and_what_counts_as_own_words() -> None:
-    from prompts.catalogue import program_topics
+    from prompts.topics import program_topics
 
     topics = program_topics({"off": [t.key for t in CATALOGUE[2:]], "extra": [{"label": "Our CRM"}]})
     saved = {"shares": [CATALOGUE[0].key, "Our CRM", CATALOGUE[5].key], "learns": []}

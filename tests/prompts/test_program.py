@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from prompts.home import home_view
-from prompts.program import admin_section, settings_modal
+from prompts.programs import admin_section, settings_modal
 from storage.models import default_rules
 from tests.prompts.blockkit import assert_valid_blocks, assert_valid_view, buttons
 
@@ -94,7 +94,7 @@ def test_fifty_programs_with_a_big_employee_part_stay_under_100_blocks() -> None
 
 
 def test_announcement_and_results() -> None:
-    from prompts.program import announce_result_reply, announcement
+    from prompts.programs import announce_result_reply, announcement
     from tests.prompts.blockkit import assert_valid_reply
 
     post = announcement(PROGRAM)
@@ -109,7 +109,7 @@ def test_announcement_and_results() -> None:
 def test_audit_blocks_show_the_latest_five() -> None:
     from datetime import UTC, datetime
 
-    from prompts.program import audit_blocks
+    from prompts.programs import audit_blocks
 
     entries = [
         {
@@ -129,7 +129,7 @@ def test_audit_blocks_show_the_latest_five() -> None:
 def test_audit_modal_is_valid_with_many_long_entries() -> None:
     from datetime import UTC, datetime
 
-    from prompts.program import audit_modal
+    from prompts.programs import audit_modal
 
     entries = [
         {
@@ -164,7 +164,7 @@ def test_new_program_modal_creates_a_draft_from_defaults() -> None:
 
 
 def test_topic_fields_show_the_program_catalogue() -> None:
-    from prompts.catalogue import CATALOGUE
+    from prompts.topics import CATALOGUE
 
     setting = {"off": ["social_media"], "extra": [{"label": "Our CRM", "question": "Which report?"}, {"label": "X"}]}
     view = settings_modal({**PROGRAM, "topics": setting})
@@ -177,7 +177,7 @@ def test_topic_fields_show_the_program_catalogue() -> None:
 
 
 def test_program_topics_trims_and_extends_the_catalogue() -> None:
-    from prompts.catalogue import CATALOGUE, PROGRAM_SIDE, program_topics
+    from prompts.topics import CATALOGUE, PROGRAM_SIDE, program_topics
 
     assert program_topics({}) == CATALOGUE == program_topics(None)
     topics = program_topics({"off": ["ai_tools"], "extra": [{"label": "Our CRM", "question": "Which report?"}, {}]})

@@ -6,10 +6,10 @@ import json
 from datetime import date
 from typing import Any
 
-from prompts import intro, rounds
-from prompts.catalogue import CATALOGUE, GENERIC_QUESTIONS, TopicIdea
+from prompts import intros, rounds
 from prompts.home import home_view
-from prompts.program import admin_section, delivery_problems
+from prompts.programs import admin_section, delivery_problems
+from prompts.topics import CATALOGUE, GENERIC_QUESTIONS, TopicIdea
 from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
 
 REASONS = {
@@ -83,7 +83,7 @@ def test_the_introduction_names_the_roles_why_the_program_and_three_topics() -> 
         "end_date": date(2027, 4, 5),
         "cadence": "biweekly",
     }
-    reply = intro.intro_message(
+    reply = intros.intro_message(
         pair_id=9, mentor_id="UM", mentee_id="UE", reasons=REASONS, program=program, topics=topics
     )
     assert_valid_reply(reply)
@@ -92,7 +92,7 @@ def test_the_introduction_names_the_roles_why_the_program_and_three_topics() -> 
     assert "Spread AI skills upward" in text and "2027-01-11 → 2027-04-05" in text
     assert all(t.label.replace("&", "&amp;") in text for t in topics) and "Kick-off checklist" in text
     assert "candour" in text and "stays here" in text
-    own = intro.intro_message(
+    own = intros.intro_message(
         pair_id=9,
         mentor_id="UM",
         mentee_id="UE",
@@ -104,14 +104,14 @@ def test_the_introduction_names_the_roles_why_the_program_and_three_topics() -> 
 
 
 def test_rematch_pieces() -> None:
-    assert_valid_view(intro.rematch_modal(5, "UP"))
+    assert_valid_view(intros.rematch_modal(5, "UP"))
     for reply in (
-        intro.rematch_recorded_reply("P", again=False),
-        intro.rematch_recorded_reply("P", again=True),
-        intro.rematch_needs_pair_reply(),
-        intro.rematch_which_pair_reply(2),
-        intro.scheduled_message("U1"),
-        intro.topic_message(TopicIdea("x", "X", ("Q?",)), "U1"),
+        intros.rematch_recorded_reply("P", again=False),
+        intros.rematch_recorded_reply("P", again=True),
+        intros.rematch_needs_pair_reply(),
+        intros.rematch_which_pair_reply(2),
+        intros.scheduled_message("U1"),
+        intros.topic_message(TopicIdea("x", "X", ("Q?",)), "U1"),
     ):
         assert_valid_reply(reply)
 

@@ -49,7 +49,7 @@ async def test_older_databases_upgrade_with_their_programs_and_people(tmp_path, 
     program table on SQLite, and old programs get the defaults of the settings added since."""
     from sqlmodel import select
 
-    from bot.config import normalize_database_url
+    from bot.runtime.settings import normalize_database_url
     from storage.models import Participant, Program, default_rules
 
     database = Database(normalize_database_url(f"sqlite:///{tmp_path / 'old.db'}"))

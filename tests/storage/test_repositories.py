@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import participation
-from bot.profile import Profile
+from bot import participants
+from bot.optin import Profile
 from storage import repositories as repo
 from storage.db import Database
 from storage.models import Participant, Program
@@ -27,7 +27,7 @@ PROFILE = Profile(
 )
 
 
-async def enrolment_of(db: Database, team_id: str, user_id: str) -> participation.Enrolment:
+async def enrolment_of(db: Database, team_id: str, user_id: str) -> participants.Enrolment:
     enrolment = await open_enrolment(db, team_id, user_id)
     assert enrolment is not None
     return enrolment
@@ -57,7 +57,7 @@ async def test_concurrent_submissions_never_duplicate_a_participant(db: Database
     program_id = await first_program_id(db, team_id)
     results = await asyncio.gather(
         *(
-            participation.save_profile(db, team_id=team_id, user_id="U1", program_id=program_id, profile=PROFILE)
+            participants.save_profile(db, team_id=team_id, user_id="U1", program_id=program_id, profile=PROFILE)
             for _ in range(6)
         )
     )
@@ -70,7 +70,7 @@ async def test_concurrent_submissions_never_duplicate_a_participant(db: Database
 
 async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -> None:
     other_team = team_id + "X"
-    await participation.save_profile(
+    await participants.save_profile(
         db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
     )
     mine = await enrolment_of(db, team_id, "U1")
@@ -79,13 +79,13 @@ async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -
     assert theirs.participant is None
     assert mine.program.id != theirs.program.id
     # erasing in another workspace touches nothing here
-    assert await participation.erase(db, team_id=other_team, user_id="U1") is False
+    assert await participants.erase(db, team_id=other_team, user_id="U1") is False
     again = await enrolment_of(db, team_id, "U1")
     assert again.participant is not None and again.participant.department == "Marketing"
 
 
 async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> None:
-    await participation.save_profile(
+    await participants.save_profile(
         db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
     )
     fresh = await enrolment_of(db, team_id, "U1")
@@ -96,26 +96,26 @@ async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> 
 
 async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id: str) -> None:
     for user, tz in (("UA", "Pacific/Auckland"), ("UB", "America/Los_Angeles"), ("UC", None)):
-        enrolment, _ = await participation.save_profile(
+        enrolment, _ = await participants.save_profile(
             db, team_id=team_id, user_id=user, program_id=await first_program_id(db, team_id), profile=PROFILE
         )
         assert enrolment.participant is not None and enrolment.participant.id is not None
-        await participation.set_timezone(
+        await participants.set_timezone(
             db, team_id=team_id, participant_id=enrolment.participant.id, timezone=tz, tz_offset=None
         )
-        await participation.pause(
+        await participants.pause(
             db, team_id=team_id, user_id=user, until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
         )
     async with db.session() as session:
         await repo.ensure_workspace(session, team_id=team_id)
 
     # 2027-02-28 12:00 UTC is already March 1st in Auckland, still February elsewhere.
-    early = await participation.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC))
+    early = await participants.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC))
     assert [(r.user_id, r.until) for r in early if r.team_id == team_id] == [("UA", date(2027, 3, 1))]
     # Two runners at the same instant: each person is resumed by exactly one of them.
     both = await asyncio.gather(
-        participation.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
-        participation.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
+        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
+        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
     )
     resumed = sorted(r.user_id for run in both for r in run if r.team_id == team_id)
     assert resumed == ["UB", "UC"]  # 04:00 on March 1st in Los Angeles, noon in UTC
@@ -124,15 +124,15 @@ async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id:
 
 
 async def test_resume_due_skips_inactive_workspaces(db: Database, team_id: str) -> None:
-    await participation.save_profile(
+    await participants.save_profile(
         db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
     )
-    await participation.pause(
+    await participants.pause(
         db, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
     )
     async with db.session() as session:
         await repo.deactivate_workspace(session, team_id=team_id)
-    resumed = await participation.resume_due(db, now=datetime(2027, 6, 1, tzinfo=UTC))
+    resumed = await participants.resume_due(db, now=datetime(2027, 6, 1, tzinfo=UTC))
     assert [r for r in resumed if r.team_id == team_id] == []
 
 
@@ -145,14 +145,14 @@ async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:
 
 @pytest.mark.parametrize("state", ["left", "deleted"])
 async def test_rejoining_reactivates_the_same_row(db: Database, team_id: str, state: str) -> None:
-    await participation.save_profile(
+    await participants.save_profile(
         db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
     )
     if state == "left":
-        await participation.leave(db, team_id=team_id, user_id="U1")
+        await participants.leave(db, team_id=team_id, user_id="U1")
     else:
-        await participation.erase(db, team_id=team_id, user_id="U1")
-    _, joined = await participation.save_profile(
+        await participants.erase(db, team_id=team_id, user_id="U1")
+    _, joined = await participants.save_profile(
         db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
     )
     assert joined is True

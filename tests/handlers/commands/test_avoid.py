@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.commands import parse
+from handlers.commands.parsing import parse
 from storage.db import Database
 from storage.models import Avoid
 from tests.handlers.commands.test_mentor import reply_to

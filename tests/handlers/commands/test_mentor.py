@@ -223,7 +223,7 @@ async def test_leave_without_profile_offers_to_join(slack: SlackSender, db: Data
 async def test_pause_date_is_checked_in_the_persons_time_zone(slack: SlackSender, db: Database, team_id: str) -> None:
     from datetime import UTC, datetime
 
-    from bot.participation import local_date
+    from bot.participants import local_date
 
     slack.fake.add_user("U300", tz="Pacific/Kiritimati", tz_offset=14 * 3600)
     await join(slack, user_id="U300")

@@ -6,8 +6,8 @@ import json
 
 from sqlmodel import select
 
-from bot.app import start_app
-from bot.config import Settings
+from bot.runtime.app import start_app
+from bot.runtime.settings import Settings
 from storage.db import Database
 from storage.models import SlackEvent, Workspace
 from tests.slack_requests import SlackSender

@@ -150,7 +150,7 @@ async def test_dm_refused_by_slack_is_logged_not_fatal(slack: SlackSender, db: D
 
 
 async def test_try_again_reopens_the_form_with_the_unsaved_answers(slack: SlackSender) -> None:
-    from prompts.messages import profile_not_saved_dm
+    from prompts.participants import profile_not_saved_dm
 
     answers = {
         "role": "mentee",

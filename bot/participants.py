@@ -1,0 +1,346 @@
+"""Joining, editing, pausing, resuming, leaving and erasing: the participation service.
+
+Functions take plain values and a :class:`storage.db.Database`, return plain values, and know nothing of Slack.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.optin import Profile
+from bot.runtime.errors import NotEnrolledError, PauseDateError, ProgramClosedError
+from prompts.participants import DEFAULT_OBJECTIVES
+from storage import feedback as feedback_repo
+from storage import repositories as repo
+from storage import rounds as rounds_repo
+from storage import surveys as surveys_repo
+from storage.db import Database
+from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
+
+MAX_PAUSE_DAYS = 366
+TAKING_PART = (ParticipantState.ACTIVE, ParticipantState.PAUSED)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A program as one person sees it: the program, and their participant row in it if any.
+
+    Someone who erased their data has no row here any more: their anonymous row is no longer linked to them.
+    """
+
+    program: Program
+    participant: Participant | None
+
+    @property
+    def enrolled(self) -> bool:
+        """Taking part (active or paused) in a program that is still going (open or running)."""
+        return self.participant is not None and self.participant.state in TAKING_PART and self.joinable
+
+    @property
+    def joinable(self) -> bool:
+        return self.program.state in JOINABLE_STATES
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything a person's Home tab needs from the database, read in one session."""
+
+    programs: list[Program]  # every program of the workspace, drafts and ended ones included (for admins)
+    enrolments: list[Enrolment]  # the ones this person sees (see programs_for)
+    promoted_admin: bool
+
+
+async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
+    """The workspace's programs, the person's row in each, and whether they were promoted to admin: one read
+    session, since a Home tab is published after nearly everything. Creates the default program on first use."""
+    programs = await programs_or_default(db, team_id=team_id)
+    async with db.read() as session:
+        rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+    mine = {row.program_id: row for row in rows}
+    every = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
+    visible = [e for e in every if e.joinable] + [
+        e for e in every if e.program.state == ProgramState.ENDED and e.participant is not None
+    ]
+    return Overview(programs, visible, promoted)
+
+
+async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enrolment]:
+    """The programs a person can see, with their row in each: those open for sign-ups or running, then ended
+    ones they took part in; drafts are for admins only. On a workspace's first use this creates the default
+    program, so ``/mentor`` works before anyone has configured anything."""
+    return (await overview(db, team_id=team_id, user_id=user_id)).enrolments
+
+
+def form_target(
+    enrolments: list[Enrolment], program_id: int | None = None, *, joining: bool = False
+) -> Enrolment | None:
+    """The program a form is for: ``program_id`` if it takes sign-ups (None if it doesn't: the caller says so);
+    without one, when ``joining``, the first open program the person is not in yet, else the first they take
+    part in, else the first open one; None when no program is open."""
+    joinable = [e for e in enrolments if e.joinable]
+    if program_id is not None:
+        return next((e for e in joinable if e.program.id == program_id), None)
+    fresh = [e for e in joinable if not e.enrolled]
+    mine = [e for e in joinable if e.enrolled]
+    order = [*fresh, *mine] if joining else [*mine, *fresh]
+    return next(iter(order), None)
+
+
+def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
+    """The person's most recently updated answers in any program (to pre-fill a form for another program)."""
+    rows = [e.participant for e in enrolments if e.participant is not None]
+    return max(rows, key=lambda p: p.updated_at) if rows else None
+
+
+PROGRAM_CACHE_SECONDS = 10.0
+_programs_seen: dict[str, tuple[list[Program], float]] = {}
+_program_changes: dict[str, int] = {}  # per workspace: how often forget_programs was called
+
+
+async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
+    """Every program of the workspace, oldest first, remembered for a few seconds. Read-only: the same objects
+    are handed to every request until forgotten.
+
+    Nearly every request shows or checks programs (Home tabs, the sign-up form's check before its ack), and
+    programs change rarely. A change made in this process forgets them at once (:func:`forget_programs`), and a
+    read that overlapped that change is not remembered; a change made by another replica shows up here within
+    ``PROGRAM_CACHE_SECONDS`` (a newly added topic may be refused that long there). Writes that depend on a
+    program's state (saving a sign-up, moving a program, saving its settings) read it again themselves.
+    """
+    seen = _programs_seen.get(team_id)
+    if seen is not None and seen[1] > time.monotonic():
+        return seen[0]
+    changes = _program_changes.get(team_id, 0)
+    async with db.read() as session:
+        programs = list(await repo.list_programs(session, team_id=team_id))
+    if _program_changes.get(team_id, 0) == changes:  # nothing changed while we read
+        if len(_programs_seen) > 10_000:
+            _programs_seen.clear()
+        _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    return programs
+
+
+async def programs_or_default(db: Database, *, team_id: str) -> list[Program]:
+    """The workspace's programs; on its first use (none at all), the default one, created once."""
+    programs = await workspace_programs(db, team_id=team_id)
+    if not programs:  # first use (or another request is creating the default right now: then read it)
+        async with db.session() as session:
+            await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
+        forget_programs(team_id)
+        programs = await workspace_programs(db, team_id=team_id)
+    return programs
+
+
+def forget_programs(team_id: str) -> None:
+    """Called once a change to the workspace's programs (created, edited, moved, discarded) is committed."""
+    _programs_seen.pop(team_id, None)
+    _program_changes[team_id] = _program_changes.get(team_id, 0) + 1
+
+
+async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
+    """The workspace's program ``program_id`` if it takes sign-ups: the check before acknowledging a form."""
+    programs = await workspace_programs(db, team_id=team_id) if program_id is not None else []
+    program = next((p for p in programs if p.id == program_id), None)
+    return program if program is not None and program.state in JOINABLE_STATES else None
+
+
+async def save_profile(
+    db: Database, *, team_id: str, user_id: str, program_id: int, profile: Profile
+) -> tuple[Enrolment, bool]:
+    """Save opt-in answers to a program that takes sign-ups, in one short write transaction.
+
+    Returns the enrolment and whether the person newly joined (or came back). Raises
+    :class:`ProgramClosedError` when the program stopped taking sign-ups after the form was checked.
+    """
+    async with db.session() as session:  # under the write lock, so a program ending meanwhile can't be missed
+        program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
+        if program is None or program.state not in JOINABLE_STATES:
+            raise ProgramClosedError(program_id)
+        before = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+        was_enrolled = before is not None and before.state in TAKING_PART
+        participant = await repo.upsert_profile(
+            session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
+        )
+    return Enrolment(program, participant), not was_enrolled
+
+
+async def set_timezone(
+    db: Database, *, team_id: str, participant_id: int, timezone: str | None, tz_offset: int | None
+) -> None:
+    async with db.session() as session:
+        await repo.set_timezone(
+            session, team_id=team_id, participant_id=participant_id, timezone=timezone, tz_offset=tz_offset
+        )
+
+
+async def update_timezone(
+    db: Database, *, enrolment: Enrolment, timezone: str | None, tz_offset: int | None
+) -> Enrolment:
+    """Store the time zone Slack reports, when known and changed; returns the enrolment as it now is."""
+    p = enrolment.participant
+    assert p is not None and p.id is not None
+    if timezone is None or (p.timezone, p.tz_offset) == (timezone, tz_offset):
+        return enrolment
+    await set_timezone(db, team_id=p.team_id, participant_id=p.id, timezone=timezone, tz_offset=tz_offset)
+    p.timezone, p.tz_offset = timezone, tz_offset
+    return enrolment
+
+
+async def taking_part(db: Database, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
+    """The programs (``program_id``, or all) in which the person takes part; NotEnrolledError if none."""
+    enrolments = [
+        e
+        for e in await programs_for(db, team_id=team_id, user_id=user_id)
+        if e.enrolled and (program_id is None or e.program.id == program_id)
+    ]
+    if not enrolments:
+        raise NotEnrolledError(user_id)
+    return enrolments
+
+
+async def _set_states(
+    db: Database, enrolments: list[Enrolment], state: ParticipantState, until: date | None = None
+) -> list[Enrolment]:
+    changed = []
+    async with db.session() as session:
+        for e in enrolments:
+            assert e.participant is not None
+            participant = await session.merge(e.participant)
+            participant = await repo.set_state(session, participant=participant, state=state, paused_until=until)
+            if state == ParticipantState.LEFT:  # their partner waits for the next round, first in line
+                await rounds_repo.end_pairs(
+                    session,
+                    team_id=participant.team_id,
+                    program_id=participant.program_id,
+                    reason="left",
+                    user_id=participant.user_id,
+                )
+            changed.append(Enrolment(e.program, participant))
+    return changed
+
+
+def local_date(now: datetime, tz_name: str | None, tz_offset: int | None) -> date:
+    """The date where the person is (their Slack time zone; UTC when unknown)."""
+    if tz_name:
+        try:
+            return now.astimezone(ZoneInfo(tz_name)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return now.astimezone(timezone(timedelta(seconds=tz_offset or 0))).date()
+
+
+async def pause(
+    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+) -> list[Enrolment]:
+    """Pause in ``program_id``, or in every program the person takes part in (a pause is about the person's
+    time), optionally until a date that must lie ahead in their own time zone (at most a year)."""
+    enrolments = await check_pause(db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
+    return await _set_states(db, enrolments, ParticipantState.PAUSED, until)
+
+
+async def check_pause(
+    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+) -> list[Enrolment]:
+    """What :func:`pause` would pause, read-only: raises NotEnrolledError or PauseDateError instead of writing
+    (so a form can answer inline before its ack)."""
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    if until is not None:
+        p = enrolments[0].participant
+        assert p is not None
+        check_pause_date(until, local_date(now, p.timezone, p.tz_offset))
+    return enrolments
+
+
+def check_pause_date(until: date, today: date) -> None:
+    if until <= today:
+        raise PauseDateError("past")
+    if until > today + timedelta(days=MAX_PAUSE_DAYS):
+        raise PauseDateError("too_far")
+
+
+async def resume(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+    """Resume where paused (``program_id``, or everywhere); an empty list when nothing was paused."""
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    paused = [e for e in enrolments if e.participant is not None and e.participant.state == ParticipantState.PAUSED]
+    return await _set_states(db, paused, ParticipantState.ACTIVE) if paused else []
+
+
+async def leave(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+    """Leave ``program_id``, or every program the person takes part in."""
+    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    return await _set_states(db, enrolments, ParticipantState.LEFT)
+
+
+async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
+    """Erase the person's answers in every program of the workspace, and their "don't pair me with" list; False
+    if there was nothing to erase."""
+    async with db.session() as session:
+        rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        for participant in rows:
+            old_id = participant.user_id
+            await feedback_repo.forget_author(
+                session, team_id=team_id, program_id=participant.program_id, user_id=old_id
+            )
+            await surveys_repo.forget_user(session, team_id=team_id, program_id=participant.program_id, user_id=old_id)
+            await rounds_repo.end_pairs(
+                session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
+            )
+            await repo.erase_personal_data(session, participant=participant)
+            await rounds_repo.forget_user(
+                session,
+                team_id=team_id,
+                program_id=participant.program_id,
+                user_id=old_id,
+                replacement=participant.user_id,
+            )
+        await feedback_repo.forget_consent(session, team_id=team_id, user_id=user_id)
+        avoided = await repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
+        return bool(rows) or bool(avoided)
+
+
+@dataclass(frozen=True)
+class Resumed:
+    team_id: str
+    user_id: str
+    until: date
+    program_name: str
+
+
+async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
+    """Bring back everyone whose ``pause until`` date has come in their own time zone (claimed once each)."""
+    resumed: list[Resumed] = []
+    async with db.read() as session:
+        active = await repo.active_workspace_ids(session)
+        candidates = await repo.paused_with_end_date(session)
+    for p, program_name in candidates:
+        assert p.id is not None and p.paused_until is not None
+        if p.team_id not in active or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
+            continue
+        async with db.session() as session:
+            if await repo.claim_resume(session, team_id=p.team_id, participant_id=p.id, until=p.paused_until):
+                resumed.append(Resumed(p.team_id, p.user_id, p.paused_until, program_name))
+    return resumed
+
+
+MAX_AVOIDED = 50
+
+
+async def update_avoid_list(
+    db: Database, *, team_id: str, user_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> tuple[list[str], bool]:
+    """Change a person's private "don't pair me with" list; returns it as it now is, and False (nothing changed)
+    when adding would take it over :data:`MAX_AVOIDED` people."""
+    async with db.session() as session:
+        current = (await repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
+        if len(current | set(add)) > MAX_AVOIDED:
+            return sorted(current), False
+        for other in add:
+            await repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+        for other in remove:
+            await repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+        return sorted((current | set(add)) - set(remove)), True

@@ -1,0 +1,118 @@
+"""Builds the Bolt ``AsyncApp``: dependencies in the context, handlers registered, one global error handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.auth import TokenAuthorization
+from bot.slack.client import make_client, try_call
+from handlers import actions, commands, events, views
+from prompts.participants import apology_reply
+from storage import repositories as repo
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+async def start_app(settings: Settings, db: Database) -> tuple[AsyncApp, str | None]:
+    """Check the bot token with Slack, then build the app; returns it and the token's workspace id.
+
+    A token Slack accepts means the app is installed there, so that workspace is (re)activated.
+    """
+    http = aiohttp.ClientSession()  # shared by every Web API call; closed by close_app()
+    authorization = TokenAuthorization(settings.bot_token)
+    try:
+        team_id = await authorization.verify(make_client(settings, session=http), settings)
+        if team_id:
+            async with db.session() as session:
+                await repo.ensure_workspace(session, team_id=team_id)
+    except BaseException:
+        await http.close()
+        raise
+    return build_app(settings, db, authorization=authorization, http=http), team_id
+
+
+async def close_app(app: AsyncApp) -> None:
+    """Close the HTTP connections shared by the app's Web API clients."""
+    if app.client.session is not None:
+        await app.client.session.close()
+
+
+def build_app(
+    settings: Settings,
+    db: Database,
+    *,
+    authorization: TokenAuthorization | None = None,
+    http: aiohttp.ClientSession | None = None,
+) -> AsyncApp:
+    app = AsyncApp(
+        client=make_client(settings, with_token=False, session=http),
+        authorize=authorization or TokenAuthorization(settings.bot_token),  # type: ignore[arg-type]
+        signing_secret=settings.signing_secret or None,
+        request_verification_enabled=not settings.socket_mode,
+    )
+    shared = Deps(settings, db)
+
+    @app.use
+    async def inject_and_deduplicate(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> Any:
+        context["deps"] = shared
+        event_id = body.get("event_id")
+        # Recorded before the listener runs: a retry of an event whose handling failed is dropped too, which is
+        # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
+        if body.get("type") == "event_callback" and event_id and context.team_id:
+            async with db.session() as session:
+                first = await repo.record_event_once(session, team_id=context.team_id, event_id=event_id)
+            if not first:
+                logger.info("Dropping a repeated delivery of event %s", event_id)
+                return BoltResponse(status=200, body="")
+        return await next()
+
+    commands.register(app)
+    views.register(app)
+    actions.register(app)
+    events.register(app)
+    app.error(on_error)
+    return app
+
+
+def _first_input_block(body: dict[str, Any]) -> str | None:
+    for block in (body.get("view") or {}).get("blocks") or []:
+        if block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None
+
+
+async def on_error(
+    error: Exception, body: dict[str, Any], response: BoltResponse | None, context: AsyncBoltContext
+) -> BoltResponse | None:
+    """Log the traceback; tell the person, briefly, in the place they were looking."""
+    logger.error("Unhandled error in a Slack listener (%s)", body.get("type") or body.get("command"), exc_info=error)
+    apology = apology_reply()
+    if response is not None:  # not acknowledged yet: answer in the HTTP response itself
+        if body.get("type") == "view_submission" and (block_id := _first_input_block(body)):
+            errors = {block_id: apology.text}
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_action": "errors", "errors": errors}),
+                headers={"content-type": ["application/json;charset=utf-8"]},
+            )
+        if body.get("command"):
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", **apology.as_kwargs()}),
+                headers={"content-type": ["application/json;charset=utf-8"]},
+            )
+    if context.respond is not None and body.get("response_url"):
+        await try_call(context.respond(response_type="ephemeral", **apology.as_kwargs()), what="respond")
+    elif user_id := (body.get("user") or {}).get("id"):
+        await try_call(context.client.chat_postMessage(channel=user_id, **apology.as_kwargs()), what="apology")
+    return None

@@ -1,0 +1,36 @@
+"""HTTP transport: Slack requests at ``POST /slack/events``, liveness at ``GET /healthz``."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy import text
+
+from bot.runtime.acks import pending_acks
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+SLACK_PATH = "/slack/events"
+
+
+def build_web_app(app: AsyncApp, db: Database) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        with pending_acks.request():
+            bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # the probe's whole purpose is to turn any database failure into a 503
+            logger.exception("Health check: database unreachable")
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True, "database": "ok"})
+
+    web_app = web.Application()
+    web_app.add_routes([web.post(SLACK_PATH, slack_events), web.get("/healthz", healthz)])
+    return web_app
