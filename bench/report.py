@@ -28,7 +28,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from bot import reports  # noqa: E402
 from bot.runtime.settings import normalize_database_url  # noqa: E402
-from storage import repositories as repo  # noqa: E402
+from storage import programs as programs_repo  # noqa: E402
+from storage import workspaces as workspaces_repo  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Feedback, MatchRound, MeetingLog, Outbox, Pair, Participant, Program  # noqa: E402
@@ -41,7 +42,7 @@ async def seed(db: Database, people: int, periods: int) -> None:
     await upgrade(db.engine)
     now = datetime(2027, 1, 4, tzinfo=UTC)
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=TEAM)
+        await workspaces_repo.ensure_workspace(session, team_id=TEAM)
         program = Program(
             team_id=TEAM,
             name="Large",
@@ -162,7 +163,7 @@ async def run(people: int, periods: int) -> dict[str, float]:
             times = []
             for _ in range(6):
                 async with db.read() as session:
-                    programs = list(await repo.list_programs(session, team_id=TEAM))
+                    programs = list(await programs_repo.list_programs(session, team_id=TEAM))
                     began = time.perf_counter()
                     found = await reports.report(session, team_id=TEAM, programs=programs, name=None, today=today)
                     times.append(time.perf_counter() - began)

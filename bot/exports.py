@@ -27,7 +27,7 @@ from bot.checkins import checkin_dates, stalled_by_program
 from bot.runtime.context import Deps
 from bot.slack.client import try_call
 from prompts.results import export_comment, summary_text
-from storage import repositories as repo
+from storage import programs as programs_repo
 from storage.models import Feedback, MeetingLog, Pair, PairState, Program, SurveyAnswer
 
 
@@ -156,7 +156,7 @@ async def send_files(
     """Upload the program's exports (``what="export"``: the two CSV files) or its chart with a short written
     summary (``what="chart"``) to the admin's DM; False when the program doesn't exist or Slack refused."""
     async with deps.db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
         if program is None:
             return False
         if what == "export":

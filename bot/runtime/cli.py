@@ -41,7 +41,7 @@ from bot.slack.client import make_client, slack_error
 from prompts.results import no_program_text, report_csv, report_text
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.repositories import list_programs
+from storage.programs import list_programs
 
 logger = logging.getLogger("bot")
 EXIT_CONFIG = 2
@@ -316,4 +316,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     return 0
-
