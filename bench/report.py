@@ -1,4 +1,4 @@
-"""Report speed: a program's results (``bot.reports.report``) on a large seeded program, on a fresh SQLite file.
+"""Report speed: a program's results (``bot.results.report``) on a large seeded program, on a fresh SQLite file.
 
     python bench/report.py                       # 10,000 participants, 101,250 meetings
     python bench/report.py --people 2000 --periods 10
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import reports  # noqa: E402
+from bot import results  # noqa: E402
 from bot.runtime.settings import normalize_database_url  # noqa: E402
 from storage import programs as programs_repo  # noqa: E402
 from storage import workspaces as workspaces_repo  # noqa: E402
@@ -165,7 +165,7 @@ async def run(people: int, periods: int) -> dict[str, float]:
                 async with db.read() as session:
                     programs = list(await programs_repo.list_programs(session, team_id=TEAM))
                     began = time.perf_counter()
-                    found = await reports.report(session, team_id=TEAM, programs=programs, name=None, today=today)
+                    found = await results.report(session, team_id=TEAM, programs=programs, name=None, today=today)
                     times.append(time.perf_counter() - began)
             assert found is not None and found.current.meetings > 0
             meetings = found.current.meetings

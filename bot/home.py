@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participants, reports
+from bot import participants, results
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
 from bot.outbox.outcomes import GONE, PERSON_GONE
@@ -120,7 +120,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             refused = await refusals(session, team_id=team_id)
             concerns = await feedback_repo.fit_concerns(session, team_id=team_id)
             stalled = await stalled_by_program(session, team_id=team_id)
-            results = await reports.report(
+            report = await results.report(
                 session,
                 team_id=team_id,
                 programs=list(seen.programs),
@@ -153,8 +153,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             fit_concerns=unhappy,
             stalled=stalled,
         )
-        if results is not None:
-            view["blocks"] += results_blocks(results.as_dict(), results.program_id)
+        if report is not None:
+            view["blocks"] += results_blocks(report.as_dict(), report.program_id)
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participants
@@ -36,6 +35,7 @@ from prompts.topics import CATALOGUE, EXTRA_QUESTION_MAX, MAX_EXTRA_TOPICS, TOPI
 from storage import audit as audit_repo
 from storage import programs as programs_repo
 from storage import rounds as rounds_repo
+from storage.db import ConstraintError
 from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
 
 MIN_MEETINGS = 2
@@ -222,7 +222,7 @@ async def save_settings(
                 deps, team_id=team_id, program_id=program_id, actor_id=actor_id, fields=fields, version=version
             )
             program_id = program_id if changed else None
-    except IntegrityError:  # another admin saved the same name a moment ago
+    except ConstraintError:  # another admin saved the same name a moment ago
         return None, {ids.NAME: ERRORS["name_taken"]}
     if errors or program_id is None:
         return None, errors

@@ -75,7 +75,7 @@ async def create_default_program(session: AsyncSession, *, team_id: str, objecti
 
 
 async def create_program(session: AsyncSession, *, team_id: str, fields: dict[str, Any]) -> Program:
-    """A new program in draft; raises IntegrityError when the name is taken in the workspace."""
+    """A new program in draft; raises ``storage.db.ConstraintError`` when the name is taken in the workspace."""
     program = Program(team_id=team_id, state=ProgramState.DRAFT, **fields)
     session.add(program)
     await session.flush()

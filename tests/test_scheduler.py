@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from bot import participants
 from bot.optin import Profile
 from bot.runtime.context import Deps
-from bot.runtime.scheduler import RUN_DUE_JOB_ID, job_store_url, start_scheduler
+from bot.runtime.scheduler import RUN_DUE_JOB_ID, start_scheduler
 from bot.runtime.settings import Settings
 from bot.slack.client import make_client
 from storage import workspaces as workspaces_repo
-from storage.db import Database
+from storage.db import Database, job_store_url
 from tests.program_state import first_program_id, open_enrolment
 from tests.slack_fake import FakeSlack
 

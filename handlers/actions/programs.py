@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import exports, recognition
+from bot import recognition, results
 from bot.home import publish_home, refresh_program_homes
 from bot.outbox.deliver import deliver
 from bot.programs import announce, default_fields, move, program_fields, settings_version
@@ -90,7 +90,7 @@ async def handle_move_program(
         # pairs that completed it together are celebrated; its chart and summary go to whoever ended it
         keys = await recognition.completions(deps(context), team_id=team_id, program_id=program_id)
         await deliver(deps(context), client, team_id=team_id, keys=keys)
-        await exports.send_files(
+        await results.send_files(
             deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"
         )
     if outcome == "moved":

@@ -1,4 +1,4 @@
-"""A program's results (bot.reports) on a seeded program, both databases, against golden files: the figures, the
+"""A program's results (bot.results) on a seeded program, both databases, against golden files: the figures, the
 text and CSV renderings; groups smaller than three are suppressed and no output names anyone."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot import reports
+from bot import results
 from prompts.results import report_csv, report_text
 from storage import programs as programs_repo
 from storage import workspaces as workspaces_repo
@@ -203,7 +203,7 @@ async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, t
     await seed_surveys(db, team_id)
     async with db.read() as session:
         programs = list(await programs_repo.list_programs(session, team_id=team_id))
-        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+        found = await results.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
     assert found is not None
     data = json.loads(json.dumps(found.as_dict()))
     outputs = {
@@ -221,8 +221,8 @@ async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(d
     await seed(db, team_id)
     async with db.read() as session:
         programs = list(await programs_repo.list_programs(session, team_id=team_id))
-        pilot = await reports.report(session, team_id=team_id, programs=programs, name="pilot", today=TODAY)
-        missing = await reports.report(session, team_id=team_id, programs=programs, name="Nope", today=TODAY)
+        pilot = await results.report(session, team_id=team_id, programs=programs, name="pilot", today=TODAY)
+        missing = await results.report(session, team_id=team_id, programs=programs, name="Nope", today=TODAY)
     assert pilot is not None and pilot.current.program == "Pilot" and pilot.previous is None
     assert pilot.current.meetings == 3 and pilot.current.meetings_per_pair == 3.0
     assert missing is None
@@ -230,7 +230,7 @@ async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(d
 
 async def test_the_charts_series_counts_what_the_report_counts(db: Database, team_id: str) -> None:
     """Check-ins whose day is over; meetings by the pairs running that day; the rate never above 100%."""
-    from bot.exports import chart_png, chart_series
+    from bot.results import chart_png, chart_series
 
     await seed(db, team_id)
     async with db.read() as session:
@@ -266,6 +266,6 @@ async def test_topic_groups_that_differ_by_a_person_are_not_both_shown(db: Datab
         )
     async with db.read() as session:
         programs = list(await programs_repo.list_programs(session, team_id=team_id))
-        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+        found = await results.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
     assert found is not None
     assert [c[3] for c in found.current.confidence] == [4], "the larger group only; never both"
