@@ -35,7 +35,7 @@ from bot.outbox.deliver import deliver  # noqa: E402
 from bot.runtime.context import Deps  # noqa: E402
 from bot.runtime.settings import Settings, normalize_database_url  # noqa: E402
 from bot.slack.client import make_client  # noqa: E402
-from storage import repositories as repo  # noqa: E402
+from storage import workspaces as workspaces_repo  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import MatchRound, Pair, Participant, Program  # noqa: E402
@@ -60,7 +60,7 @@ def serve_fake(port_out: multiprocessing.Queue, stop: multiprocessing.Event, per
 async def seed(db: Database, pairs: int) -> None:
     await upgrade(db.engine)
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=TEAM)
+        await workspaces_repo.ensure_workspace(session, team_id=TEAM)
         program = Program(team_id=TEAM, name="Fan-out", state="running", start_date=START, end_date=END)
         session.add(program)
         await session.flush()

@@ -1,4 +1,4 @@
-"""Report speed: a program's results (``bot.reports.report``) on a large seeded program, on a fresh SQLite file.
+"""Report speed: a program's results (``bot.results.report``) on a large seeded program, on a fresh SQLite file.
 
     python bench/report.py                       # 10,000 participants, 101,250 meetings
     python bench/report.py --people 2000 --periods 10
@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import reports  # noqa: E402
+from bot import results  # noqa: E402
 from bot.runtime.settings import normalize_database_url  # noqa: E402
-from storage import repositories as repo  # noqa: E402
+from storage import programs as programs_repo  # noqa: E402
+from storage import workspaces as workspaces_repo  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Feedback, MatchRound, MeetingLog, Outbox, Pair, Participant, Program  # noqa: E402
@@ -41,7 +42,7 @@ async def seed(db: Database, people: int, periods: int) -> None:
     await upgrade(db.engine)
     now = datetime(2027, 1, 4, tzinfo=UTC)
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=TEAM)
+        await workspaces_repo.ensure_workspace(session, team_id=TEAM)
         program = Program(
             team_id=TEAM,
             name="Large",
@@ -162,9 +163,9 @@ async def run(people: int, periods: int) -> dict[str, float]:
             times = []
             for _ in range(6):
                 async with db.read() as session:
-                    programs = list(await repo.list_programs(session, team_id=TEAM))
+                    programs = list(await programs_repo.list_programs(session, team_id=TEAM))
                     began = time.perf_counter()
-                    found = await reports.report(session, team_id=TEAM, programs=programs, name=None, today=today)
+                    found = await results.report(session, team_id=TEAM, programs=programs, name=None, today=today)
                     times.append(time.perf_counter() - began)
             assert found is not None and found.current.meetings > 0
             meetings = found.current.meetings

@@ -7,7 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime.context import Deps
 from bot.slack.client import user_info
-from storage import repositories as repo
+from storage import admins as admins_repo
 
 
 async def _workspace_admin(client: AsyncWebClient, *, team_id: str, user_id: str, before_ack: bool) -> bool:
@@ -32,7 +32,7 @@ async def is_admin(
         return True
     if promoted is None:
         async with deps.db.read() as session:
-            promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+            promoted = await admins_repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
     if promoted:
         return True
     return await _workspace_admin(client, team_id=team_id, user_id=user_id, before_ack=before_ack)

@@ -40,7 +40,8 @@ from bot.surveys import SURVEY, survey_key
 from prompts.checkins import checkin_message, milestone_message, nudge_message, stalled_dm
 from storage import checkins as checkins_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.models import (
     MeetingAnswer,
@@ -279,13 +280,18 @@ def owed(program: Program, state: PairFacts, now: datetime) -> list[Message]:
 async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
     """Enqueue everything the rhythm owes the workspace's pairs at ``now``; how many messages were new."""
     async with deps.db.read() as session:
-        programs = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == ProgramState.RUNNING]
+        programs = [
+            p for p in await programs_repo.list_programs(session, team_id=team_id) if p.state == ProgramState.RUNNING
+        ]
         found: list[tuple[Program, Pair, Participant | None, Participant | None]] = []
         for program in programs:
             assert program.id is not None
             pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
             if pairs:
-                people = {p.user_id: p for p in await repo.members(session, team_id=team_id, program_id=program.id)}
+                people = {
+                    p.user_id: p
+                    for p in await participants_repo.members(session, team_id=team_id, program_id=program.id)
+                }
                 found += [(program, pair, people.get(pair.mentor_id), people.get(pair.mentee_id)) for pair in pairs]
         ids = [pair.id for _, pair, _, _ in found if pair.id is not None]  # one read each, for every program
         sent = await checkins_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)

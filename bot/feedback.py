@@ -15,10 +15,11 @@ from bot.outbox.outcomes import Outcome
 from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import feedback as prompts
+from storage import admins as admins_repo
 from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import programs as programs_repo
 from storage.models import Feedback, MeetingAnswer, Outbox, OutboxState, Pair, PairState, Program
 
 ASK, FIT, NOTE, ALERT = "feedback_ask", "fit_ask", "shared_note", "fit_alert"
@@ -138,8 +139,8 @@ async def alert_admins(deps: Deps, *, pair: Pair, user_id: str) -> list[str]:
     on Home) that this person's pairing isn't working, never to the pair's own people; the keys to deliver."""
     assert pair.id is not None
     async with deps.db.session() as session:
-        admins = set(deps.settings.admins) | await repo.all_promoted_admins(session, team_id=pair.team_id)
-        program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
+        admins = set(deps.settings.admins) | await admins_repo.all_promoted_admins(session, team_id=pair.team_id)
+        program = await programs_repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
         messages = [
             outbox.Message(
                 f"{ALERT}:{pair.id}:{user_id}:{admin}",

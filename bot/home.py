@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import participants, reports
+from bot import participants, results
 from bot.admins import is_admin
 from bot.checkins import stalled_by_program
 from bot.outbox.outcomes import GONE, PERSON_GONE
@@ -25,10 +25,11 @@ from bot.topics import topic_label
 from prompts.home import home_view
 from prompts.programs import admin_section
 from prompts.results import results_blocks
+from storage import audit as audit_repo
 from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
 from storage import rounds as rounds_repo
 from storage.models import Feedback, MeetingAnswer, Pair, PairState, Program, utcnow
 
@@ -111,15 +112,15 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
     )
     if await is_admin(deps, client, team_id=team_id, user_id=user_id, promoted=seen.promoted_admin):
         async with deps.db.read() as session:
-            counts = await repo.counts_by_program(session, team_id=team_id)
-            audit = [entry.model_dump() for entry in await repo.audit_entries(session, team_id=team_id)]
+            counts = await participants_repo.counts_by_program(session, team_id=team_id)
+            audit = [entry.model_dump() for entry in await audit_repo.audit_entries(session, team_id=team_id)]
             paired = await rounds_repo.pair_counts(session, team_id=team_id)
             requests = await rounds_repo.open_rematch_requests(session, team_id=team_id)
             delivery = await outbox.trouble(session, team_id=team_id, stuck_before=utcnow() - STUCK_AFTER)
             refused = await refusals(session, team_id=team_id)
             concerns = await feedback_repo.fit_concerns(session, team_id=team_id)
             stalled = await stalled_by_program(session, team_id=team_id)
-            results = await reports.report(
+            report = await results.report(
                 session,
                 team_id=team_id,
                 programs=list(seen.programs),
@@ -152,8 +153,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
             fit_concerns=unhappy,
             stalled=stalled,
         )
-        if results is not None:
-            view["blocks"] += results_blocks(results.as_dict(), results.program_id)
+        if report is not None:
+            view["blocks"] += results_blocks(report.as_dict(), report.program_id)
     await try_call(client.views_publish(user_id=user_id, view=view), what="views.publish")
 
 
@@ -198,7 +199,7 @@ async def refresh_program_homes(
     never hit in a burst. A restart part-way leaves the rest to ``app_home_opened``, which republishes anyway.
     """
     async with deps.db.read() as session:
-        members = await repo.members_of_program(session, team_id=team_id, program_id=program_id)
+        members = await participants_repo.members_of_program(session, team_id=team_id, program_id=program_id)
     done = await refresh_homes(client, deps, team_id=team_id, user_ids=members, skip=skip)
     if done:
         logger.info("Refreshed the Home tab of %d people in program %s of %s", done, program_id, team_id)

@@ -32,7 +32,7 @@ from bot.runtime.errors import ConfigError
 from bot.slack.client import SLACK_FAILURES, slack_error
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
 from prompts.topics import Topic, program_topics
-from storage import repositories as repo
+from storage import participants as participants_repo
 from storage.models import ParticipantState
 
 COLUMNS = (
@@ -209,13 +209,15 @@ async def import_people(
             report.errors.append(RowError(row.line, problem))
             continue
         async with deps.db.session() as session:
-            before = await repo.get_participant(session, team_id=team_id, program_id=program.id, user_id=row.user_id)
+            before = await participants_repo.get_participant(
+                session, team_id=team_id, program_id=program.id, user_id=row.user_id
+            )
             if before is not None and before.state == ParticipantState.LEFT:
                 report.errors.append(
                     RowError(row.line, f"{row.user_id} left this program: not enrolled again (they can /mentor join)")
                 )
                 continue
-            saved = await repo.upsert_profile(
+            saved = await participants_repo.upsert_profile(
                 session,
                 team_id=team_id,
                 program_id=program.id,
@@ -224,7 +226,7 @@ async def import_people(
                 update=FROM_THE_SHEET,
             )
             assert saved.id is not None
-            await repo.set_timezone(
+            await participants_repo.set_timezone(
                 session,
                 team_id=team_id,
                 participant_id=saved.id,

@@ -16,7 +16,8 @@ from bot.topics import ideas_for
 from prompts.intros import intro_message
 from prompts.matching import pair_ended_dm, unmatched_dm
 from prompts.topics import TopicIdea
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
 
@@ -64,7 +65,7 @@ async def pair_of_member(deps: Deps, *, team_id: str, pair_id: int, user_id: str
         pair = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
         if pair is None or user_id not in (pair.mentor_id, pair.mentee_id):
             return None
-        program = await repo.get_program(session, team_id=team_id, program_id=pair.program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=pair.program_id)
     return (pair, program) if program is not None else None
 
 
@@ -83,7 +84,9 @@ async def another_topic(deps: Deps, *, pair: Pair, program: Program) -> TopicIde
         if locked is None:
             return None
         mentor, mentee = [
-            await repo.get_participant(session, team_id=pair.team_id, program_id=pair.program_id, user_id=user)
+            await participants_repo.get_participant(
+                session, team_id=pair.team_id, program_id=pair.program_id, user_id=user
+            )
             for user in (locked.mentor_id, locked.mentee_id)
         ]
         ideas = ideas_for(locked, program, mentor, mentee)

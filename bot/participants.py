@@ -14,10 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.optin import Profile
 from bot.runtime.errors import NotEnrolledError, PauseDateError, ProgramClosedError
 from prompts.participants import DEFAULT_OBJECTIVES
+from storage import admins as admins_repo
+from storage import avoid as avoid_repo
 from storage import feedback as feedback_repo
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
+from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
 from storage import surveys as surveys_repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
@@ -59,8 +64,8 @@ async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
     session, since a Home tab is published after nearly everything. Creates the default program on first use."""
     programs = await programs_or_default(db, team_id=team_id)
     async with db.read() as session:
-        rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
-        promoted = await repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+        rows = await participants_repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        promoted = await admins_repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
     mine = {row.program_id: row for row in rows}
     every = [Enrolment(p, mine.get(p.id or 0)) for p in programs]
     visible = [e for e in every if e.joinable] + [
@@ -117,7 +122,7 @@ async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
         return seen[0]
     changes = _program_changes.get(team_id, 0)
     async with db.read() as session:
-        programs = list(await repo.list_programs(session, team_id=team_id))
+        programs = list(await programs_repo.list_programs(session, team_id=team_id))
     if _program_changes.get(team_id, 0) == changes:  # nothing changed while we read
         if len(_programs_seen) > 10_000:
             _programs_seen.clear()
@@ -130,7 +135,7 @@ async def programs_or_default(db: Database, *, team_id: str) -> list[Program]:
     programs = await workspace_programs(db, team_id=team_id)
     if not programs:  # first use (or another request is creating the default right now: then read it)
         async with db.session() as session:
-            await repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
+            await programs_repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
         forget_programs(team_id)
         programs = await workspace_programs(db, team_id=team_id)
     return programs
@@ -158,12 +163,14 @@ async def save_profile(
     :class:`ProgramClosedError` when the program stopped taking sign-ups after the form was checked.
     """
     async with db.session() as session:  # under the write lock, so a program ending meanwhile can't be missed
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if program is None or program.state not in JOINABLE_STATES:
             raise ProgramClosedError(program_id)
-        before = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+        before = await participants_repo.get_participant(
+            session, team_id=team_id, program_id=program_id, user_id=user_id
+        )
         was_enrolled = before is not None and before.state in TAKING_PART
-        participant = await repo.upsert_profile(
+        participant = await participants_repo.upsert_profile(
             session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
         )
     return Enrolment(program, participant), not was_enrolled
@@ -173,7 +180,7 @@ async def set_timezone(
     db: Database, *, team_id: str, participant_id: int, timezone: str | None, tz_offset: int | None
 ) -> None:
     async with db.session() as session:
-        await repo.set_timezone(
+        await participants_repo.set_timezone(
             session, team_id=team_id, participant_id=participant_id, timezone=timezone, tz_offset=tz_offset
         )
 
@@ -211,7 +218,9 @@ async def _set_states(
         for e in enrolments:
             assert e.participant is not None
             participant = await session.merge(e.participant)
-            participant = await repo.set_state(session, participant=participant, state=state, paused_until=until)
+            participant = await participants_repo.set_state(
+                session, participant=participant, state=state, paused_until=until
+            )
             if state == ParticipantState.LEFT:  # their partner waits for the next round, first in line
                 await rounds_repo.end_pairs(
                     session,
@@ -280,7 +289,7 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
     """Erase the person's answers in every program of the workspace, and their "don't pair me with" list; False
     if there was nothing to erase."""
     async with db.session() as session:
-        rows = await repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        rows = await participants_repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         for participant in rows:
             old_id = participant.user_id
             await feedback_repo.forget_author(
@@ -290,7 +299,7 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
             await rounds_repo.end_pairs(
                 session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
             )
-            await repo.erase_personal_data(session, participant=participant)
+            await participants_repo.erase_personal_data(session, participant=participant)
             await rounds_repo.forget_user(
                 session,
                 team_id=team_id,
@@ -298,8 +307,8 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
                 user_id=old_id,
                 replacement=participant.user_id,
             )
-        await feedback_repo.forget_consent(session, team_id=team_id, user_id=user_id)
-        avoided = await repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
+        await recognition_repo.forget_consent(session, team_id=team_id, user_id=user_id)
+        avoided = await avoid_repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
         return bool(rows) or bool(avoided)
 
 
@@ -315,14 +324,16 @@ async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
     """Bring back everyone whose ``pause until`` date has come in their own time zone (claimed once each)."""
     resumed: list[Resumed] = []
     async with db.read() as session:
-        active = await repo.active_workspace_ids(session)
-        candidates = await repo.paused_with_end_date(session)
+        active = await workspaces_repo.active_workspace_ids(session)
+        candidates = await participants_repo.paused_with_end_date(session)
     for p, program_name in candidates:
         assert p.id is not None and p.paused_until is not None
         if p.team_id not in active or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
             continue
         async with db.session() as session:
-            if await repo.claim_resume(session, team_id=p.team_id, participant_id=p.id, until=p.paused_until):
+            if await participants_repo.claim_resume(
+                session, team_id=p.team_id, participant_id=p.id, until=p.paused_until
+            ):
                 resumed.append(Resumed(p.team_id, p.user_id, p.paused_until, program_name))
     return resumed
 
@@ -336,11 +347,11 @@ async def update_avoid_list(
     """Change a person's private "don't pair me with" list; returns it as it now is, and False (nothing changed)
     when adding would take it over :data:`MAX_AVOIDED` people."""
     async with db.session() as session:
-        current = (await repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
+        current = (await avoid_repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
         if len(current | set(add)) > MAX_AVOIDED:
             return sorted(current), False
         for other in add:
-            await repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+            await avoid_repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
         for other in remove:
-            await repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
+            await avoid_repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
         return sorted((current | set(add)) - set(remove)), True

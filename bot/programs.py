@@ -9,7 +9,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participants
@@ -33,8 +32,10 @@ from prompts.programs import (
     program_gone_reply,
 )
 from prompts.topics import CATALOGUE, EXTRA_QUESTION_MAX, MAX_EXTRA_TOPICS, TOPICS_BY_KEY
-from storage import repositories as repo
+from storage import audit as audit_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
+from storage.db import ConstraintError
 from storage.models import JOINABLE_STATES, NEXT_STATES, Program, ProgramState, default_rules
 
 MIN_MEETINGS = 2
@@ -221,7 +222,7 @@ async def save_settings(
                 deps, team_id=team_id, program_id=program_id, actor_id=actor_id, fields=fields, version=version
             )
             program_id = program_id if changed else None
-    except IntegrityError:  # another admin saved the same name a moment ago
+    except ConstraintError:  # another admin saved the same name a moment ago
         return None, {ids.NAME: ERRORS["name_taken"]}
     if errors or program_id is None:
         return None, errors
@@ -233,9 +234,9 @@ async def _create(
     deps: Deps, *, team_id: str, actor_id: str, fields: dict[str, Any]
 ) -> tuple[int | None, dict[str, str]]:
     async with deps.db.session() as session:
-        if await repo.program_named(session, team_id=team_id, name=fields["name"]):
+        if await programs_repo.program_named(session, team_id=team_id, name=fields["name"]):
             return None, {ids.NAME: ERRORS["name_taken"]}
-        program = await repo.create_program(session, team_id=team_id, fields=fields)
+        program = await programs_repo.create_program(session, team_id=team_id, fields=fields)
         assert program.id is not None
         await _audit(session, team_id, actor_id, "program.create", program.id, {}, _jsonable(fields))
         return program.id, {}
@@ -246,14 +247,16 @@ async def _update(
 ) -> tuple[bool, dict[str, str]]:
     """Whether anything changed, and errors keyed by block id."""
     async with deps.db.session() as session:
-        found = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
+        found = await programs_repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if found is None:  # another workspace's program, or one that no longer exists
             return False, {ids.NAME: ERRORS["stale"]}
         if found.state == ProgramState.ENDED:
             return False, {ids.NAME: ERRORS["ended"]}
         if version is not None and settings_version(program_fields(found)) != version:
             return False, {ids.NAME: ERRORS["changed_meanwhile"]}
-        if fields["name"] != found.name and await repo.program_named(session, team_id=team_id, name=fields["name"]):
+        if fields["name"] != found.name and await programs_repo.program_named(
+            session, team_id=team_id, name=fields["name"]
+        ):
             return False, {ids.NAME: ERRORS["name_taken"]}
         before = {k: v for k, v in program_fields(found).items() if k in fields}
         changed = {k: v for k, v in fields.items() if before.get(k) != v}
@@ -278,7 +281,7 @@ async def _audit(
     before: dict[str, Any],
     after: dict[str, Any],
 ) -> None:
-    await repo.record_audit(
+    await audit_repo.record_audit(
         session,
         team_id=team_id,
         actor_id=actor_id,
@@ -298,7 +301,7 @@ def default_fields(today: date) -> dict[str, Any]:
         "name": "",
         "objectives": DEFAULT_OBJECTIVES,
         "start_date": start,
-        "end_date": start + timedelta(weeks=repo.DEFAULT_PROGRAM_WEEKS),
+        "end_date": start + timedelta(weeks=programs_repo.DEFAULT_PROGRAM_WEEKS),
         "cadence": "biweekly",
         "checkin_weekday": 1,
         "checkin_time": "10:00",
@@ -317,15 +320,15 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
     if to_state not in NEXT_STATES.get(from_state, ()):  # StrEnum keys: a plain (or forged) string looks up fine
         return "not_allowed"
     async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if program is None:
             return "not_allowed"
         if from_state == ProgramState.DRAFT and to_state == ProgramState.ENDED:
-            if not await repo.discard_draft(session, team_id=team_id, program_id=program_id):
+            if not await programs_repo.discard_draft(session, team_id=team_id, program_id=program_id):
                 return "unchanged"
             await _audit(session, team_id, actor_id, "program.discard", program_id, {"name": program.name}, {})
             outcome = "discarded"
-        elif await repo.move_program(
+        elif await programs_repo.move_program(
             session, team_id=team_id, program_id=program_id, from_state=from_state, to_state=to_state
         ):
             await _audit(
@@ -344,7 +347,7 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
 async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, program_id: int) -> Reply:
     """Post a program's invitation in its announcement channel; what to tell the admin."""
     async with deps.db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
     if program is None:
         return program_gone_reply()
     if program.state not in JOINABLE_STATES:

@@ -14,7 +14,8 @@ from bot.runtime.context import Deps
 from prompts import recognition as prompts
 from storage import feedback as feedback_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import programs as programs_repo
+from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
 from storage.models import Outbox, OutboxState, Pair, Program
 
@@ -32,10 +33,10 @@ async def after_meeting(deps: Deps, *, pair: Pair) -> list[str]:
     the consents."""
     people = [pair.mentor_id, pair.mentee_id]
     async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
+        program = await programs_repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
         if not celebrating(program):
             return []
-        answered = await feedback_repo.consents(session, team_id=pair.team_id, user_ids=people)
+        answered = await recognition_repo.consents(session, team_id=pair.team_id, user_ids=people)
         messages = [
             outbox.Message(f"{ASK}:{pair.team_id}:{user}", ASK, {"pair_id": pair.id, "user_id": user})
             for user in people
@@ -49,10 +50,10 @@ async def after_meeting(deps: Deps, *, pair: Pair) -> list[str]:
 async def due_celebrations(deps: Deps, *, pair: Pair) -> list[str]:
     """After a yes: the milestones this pair has reached, if the program celebrates and both said yes."""
     async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
+        program = await programs_repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
         if not celebrating(program):
             return []
-        yes = await feedback_repo.consents(session, team_id=pair.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
+        yes = await recognition_repo.consents(session, team_id=pair.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
         messages = await _reached(session, pair=pair, consents=yes, completed=False)
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
     return [m.key for m in messages]
@@ -62,12 +63,12 @@ async def completions(deps: Deps, *, team_id: str, program_id: int) -> list[str]
     """When a program ends: its pairs that met (and consented) completed it together; keys to deliver. One read of
     the program and of everyone's consents."""
     async with deps.db.session() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
         if not celebrating(program):
             return []
         pairs = await rounds_repo.pairs_of_program(session, team_id=team_id, program_id=program_id)
         people = sorted({user for pair in pairs for user in (pair.mentor_id, pair.mentee_id)})
-        yes = await feedback_repo.consents(session, team_id=team_id, user_ids=people)
+        yes = await recognition_repo.consents(session, team_id=team_id, user_ids=people)
         messages = []
         for pair in pairs:
             messages += await _reached(session, pair=pair, consents=yes, completed=True)
@@ -92,7 +93,7 @@ async def _reached(
 
 async def record_consent(deps: Deps, *, team_id: str, user_id: str, celebrate: bool) -> None:
     async with deps.db.session() as session:
-        await feedback_repo.record_consent(session, team_id=team_id, user_id=user_id, celebrate=celebrate)
+        await recognition_repo.record_consent(session, team_id=team_id, user_id=user_id, celebrate=celebrate)
 
 
 async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
@@ -112,7 +113,7 @@ async def send_celebration(deps: Deps, client: AsyncWebClient, row: Outbox, batc
     if pair is None or program is None or not celebrating(program):
         return OutboxState.SKIPPED, "not_celebrating", None, None
     async with deps.db.read() as session:
-        yes = await feedback_repo.consents(session, team_id=row.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
+        yes = await recognition_repo.consents(session, team_id=row.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
     if not (yes.get(pair.mentor_id) and yes.get(pair.mentee_id)):
         return OutboxState.SKIPPED, "no_consent", None, None
     reply = prompts.celebration(

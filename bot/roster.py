@@ -6,7 +6,10 @@ from typing import Any
 
 from bot.runtime.context import Deps
 from prompts.roster import PAGE_SIZE, roster_modal
-from storage import repositories as repo
+from storage import admins as admins_repo
+from storage import audit as audit_repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage.models import ParticipantState, ProgramState
 
 DEPARTMENTS_SHOWN = 8
@@ -20,21 +23,21 @@ async def roster_view(
     when the workspace has no such program."""
     page = max(0, page)
     async with deps.db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
         if program is None or program.id is None:
             return None
-        rows, total = await repo.roster_page(
+        rows, total = await participants_repo.roster_page(
             session, team_id=team_id, program_id=program.id, query=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
         if not rows and page > 0 and total:
             page = (total - 1) // PAGE_SIZE
-            rows, total = await repo.roster_page(
+            rows, total = await participants_repo.roster_page(
                 session, team_id=team_id, program_id=program.id, query=query, offset=page * PAGE_SIZE, limit=PAGE_SIZE
             )
-        departments = await repo.department_counts(
+        departments = await participants_repo.department_counts(
             session, team_id=team_id, program_id=program.id, limit=DEPARTMENTS_SHOWN
         )
-        admins = await repo.promoted_admins(session, team_id=team_id, user_ids=[p.user_id for p in rows])
+        admins = await admins_repo.promoted_admins(session, team_id=team_id, user_ids=[p.user_id for p in rows])
     people = [
         {
             "id": p.id,
@@ -69,30 +72,32 @@ async def act_on_person(
     "ended" when their program has ended (read-only).
     """
     async with deps.db.session() as session:
-        person = await repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
+        person = await participants_repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
         if person is None or person.state == ParticipantState.DELETED:
             return "", "gone", ""
-        program = await repo.get_program(session, team_id=team_id, program_id=person.program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=person.program_id)
         if program is None or (program.state == ProgramState.ENDED and verb in STATE_OF):
             return person.user_id, "ended", ""  # an ended program's people stay as they were (admin rights can change)
         before: dict[str, Any] = {"state": person.state}
         after: dict[str, Any]
         if verb in ("promote", "demote"):
             if verb == "promote":
-                changed = await repo.promote_admin(session, team_id=team_id, user_id=person.user_id, added_by=actor_id)
+                changed = await admins_repo.promote_admin(
+                    session, team_id=team_id, user_id=person.user_id, added_by=actor_id
+                )
             else:
-                changed = await repo.demote_admin(session, team_id=team_id, user_id=person.user_id)
+                changed = await admins_repo.demote_admin(session, team_id=team_id, user_id=person.user_id)
             if not changed:
                 return person.user_id, "unchanged", program.name
             before, after = {"admin": verb == "demote"}, {"admin": verb == "promote"}
         elif verb in STATE_OF:
             if person.state == STATE_OF[verb]:
                 return person.user_id, "unchanged", program.name
-            await repo.set_state(session, participant=person, state=STATE_OF[verb])
+            await participants_repo.set_state(session, participant=person, state=STATE_OF[verb])
             after = {"state": person.state}
         else:
             return person.user_id, "gone", program.name
-        await repo.record_audit(
+        await audit_repo.record_audit(
             session,
             team_id=team_id,
             actor_id=actor_id,

@@ -28,8 +28,11 @@ from bot.programs import target_program
 from bot.runtime.context import Deps
 from bot.runtime.errors import ConfigError
 from prompts.matching import explanation, unmatched_text
+from storage import audit as audit_repo
+from storage import avoid as avoid_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.models import JOINABLE_STATES, MatchRound, Pair, PairState, Participant, Program, RoundState, utcnow
 from storage.outbox import Message
@@ -75,14 +78,14 @@ async def _field(deps: Deps, *, team_id: str, program: Program) -> Pool:
     read_at = utcnow()
     async with deps.db.read() as session:
         latest = await rounds_repo.latest_published(session, team_id=team_id, program_id=program.id)
-        rows = await repo.active_participants(session, team_id=team_id, program_id=program.id)
-        avoid = await repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
+        rows = await participants_repo.active_participants(session, team_id=team_id, program_id=program.id)
+        avoid = await avoid_repo.avoided_by(session, team_id=team_id, user_ids=[p.user_id for p in rows])
         pairs = await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id)
         requests = await rounds_repo.open_rematch_requests(session, team_id=team_id, program_id=program.id)
         repeat_rounds = int((program.rules or {}).get("avoid_repeat_rounds", 2))
         recent = await rounds_repo.recent_pairs(session, team_id=team_id, program_id=program.id, rounds=repeat_rounds)
         waiting = await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id)
-        managers = await repo.program_managers(session, team_id=team_id, program_id=program.id)
+        managers = await participants_repo.program_managers(session, team_id=team_id, program_id=program.id)
     asked = {r.pair_id for r in requests}  # the pair the person asked about, not every pair they are in
     ends = [p for p in pairs if p.id in asked]
     staying = [p for p in pairs if p not in ends]
@@ -175,7 +178,7 @@ async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | 
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
         if found is None:
             return None
-        program = await repo.get_program(session, team_id=team_id, program_id=found.program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=found.program_id)
         if program is None:
             return None
         pairs = await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id)
@@ -276,7 +279,9 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
         if found is None:
             return Published(STALE)
-        program = await repo.get_program(session, team_id=team_id, program_id=found.program_id, for_update=True)
+        program = await programs_repo.get_program(
+            session, team_id=team_id, program_id=found.program_id, for_update=True
+        )
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
         if found is None or found.state != RoundState.PREVIEW:
             return Published(STALE)
@@ -296,7 +301,10 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             ):
                 ended[ending.mentor_id], ended[ending.mentee_id] = ending.mentee_id, ending.mentor_id
         rules = Rules.of_program(program.rules or {}, program.quiet_start, program.quiet_end)
-        active = {p.user_id for p in await repo.active_participants(session, team_id=team_id, program_id=program.id)}
+        active = {
+            p.user_id
+            for p in await participants_repo.active_participants(session, team_id=team_id, program_id=program.id)
+        }
         load: dict[str, int] = {}
         mentees: set[str] = set()
         for pair in await rounds_repo.active_pairs(session, team_id=team_id, program_id=program.id):
@@ -348,7 +356,7 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         ]
         await outbox.enqueue_many(session, team_id=team_id, messages=messages)
         keys = [m.key for m in messages]
-        await repo.record_audit(
+        await audit_repo.record_audit(
             session,
             team_id=team_id,
             actor_id=actor_id,

@@ -15,7 +15,8 @@ from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import surveys as prompts
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import surveys as surveys_repo
 from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
 
@@ -66,8 +67,10 @@ async def survey_target(
     if stage not in prompts.STAGE_WORDS:
         return None
     async with deps.db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
-        person = await repo.get_participant(session, team_id=team_id, program_id=program_id, user_id=user_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+        person = await participants_repo.get_participant(
+            session, team_id=team_id, program_id=program_id, user_id=user_id
+        )
         # only a survey this person was sent (a forged stage or program gets nothing)
         sent = await outbox.states(session, team_id=team_id, keys=[survey_key(program_id, stage, user_id)])
     if program is None or person is None or person.state == ParticipantState.DELETED:

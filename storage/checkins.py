@@ -1,4 +1,7 @@
-"""Repository functions for the meeting rhythm: answers to check-ins, and which check-ins went out."""
+"""Check-ins: the pairs' answers, and which check-ins (and other per-pair messages) went out.
+
+Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import MeetingLog, Outbox, OutboxState
-from storage.repositories import _insert
+from storage.sql import dialect_insert
 
 
 async def sent_checkins(
@@ -49,7 +52,7 @@ async def record_answer(
     session: AsyncSession, *, team_id: str, pair_id: int, period: int, answer: str, by_user: str, at: datetime
 ) -> None:
     """The pair's answer to check-in ``period``: one row per pair and check-in, the latest answer wins."""
-    statement = _insert(session, MeetingLog).values(
+    statement = dialect_insert(session, MeetingLog).values(
         team_id=team_id, pair_id=pair_id, period=period, answer=answer, by_user=by_user, at=at
     )
     statement = statement.on_conflict_do_update(

@@ -1,4 +1,5 @@
-"""The async engine and sessions, for SQLite (WAL mode) and PostgreSQL (asyncpg)."""
+"""The async engine and sessions, for SQLite (WAL mode) and PostgreSQL (asyncpg); database URLs; the database's
+errors under names the rest of the app catches without importing SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -8,15 +9,51 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url, text
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 READ_ONLY = "mentor_read_only"
 
+DatabaseError = SQLAlchemyError
+"""Anything the database or its driver refused or failed at (unreachable, a constraint, a bad statement)."""
+ConstraintError = IntegrityError
+"""A write a constraint refused (e.g. a name already taken in the workspace)."""
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def is_valid_url(url: str) -> bool:
+    """Whether SQLAlchemy can parse the URL, its port included."""
+    try:
+        make_url(url).port  # noqa: B018 (parsing the port is the check)
+    except (ValueError, ArgumentError):
+        return False
+    return True
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def job_store_url(database_url: str) -> str:
+    """Where the scheduler's job is kept (``bot.runtime.scheduler``), through a synchronous driver. PostgreSQL: the
+    app's database (``postgresql+psycopg``; asyncpg's ``ssl=`` becomes libpq's ``sslmode=``). SQLite: a file beside
+    the app's (``<name>-jobs.db``), since APScheduler's store writes from the event loop and would otherwise wait on
+    the app's own open write."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        path = url.database or ""
+        jobs = f"{path.removesuffix('.db')}-jobs.db" if path and path != ":memory:" else ""
+        return url.set(drivername="sqlite", database=jobs).render_as_string(hide_password=False)
+    query = dict(url.query)
+    if "ssl" in query:
+        query["sslmode"] = query.pop("ssl")
+    return url.set(drivername="postgresql+psycopg", query=query).render_as_string(hide_password=False)
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -72,6 +109,11 @@ class Database:
         """A read-only session: on SQLite it never queues behind writers. Writing in it is a bug."""
         async with self._read_sessions() as session, session.begin():
             yield session
+
+    async def ping(self) -> None:
+        """A round trip to the database (``SELECT 1``) on a fresh connection; raises when it is unreachable."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

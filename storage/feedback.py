@@ -1,5 +1,7 @@
-"""Repository functions for feedback on meetings and pairing-fit answers (same conventions as
-``storage.repositories``: keyword-only, an explicit session, every query scoped by ``team_id``)."""
+"""Feedback on meetings and pairing-fit answers.
+
+Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Any
 from sqlmodel import col, delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Consent, Feedback, FitAnswer, MeetingAnswer, MeetingLog, Pair, PairState, utcnow
-from storage.repositories import _insert
+from storage.models import Feedback, FitAnswer, MeetingAnswer, MeetingLog, Pair, PairState, utcnow
+from storage.sql import dialect_insert
 
 EDITABLE = ("rating", "topic", "learned", "note", "share_note")
 
@@ -41,7 +43,7 @@ async def save_feedback(
     values = {k: fields[k] for k in EDITABLE}
     values["topic_key"] = topic_key(values["topic"])
     now = utcnow()
-    statement = _insert(session, Feedback).values(
+    statement = dialect_insert(session, Feedback).values(
         team_id=team_id,
         program_id=pair.program_id,
         pair_id=pair.id,
@@ -86,7 +88,7 @@ async def first_meeting(session: AsyncSession, *, team_id: str, pair_id: int) ->
 async def record_fit(session: AsyncSession, *, team_id: str, pair: Pair, user_id: str, working: bool) -> None:
     """The person's answer to "Is this pairing working for you?" (the latest counts)."""
     assert pair.id is not None
-    statement = _insert(session, FitAnswer).values(
+    statement = dialect_insert(session, FitAnswer).values(
         team_id=team_id, program_id=pair.program_id, pair_id=pair.id, user_id=user_id, working=working, at=utcnow()
     )
     statement = statement.on_conflict_do_update(
@@ -127,29 +129,8 @@ async def forget_author(session: AsyncSession, *, team_id: str, program_id: int,
     )
 
 
-async def consents(session: AsyncSession, *, team_id: str, user_ids: Sequence[str]) -> dict[str, bool]:
-    """Who answered the celebration question, and how."""
-    query = select(Consent.user_id, Consent.celebrate).where(
-        Consent.team_id == team_id, col(Consent.user_id).in_(list(user_ids))
-    )
-    return {user: bool(yes) for user, yes in (await session.exec(query)).all()}
-
-
-async def record_consent(session: AsyncSession, *, team_id: str, user_id: str, celebrate: bool) -> None:
-    statement = _insert(session, Consent).values(team_id=team_id, user_id=user_id, celebrate=celebrate, at=utcnow())
-    statement = statement.on_conflict_do_update(
-        index_elements=["team_id", "user_id"], set_={"celebrate": celebrate, "at": utcnow()}
-    )
-    await session.exec(statement)
-
-
 async def meetings_of_pair(session: AsyncSession, *, team_id: str, pair_id: int) -> int:
     query = select(func.count()).where(
         MeetingLog.team_id == team_id, MeetingLog.pair_id == pair_id, MeetingLog.answer == MeetingAnswer.MET
     )
     return int((await session.exec(query)).one())
-
-
-async def forget_consent(session: AsyncSession, *, team_id: str, user_id: str) -> None:
-    """Delete-my-data: their answer to the celebration question goes too."""
-    await session.exec(delete(Consent).where(col(Consent.team_id) == team_id, col(Consent.user_id) == user_id))

@@ -18,7 +18,7 @@ from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Outbox, OutboxState, utcnow
-from storage.repositories import _insert
+from storage.sql import dialect_insert
 
 CHUNK = 500  # rows per multi-row INSERT (well under SQLite's 32,766 bound parameters)
 
@@ -59,7 +59,7 @@ async def enqueue_many(session: AsyncSession, *, team_id: str, messages: Sequenc
             }
             for m in messages[start : start + CHUNK]
         ]
-        statement = _insert(session, Outbox).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        statement = dialect_insert(session, Outbox).values(rows).on_conflict_do_nothing(index_elements=["key"])
         new += len((await session.exec(statement.returning(col(Outbox.id)))).all())
     return new
 

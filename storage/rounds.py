@@ -1,4 +1,7 @@
-"""Repository functions for rounds, pairs and rematch requests (same conventions as ``storage.repositories``)."""
+"""Rounds of matching, their pairs and rematch requests.
+
+Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Repository functions for skills confidence and surveys (keyword-only, an explicit session, scoped by team)."""
+"""Skills confidence and surveys.
+
+Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import SkillRating, SurveyAnswer, utcnow
-from storage.repositories import _insert
+from storage.sql import dialect_insert
 
 BEFORE, MID, END = "before", "mid", "end"
 
@@ -19,7 +22,7 @@ async def rate_skills(
     """Self-rated confidence per skill at a stage: the ``before`` baseline is kept as first given (editing the
     sign-up form later doesn't move it); a survey answered again replaces its own ratings."""
     for skill, value in ratings.items():
-        statement = _insert(session, SkillRating).values(
+        statement = dialect_insert(session, SkillRating).values(
             team_id=team_id, program_id=program_id, user_id=user_id, skill=skill, stage=stage, value=value, at=utcnow()
         )
         keys = ["program_id", "user_id", "skill", "stage"]
@@ -35,7 +38,7 @@ async def save_survey(
 ) -> bool:
     """The survey's answer (a second one replaces it); False when it replaced an earlier one."""
     earlier = await get_survey(session, team_id=team_id, program_id=program_id, user_id=user_id, stage=stage)
-    statement = _insert(session, SurveyAnswer).values(
+    statement = dialect_insert(session, SurveyAnswer).values(
         team_id=team_id,
         program_id=program_id,
         user_id=user_id,

@@ -17,7 +17,7 @@ import pytest
 from bot import participants
 from bot.optin import Profile
 from bot.runtime.settings import normalize_database_url
-from storage import repositories as repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 from tests.program_state import first_program_id, open_enrolment
 from tests.slack_fake import FakeSlack
@@ -157,7 +157,7 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
                 db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
             )
             async with db.session() as session:
-                await repo.ensure_workspace(session, team_id="TDUE")
+                await workspaces_repo.ensure_workspace(session, team_id="TDUE")
         finally:
             await db.dispose()
 

@@ -13,7 +13,7 @@ from bot.importer import read_rows
 from bot.runtime.errors import ConfigError
 from bot.runtime.settings import normalize_database_url
 from prompts.topics import CATALOGUE, program_topics
-from storage import repositories as repo
+from storage import avoid as avoid_repo
 from storage.db import Database
 from storage.models import Participant
 from tests.slack_fake import FakeSlack
@@ -152,7 +152,7 @@ def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> 
             db = Database(normalize_database_url(f"sqlite:///{tmp_path / 'bot.db'}"))
             try:
                 async with db.session() as session:
-                    await repo.add_avoid(session, team_id="TMATCH", user_id="U002", avoided_id="U001")
+                    await avoid_repo.add_avoid(session, team_id="TMATCH", user_id="U002", avoided_id="U001")
             finally:
                 await db.dispose()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.runtime.settings import normalize_database_url
 from storage.db import Database
-from tests.bot.test_reports import GOLDEN, seed, seed_surveys
+from tests.bot.test_results import GOLDEN, seed, seed_surveys
 from tests.slack_fake import FakeSlack
 from tests.test_cli import bot_env, run_bot
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from bot import participants
 from bot.optin import Profile
 from bot.runtime.context import Deps
-from bot.runtime.scheduler import RUN_DUE_JOB_ID, job_store_url, start_scheduler
+from bot.runtime.scheduler import RUN_DUE_JOB_ID, start_scheduler
 from bot.runtime.settings import Settings
 from bot.slack.client import make_client
-from storage import repositories as repo
-from storage.db import Database
+from storage import workspaces as workspaces_repo
+from storage.db import Database, job_store_url
 from tests.program_state import first_program_id, open_enrolment
 from tests.slack_fake import FakeSlack
 
@@ -27,7 +27,7 @@ async def test_scheduler_runs_due_work_at_start(
     two_days_ago = datetime.now(UTC) - timedelta(days=2)
     await participants.pause(db, team_id=team_id, user_id="U100", until=today, now=two_days_ago)
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=team_id)
+        await workspaces_repo.ensure_workspace(session, team_id=team_id)
 
     scheduler = start_scheduler(Deps(settings, db), make_client(settings), team_id)
     try:
@@ -65,7 +65,7 @@ async def test_a_pause_ending_in_two_programs_is_one_dm_naming_both(
         assert old is not None
         old.state = "ended"  # a pause in an ended program is never "over": nothing to come back to
         session.add(old)
-        await repo.ensure_workspace(session, team_id=team_id)
+        await workspaces_repo.ensure_workspace(session, team_id=team_id)
 
     now = datetime(2027, 3, 1, 12, tzinfo=UTC)
     report = await run_due(Deps(settings, db), make_client(settings), now=now, team_id=team_id)

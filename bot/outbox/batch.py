@@ -23,7 +23,8 @@ from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut
 from bot.topics import ideas_for
 from prompts.topics import TopicIdea
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.models import Outbox, Pair, PairState, Participant, ParticipantState, Program, ProgramState
 
@@ -98,9 +99,9 @@ async def prepare_batch(
     for loaded in batch.pairs.values():  # the batch's own copies: their topics are written below, once
         session.expunge(loaded)
     program_ids = sorted({pair.program_id for pair in batch.pairs.values()})
-    batch.programs = await repo.programs_by_id(session, team_id=team_id, program_ids=program_ids)
+    batch.programs = await programs_repo.programs_by_id(session, team_id=team_id, program_ids=program_ids)
     wanted = {(p.program_id, user) for p in batch.pairs.values() for user in (p.mentor_id, p.mentee_id)}
-    batch.people = await repo.people_of_programs(session, team_id=team_id, wanted=wanted)
+    batch.people = await participants_repo.people_of_programs(session, team_id=team_id, wanted=wanted)
     changed: dict[int, list[str]] = {}
     for row in rows:
         pair, count = batch.pair(row), topics_for.get(row.kind, 0)

@@ -21,7 +21,7 @@ from bot.runtime.context import Deps
 from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut, paced
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
 from storage import rounds as rounds_repo
 from storage.models import Outbox, OutboxState, ParticipantState
 
@@ -141,9 +141,11 @@ async def _retire(deps: Deps, row: Outbox, error: str) -> None:
     user = row.payload.get("user_id")
     async with deps.db.session() as session:
         if user and error in PERSON_GONE:
-            for participant in await repo.participants_of_user(session, team_id=row.team_id, user_id=str(user)):
+            for participant in await participants_repo.participants_of_user(
+                session, team_id=row.team_id, user_id=str(user)
+            ):
                 if participant.state in (ParticipantState.ACTIVE, ParticipantState.PAUSED):
-                    await repo.set_state(session, participant=participant, state=ParticipantState.LEFT)
+                    await participants_repo.set_state(session, participant=participant, state=ParticipantState.LEFT)
                 await rounds_repo.end_pairs(
                     session, team_id=row.team_id, program_id=participant.program_id, reason=reason, user_id=str(user)
                 )

@@ -15,7 +15,7 @@ from bot.outbox.deliver import deliver
 from bot.runtime.context import Deps
 from bot.slack.client import try_call
 from prompts.participants import auto_resumed_dm
-from storage import repositories as repo
+from storage import workspaces as workspaces_repo
 
 EVENT_IDS_KEPT = timedelta(days=1)
 
@@ -37,7 +37,7 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime, team_id:
     """
     db = deps.db
     async with db.session() as session:
-        await repo.prune_events(session, before=now - EVENT_IDS_KEPT)
+        await workspaces_repo.prune_events(session, before=now - EVENT_IDS_KEPT)
     resumed = await participants.resume_due(db, now=now)
     people: dict[tuple[str, str, date], list[str]] = {}
     for person in resumed:  # one DM per person and date, naming every program they're back in
@@ -49,7 +49,7 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime, team_id:
             sent += 1
         await publish_home(client, deps, team_id=team_id, user_id=user_id)
     async with db.read() as session:
-        workspaces = await repo.active_workspace_ids(session)
+        workspaces = await workspaces_repo.active_workspace_ids(session)
     if team_id is not None:  # the client's token speaks for one workspace: only its messages
         workspaces &= {team_id}
     for workspace in sorted(workspaces):  # the meeting rhythm, and what a network error or rate limit left

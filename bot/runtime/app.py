@@ -17,7 +17,7 @@ from bot.slack.auth import TokenAuthorization
 from bot.slack.client import make_client, try_call
 from handlers import actions, commands, events, views
 from prompts.participants import apology_reply
-from storage import repositories as repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def start_app(settings: Settings, db: Database) -> tuple[AsyncApp, str | N
         team_id = await authorization.verify(make_client(settings, session=http), settings)
         if team_id:
             async with db.session() as session:
-                await repo.ensure_workspace(session, team_id=team_id)
+                await workspaces_repo.ensure_workspace(session, team_id=team_id)
     except BaseException:
         await http.close()
         raise
@@ -70,7 +70,7 @@ def build_app(
         # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
         if body.get("type") == "event_callback" and event_id and context.team_id:
             async with db.session() as session:
-                first = await repo.record_event_once(session, team_id=context.team_id, event_id=event_id)
+                first = await workspaces_repo.record_event_once(session, team_id=context.team_id, event_id=event_id)
             if not first:
                 logger.info("Dropping a repeated delivery of event %s", event_id)
                 return BoltResponse(status=200, body="")

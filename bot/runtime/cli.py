@@ -22,10 +22,8 @@ from pathlib import Path
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot import reports
+from bot import results
 from bot.home import refresh_homes
 from bot.importer import import_people
 from bot.outbox.deliver import deliver
@@ -39,9 +37,9 @@ from bot.runtime.server import build_web_app
 from bot.runtime.settings import Settings, load_settings
 from bot.slack.client import make_client, slack_error
 from prompts.results import no_program_text, report_csv, report_text
-from storage.db import Database
+from storage.db import Database, DatabaseError, display_url
 from storage.migrate import upgrade
-from storage.repositories import list_programs
+from storage.programs import list_programs
 
 logger = logging.getLogger("bot")
 EXIT_CONFIG = 2
@@ -58,11 +56,11 @@ async def _wait_for_signal() -> None:
 
 async def open_database(settings: Settings) -> Database:
     """The database, migrated; ConfigError (one line, no password) if it cannot be reached or opened."""
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    where = display_url(settings.database_url)
     db = Database(settings.database_url)
     try:
         await upgrade(db.engine)
-    except (SQLAlchemyError, OSError) as exc:
+    except (DatabaseError, OSError) as exc:
         await db.dispose()
         await asyncio.sleep(0.1)  # let aiosqlite's worker thread finish while the loop is still open
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
@@ -206,16 +204,16 @@ async def publish_round(settings: Settings, program: str | None) -> int:
 REPORT_FILES = {"text": "report.txt", "json": "report.json", "csv": "report.csv"}
 
 
-async def load_report(settings: Settings, program: str | None) -> reports.Report | None:
-    """``report``: the program's results (see :mod:`bot.reports`), or None when there is no such program."""
+async def load_report(settings: Settings, program: str | None) -> results.Report | None:
+    """``report``: the program's results (see :mod:`bot.results`), or None when there is no such program."""
     async with bot_workspace(settings) as ws, ws.deps.db.read() as session:
         programs = list(await list_programs(session, team_id=ws.team_id))
-        return await reports.report(
+        return await results.report(
             session, team_id=ws.team_id, programs=programs, name=program, today=datetime.now(UTC).date()
         )
 
 
-def emit_report(found: reports.Report | None, program: str | None, fmt: str, out: str | None) -> int:
+def emit_report(found: results.Report | None, program: str | None, fmt: str, out: str | None) -> int:
     """Print the report, or write it to ``DIR/report.<ext>``; exit 1 when there is no such program."""
     if found is None:
         print(no_program_text(program), file=sys.stderr)
@@ -316,4 +314,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     return 0
-

@@ -2,7 +2,12 @@
 
 Handlers let these propagate to the single ``@app.error`` handler (``bot/runtime/app.py``), which logs the traceback and
 shows the person a short apology; the CLI turns :class:`ConfigError` into one line and exit code 2.
+
+``DatabaseError`` (any failure of the database, from ``storage.db``) is re-exported here, so a handler that must
+answer a failed write itself can catch it without importing ``storage``.
 """
+
+from storage.db import DatabaseError as DatabaseError
 
 
 class MentorError(Exception):

@@ -3,7 +3,7 @@
 The job computes what is due from the database, so a run that is late or missed while the bot was down still does
 exactly what is owed: missed runs are coalesced into one (``coalesce=True``), and a run up to an hour late still
 runs (``misfire_grace_time``); later than that the next one does the work anyway. The job lives in APScheduler's
-SQLAlchemy job store (table ``apscheduler_jobs``; see :func:`job_store_url`), under its explicit id with
+SQLAlchemy job store (table ``apscheduler_jobs``; see :func:`storage.db.job_store_url`), under its explicit id with
 ``replace_existing=True``, so restarts keep one job. APScheduler 3 doesn't coordinate replicas: each runs the job,
 which is safe, since the outbox sends each message once. What the job needs at run time (database, Slack client,
 workspace) is handed over in this process, not pickled.
@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import make_url
 
 from bot.outbox.due import run_due
 from bot.runtime.context import Deps
+from storage.db import job_store_url
 
 RUN_DUE_JOB_ID = "run-due"
 RUN_DUE_EVERY_MINUTES = 5
@@ -33,21 +33,6 @@ async def run_due_job() -> None:
     """The stored job (referenced by name, so the job store never pickles a client)."""
     deps, client, team_id = _context["current"]
     await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
-
-
-def job_store_url(database_url: str) -> str:
-    """Where the job is kept, through a synchronous driver. PostgreSQL: the app's database (``postgresql+psycopg``;
-    asyncpg's ``ssl=`` becomes libpq's ``sslmode=``). SQLite: a file beside the app's (``<name>-jobs.db``), since
-    APScheduler's store writes from the event loop and would otherwise wait on the app's own open write."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        path = url.database or ""
-        jobs = f"{path.removesuffix('.db')}-jobs.db" if path and path != ":memory:" else ""
-        return url.set(drivername="sqlite", database=jobs).render_as_string(hide_password=False)
-    query = dict(url.query)
-    if "ssl" in query:
-        query["sslmode"] = query.pop("ssl")
-    return url.set(drivername="postgresql+psycopg", query=query).render_as_string(hide_password=False)
 
 
 def start_scheduler(deps: Deps, client: AsyncWebClient, team_id: str | None = None) -> AsyncIOScheduler:

@@ -7,7 +7,6 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import text
 
 from bot.runtime.acks import pending_acks
 from storage.db import Database
@@ -24,8 +23,7 @@ def build_web_app(app: AsyncApp, db: Database) -> web.Application:
 
     async def healthz(_request: web.Request) -> web.Response:
         try:
-            async with db.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await db.ping()
         except Exception:  # the probe's whole purpose is to turn any database failure into a 503
             logger.exception("Health check: database unreachable")
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.runtime.errors import ConfigError
+from storage.db import is_valid_url
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
@@ -46,10 +45,8 @@ def normalize_database_url(url: str) -> str:
     base = scheme.split("+", 1)[0].lower()
     if base in ("postgres", "postgresql"):
         normalized = f"postgresql+asyncpg://{rest}"
-        try:
-            make_url(normalized).port  # noqa: B018 (parsing the port is the check)
-        except (ValueError, ArgumentError):
-            raise ConfigError("DATABASE_URL is not a valid PostgreSQL URL: fix it in .env.") from None
+        if not is_valid_url(normalized):
+            raise ConfigError("DATABASE_URL is not a valid PostgreSQL URL: fix it in .env.")
         return normalized
     if base == "sqlite":
         folder = Path(rest.removeprefix("/").split("?", 1)[0] or ".").parent

@@ -31,7 +31,7 @@ from prompts.checkins import (
 )
 from storage import checkins as rhythm_repo
 from storage import outbox
-from storage import repositories as repo
+from storage import participants as participants_repo
 from storage.models import MeetingAnswer, OutboxState, utcnow
 
 STALLED_CHOICES = {ACTION_STAY: "stay", ACTION_PAUSE: "pause", ACTION_LEAVE: "leave"}
@@ -96,7 +96,7 @@ async def handle_meeting_times(
     pair, program = found
     async with deps(context).db.read() as session:
         people = [
-            await repo.get_participant(session, team_id=team_id, program_id=pair.program_id, user_id=user)
+            await participants_repo.get_participant(session, team_id=team_id, program_id=pair.program_id, user_id=user)
             for user in (pair.mentor_id, pair.mentee_id)
         ]
     zones = [zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in people]

@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import exports, recognition
+from bot import recognition, results
 from bot.home import publish_home, refresh_program_homes
 from bot.outbox.deliver import deliver
 from bot.programs import announce, default_fields, move, program_fields, settings_version
@@ -25,7 +25,8 @@ from prompts.programs import (
     program_gone_reply,
     settings_modal,
 )
-from storage import repositories as repo
+from storage import audit as audit_repo
+from storage import programs as programs_repo
 from storage.models import ProgramState
 
 
@@ -38,7 +39,9 @@ async def handle_edit_settings(
     team_id, _ = who
     program_id = program_id_of(action)
     async with deps(context).db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id) if program_id else None
+        program = (
+            await programs_repo.get_program(session, team_id=team_id, program_id=program_id) if program_id else None
+        )
     if program is None:
         await tell(client, None, body, program_gone_reply())
         return
@@ -69,7 +72,7 @@ async def handle_move_program(
     from_state, _, to_state = states.partition(":")
     program_id = parse_id(raw_id) or 0
     async with deps(context).db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
     if program is None:
         await tell(client, None, body, program_gone_reply())
         return
@@ -87,7 +90,7 @@ async def handle_move_program(
         # pairs that completed it together are celebrated; its chart and summary go to whoever ended it
         keys = await recognition.completions(deps(context), team_id=team_id, program_id=program_id)
         await deliver(deps(context), client, team_id=team_id, keys=keys)
-        await exports.send_files(
+        await results.send_files(
             deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"
         )
     if outcome == "moved":
@@ -116,7 +119,7 @@ async def handle_audit_log(
         return
     team_id, _ = who
     async with deps(context).db.read() as session:
-        entries = await repo.audit_entries(session, team_id=team_id, limit=AUDIT_MODAL_ENTRIES)
+        entries = await audit_repo.audit_entries(session, team_id=team_id, limit=AUDIT_MODAL_ENTRIES)
     view = audit_modal([entry.model_dump() for entry in entries])
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import exports
+from bot import results
 from bot.runtime.context import deps
 from handlers.access import admin_or_refuse
 from handlers.common import program_id_of, tell
@@ -23,7 +23,7 @@ async def handle_results_file(
         return
     team_id, user_id = who
     what = "export" if action["action_id"] == ACTION_EXPORT else "chart"
-    sent = await exports.send_files(
+    sent = await results.send_files(
         deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0, what=what
     )
     if not sent:

@@ -15,7 +15,7 @@ from handlers.access import admin_or_refuse
 from handlers.common import parse_id, program_id_of, tell
 from prompts.programs import program_gone_reply
 from prompts.rounds import adjusted_notice, loading_modal, message_modal, preview_modal, swap_refused
-from storage import repositories as repo
+from storage import programs as programs_repo
 from storage.models import JOINABLE_STATES
 
 
@@ -49,7 +49,7 @@ async def handle_preview(
         return
     team_id, user_id = who
     async with deps(context).db.read() as session:
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id_of(action) or 0)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id_of(action) or 0)
     if program is None or program.state not in JOINABLE_STATES:
         await tell(client, None, body, program_gone_reply())
         return

@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.runtime.context import deps
-from storage import repositories as repo
+from storage import workspaces as workspaces_repo
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ async def _deactivate(context: AsyncBoltContext) -> None:
     if not context.team_id:
         return
     async with deps(context).db.session() as session:
-        await repo.deactivate_workspace(session, team_id=context.team_id)
+        await workspaces_repo.deactivate_workspace(session, team_id=context.team_id)
     logger.info("Workspace %s uninstalled the app or revoked its bot token: marked inactive", context.team_id)
 
 

@@ -15,14 +15,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import participants, surveys
 from bot.home import publish_home
 from bot.optin import profile_from_state
 from bot.runtime.acks import pending_acks
 from bot.runtime.context import deps
-from bot.runtime.errors import ProgramClosedError
+from bot.runtime.errors import DatabaseError, ProgramClosedError
 from bot.slack.client import try_call, user_timezone
 from handlers.common import chosen_program, team_and_user
 from prompts.optin import ERRORS, PROGRAM, ROLE, program_id_from_metadata
@@ -54,7 +53,7 @@ async def handle_optin_submission(
         enrolment, joined = await participants.save_profile(
             db, team_id=team_id, user_id=user_id, program_id=program.id, profile=profile
         )
-    except (SQLAlchemyError, OSError, ProgramClosedError):
+    except (DatabaseError, OSError, ProgramClosedError):
         logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
         carried = {**profile.answers(), "program_id": program.id}
         dm = profile_not_saved_dm(

@@ -15,7 +15,7 @@ from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
 from bot.slack.client import make_client
 from storage import outbox
-from storage import repositories as repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.db import Database
 from storage.models import Outbox, Pair, Program
@@ -26,7 +26,7 @@ from tests.slack_fake import FakeSlack
 async def a_pair(db: Database, team_id: str, program_id: int) -> tuple[Pair, Program]:
     async with db.read() as session:
         pair = (await rounds_repo.active_pairs(session, team_id=team_id, program_id=program_id))[0]
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
     assert pair.id is not None and program is not None
     return pair, program
 

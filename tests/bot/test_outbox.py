@@ -130,19 +130,21 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
     db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     from bot import participants
-    from storage import repositories as repo
+    from storage import participants as participants_repo
 
     [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         answers = {"role": "mentee", "department": "IT", "years_experience": 20, "shares": [], "learns": ["ai_tools"]}
-        await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id="U0000", answers=answers)
+        await participants_repo.upsert_profile(
+            session, team_id=team_id, program_id=program.id, user_id="U0000", answers=answers
+        )
     await enqueue(db, team_id, 1)  # a DM to U0000
     fake_slack.fail("chat.postMessage", error="user_not_found")
     delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
     assert (delivered.sent, delivered.failed) == (0, 1)
     async with db.read() as session:
-        [row] = await repo.participants_of_user(session, team_id=team_id, user_id="U0000")
+        [row] = await participants_repo.participants_of_user(session, team_id=team_id, user_id="U0000")
     assert row.state == "left", "gone from Slack: out of every program, so nothing is tried for them again"
     async with db.read() as session:  # admins see whom it was about
         assert await refusals(session, team_id=team_id) == [

@@ -54,12 +54,12 @@ async def test_a_read_that_overlaps_a_change_is_not_remembered(
     db: Database, team_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A Home tab reading the programs while an admin ends one must not put the old list back for 10 s."""
-    from storage import repositories as repo
+    from storage import programs as programs_repo
 
     program_id = await first_program_id(db, team_id)
     participants.forget_programs(team_id)
     reading, may_finish = asyncio.Event(), asyncio.Event()
-    real_list = repo.list_programs
+    real_list = programs_repo.list_programs
 
     async def slow_list(session, *, team_id):  # type: ignore[no-untyped-def]
         found = await real_list(session, team_id=team_id)
@@ -67,12 +67,12 @@ async def test_a_read_that_overlaps_a_change_is_not_remembered(
         await may_finish.wait()
         return found
 
-    monkeypatch.setattr(repo, "list_programs", slow_list)
+    monkeypatch.setattr(programs_repo, "list_programs", slow_list)
     slow_read = asyncio.create_task(participants.workspace_programs(db, team_id=team_id))
     await reading.wait()
     await end_behind_the_apps_back(db, program_id)
     participants.forget_programs(team_id)  # what bot.programs does once its change is committed
     may_finish.set()
     assert [p.state for p in await slow_read] == ["open"]  # that read saw the old list...
-    monkeypatch.setattr(repo, "list_programs", real_list)
+    monkeypatch.setattr(programs_repo, "list_programs", real_list)
     assert [p.state for p in await participants.workspace_programs(db, team_id=team_id)] == ["ended"]  # ...only

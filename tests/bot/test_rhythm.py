@@ -25,8 +25,11 @@ from bot.programs import move
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
 from bot.slack.client import make_client
+from storage import avoid as avoid_repo
 from storage import checkins as checkins_repo
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import Participant, ParticipantState
 from tests.slack_fake import FakeSlack
@@ -90,7 +93,7 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
     [program] = await participants.programs_or_default(db, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
-        found = await repo.get_program(session, team_id=team_id, program_id=program.id)
+        found = await programs_repo.get_program(session, team_id=team_id, program_id=program.id)
         assert found is not None
         found.start_date, found.end_date, found.cadence = START, END, "biweekly"
         found.checkin_weekday, found.checkin_time, found.quiet_start, found.quiet_end = 1, "10:00", "09:00", "18:00"
@@ -107,7 +110,7 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
                     "timezone": tz,
                     "tz_offset": 0,
                 }
-                await repo.upsert_profile(
+                await participants_repo.upsert_profile(
                     session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
                 )
     participants.forget_programs(team_id)
@@ -116,14 +119,14 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
         for mentor, mine, *_ in PAIRS.values():
             for _, mentee, *_ in PAIRS.values():
                 if mentee != mine:
-                    await repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
+                    await avoid_repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
     program = (await participants.programs_or_default(db, team_id=team_id))[0]
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     assert (await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")).pairs == 4
     assert (await deliver(deps, make_client(settings), team_id=team_id)).sent == 4  # the introductions
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=team_id)
+        await workspaces_repo.ensure_workspace(session, team_id=team_id)
     assert (
         await move(
             deps, team_id=team_id, actor_id="UADMIN", program_id=program.id, from_state="open", to_state="running"
@@ -235,7 +238,7 @@ async def set_state(db: Database, team_id: str, user_id: str, state: Participant
     async with db.session() as session:
         query = select(Participant).where(Participant.team_id == team_id, Participant.user_id == user_id)
         [row] = (await session.exec(query)).all()
-        await repo.set_state(session, participant=row, state=state)
+        await participants_repo.set_state(session, participant=row, state=state)
 
 
 async def test_two_runners_at_the_same_instant_send_each_check_in_once(

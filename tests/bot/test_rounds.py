@@ -15,7 +15,8 @@ from bot.intros import request_rematch
 from bot.programs import move
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
-from storage import repositories as repo
+from storage import participants as participants_repo
+from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, Program, RematchRequest, utcnow
@@ -27,7 +28,7 @@ async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], 
     assert program.id is not None
     async with db.session() as session:
         if rules:
-            found = await repo.get_program(session, team_id=team_id, program_id=program.id)
+            found = await programs_repo.get_program(session, team_id=team_id, program_id=program.id)
             assert found is not None
             found.rules = {**found.rules, **rules}
             session.add(found)
@@ -40,7 +41,9 @@ async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], 
                 "learns": learns,
                 "manager_id": manager[0] if manager else None,
             }
-            await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id=user, answers=answers)
+            await participants_repo.upsert_profile(
+                session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
+            )
     participants.forget_programs(team_id)
     [program] = await participants.programs_or_default(db, team_id=team_id)
     return program

@@ -16,8 +16,8 @@ from bot.runtime.settings import Settings
 from bot.slack.client import make_client
 from prompts import feedback as fb
 from prompts.checkins import checkin_message
+from storage import admins as admins_repo
 from storage import outbox
-from storage import repositories as repo
 from storage.db import Database
 from storage.models import Feedback, FitAnswer, Outbox, Pair
 from tests.handlers.test_checkins import click_in_message, one_pair
@@ -154,7 +154,7 @@ async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
     pair = await met(slack, db, settings, team_id)
     async with db.session() as session:  # two promoted admins; one of them is the partner
         for admin in ("UPROMO", "UM1"):
-            await repo.promote_admin(session, team_id=team_id, user_id=admin, added_by="UADMIN")
+            await admins_repo.promote_admin(session, team_id=team_id, user_id=admin, added_by="UADMIN")
     [ask] = await slack.fake.wait_for(
         "chat.postMessage", where=lambda c: c["channel"] == "UE1" and "working" in c["text"]
     )

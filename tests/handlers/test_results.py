@@ -9,7 +9,7 @@ import io
 import json
 
 from storage.db import Database
-from tests.bot.test_reports import seed
+from tests.bot.test_results import seed
 from tests.handlers.test_programs import programs
 from tests.slack_requests import SlackSender
 

@@ -13,7 +13,9 @@ from bot import participants
 from prompts.blocks import escape
 from prompts.participants import NOT_ADMIN
 from prompts.topics import TOPICS_BY_KEY
-from storage import repositories as repo
+from storage import admins as admins_repo
+from storage import avoid as avoid_repo
+from storage import participants as participants_repo
 from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, RematchRequest
 from tests.slack_requests import SlackSender
@@ -48,7 +50,9 @@ async def enrol(slack: SlackSender, db: Database, team_id: str, people: dict[str
                 "learns": learns,
                 "tz_offset": tz * 3600,
             }
-            await repo.upsert_profile(session, team_id=team_id, program_id=program.id, user_id=user, answers=answers)
+            await participants_repo.upsert_profile(
+                session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
+            )
     slack.fake.add_user("UADMIN", is_admin=True)
     return program.id
 
@@ -98,14 +102,14 @@ async def test_preview_adjust_publish_introduces_each_pair_once(slack: SlackSend
     first, second = pair_ids(view)
 
     async with db.session() as session:  # UE2 asked not to be paired with UM1: the swap would break that
-        await repo.add_avoid(session, team_id=team_id, user_id="UE2", avoided_id="UM1")
+        await avoid_repo.add_avoid(session, team_id=team_id, user_id="UE2", avoided_id="UM1")
     pairs_before = {(p.mentor_id, p.mentee_id) for p in await round_pairs(db, team_id)}
     um1_pair, um2_pair = sorted((first, second), key=lambda pid: 0 if "UM1" in dumps(_block(view, pid)) else 1)
     refused = await adjust(slack, view, f"swap:{um1_pair}:{um2_pair}", 2)
     assert "Not changed: one of them asked not to be paired with the other" in dumps(refused)
     assert {(p.mentor_id, p.mentee_id) for p in await round_pairs(db, team_id)} == pairs_before
     async with db.session() as session:
-        await repo.remove_avoid(session, team_id=team_id, user_id="UE2", avoided_id="UM1")
+        await avoid_repo.remove_avoid(session, team_id=team_id, user_id="UE2", avoided_id="UM1")
     swapped = await adjust(slack, view, f"swap:{um1_pair}:{um2_pair}", 3)
     assert "Mentees swapped: the round's total score goes from" in dumps(swapped) and "<@UM1> → <@UE2>" in dumps(
         swapped
@@ -213,7 +217,7 @@ async def test_introduction_buttons_and_a_private_rematch(slack: SlackSender, db
     home = await slack.fake.wait_for("views.publish", where=lambda c: "Rematch requests (1)" in dumps(c["view"]))
     assert "We never overlap" in dumps(home[-1]["view"])
     async with db.session() as session:  # the partner is a program admin too: they still never see the request
-        await repo.promote_admin(session, team_id=team_id, user_id="UE1", added_by="UADMIN")
+        await admins_repo.promote_admin(session, team_id=team_id, user_id="UE1", added_by="UADMIN")
     await slack.event({"type": "app_home_opened", "user": "UE1", "tab": "home"})
     partner = await slack.fake.wait_for("views.publish", where=lambda c: c["user_id"] == "UE1" and "Admin" in dumps(c))
     assert "Rematch requests" not in dumps(partner[-1]["view"]) and "We never overlap" not in dumps(partner[-1])

@@ -15,7 +15,7 @@ from bot.runtime.settings import Settings
 from bot.slack.client import make_client
 from prompts import surveys as sv
 from storage import outbox
-from storage import repositories as repo
+from storage import programs as programs_repo
 from storage.db import Database
 from storage.models import SkillRating, SurveyAnswer
 from tests.handlers.test_checkins import click_in_message
@@ -57,7 +57,7 @@ async def test_the_baseline_then_the_half_way_survey(
 
     program_id = await first_program_id(db, team_id)
     async with db.session() as session:  # the half-way milestone queued U100's survey; the program is running
-        program = await repo.get_program(session, team_id=team_id, program_id=program_id)
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
         assert program is not None
         program.state = "running"
         session.add(program)

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from bot import participants
 from bot.optin import Profile
-from storage import repositories as repo
+from storage import programs as programs_repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import Participant, Program
 from tests.program_state import first_program_id, open_enrolment
@@ -36,7 +37,7 @@ async def enrolment_of(db: Database, team_id: str, user_id: str) -> participants
 async def test_default_program_is_created_once_even_concurrently(db: Database, team_id: str) -> None:
     async def get() -> int | None:
         async with db.session() as session:
-            program = await repo.create_default_program(session, team_id=team_id, objectives="o")
+            program = await programs_repo.create_default_program(session, team_id=team_id, objectives="o")
             return program.id if program else None
 
     ids = await asyncio.gather(*(get() for _ in range(8)))
@@ -49,7 +50,7 @@ async def test_default_program_is_created_once_even_concurrently(db: Database, t
     async with db.session() as session:
         session.add(programs[0])
     async with db.session() as session:
-        assert await repo.create_default_program(session, team_id=team_id, objectives="o") is None
+        assert await programs_repo.create_default_program(session, team_id=team_id, objectives="o") is None
     assert await open_enrolment(db, team_id, "U1") is None
 
 
@@ -107,7 +108,7 @@ async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id:
             db, team_id=team_id, user_id=user, until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
         )
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=team_id)
+        await workspaces_repo.ensure_workspace(session, team_id=team_id)
 
     # 2027-02-28 12:00 UTC is already March 1st in Auckland, still February elsewhere.
     early = await participants.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC))
@@ -131,16 +132,16 @@ async def test_resume_due_skips_inactive_workspaces(db: Database, team_id: str) 
         db, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
     )
     async with db.session() as session:
-        await repo.deactivate_workspace(session, team_id=team_id)
+        await workspaces_repo.deactivate_workspace(session, team_id=team_id)
     resumed = await participants.resume_due(db, now=datetime(2027, 6, 1, tzinfo=UTC))
     assert [r for r in resumed if r.team_id == team_id] == []
 
 
 async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:
     async with db.session() as session:
-        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is True
+        assert await workspaces_repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is True
     async with db.session() as session:
-        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is False
+        assert await workspaces_repo.record_event_once(session, team_id=team_id, event_id=f"Ev{team_id}") is False
 
 
 @pytest.mark.parametrize("state", ["left", "deleted"])
@@ -163,24 +164,24 @@ async def test_rejoining_reactivates_the_same_row(db: Database, team_id: str, st
 
 async def test_old_event_ids_are_pruned(db: Database, team_id: str) -> None:
     async with db.session() as session:
-        await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}")
+        await workspaces_repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}")
     async with db.session() as session:
-        await repo.prune_events(session, before=datetime.now(UTC) - timedelta(hours=1))
-        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is False
+        await workspaces_repo.prune_events(session, before=datetime.now(UTC) - timedelta(hours=1))
+        assert await workspaces_repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is False
     async with db.session() as session:
-        assert await repo.prune_events(session, before=datetime.now(UTC) + timedelta(seconds=1)) >= 1
-        assert await repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is True
+        assert await workspaces_repo.prune_events(session, before=datetime.now(UTC) + timedelta(seconds=1)) >= 1
+        assert await workspaces_repo.record_event_once(session, team_id=team_id, event_id=f"Old{team_id}") is True
 
 
 async def test_a_discarded_draft_frees_its_name_but_never_its_id(db: Database, team_id: str) -> None:
     async with db.session() as session:
-        draft = await repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
+        draft = await programs_repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
     assert draft.id is not None
     async with db.session() as session:
-        assert await repo.discard_draft(session, team_id=team_id, program_id=draft.id) is True
-        assert await repo.discard_draft(session, team_id=team_id, program_id=draft.id) is False
+        assert await programs_repo.discard_draft(session, team_id=team_id, program_id=draft.id) is True
+        assert await programs_repo.discard_draft(session, team_id=team_id, program_id=draft.id) is False
     async with db.session() as session:
-        again = await repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
+        again = await programs_repo.create_program(session, team_id=team_id, fields={"name": "Maybe"})
         assert again.id is not None and again.id > draft.id
-        assert await repo.get_program(session, team_id=team_id, program_id=draft.id) is None
-        assert [p.name for p in await repo.list_programs(session, team_id=team_id)] == ["Maybe"]
+        assert await programs_repo.get_program(session, team_id=team_id, program_id=draft.id) is None
+        assert [p.name for p in await programs_repo.list_programs(session, team_id=team_id)] == ["Maybe"]

@@ -1,4 +1,4 @@
-"""A program's results (bot.reports) on a seeded program, both databases, against golden files: the figures, the
+"""A program's results (bot.results) on a seeded program, both databases, against golden files: the figures, the
 text and CSV renderings; groups smaller than three are suppressed and no output names anyone."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot import reports
+from bot import results
 from prompts.results import report_csv, report_text
-from storage import repositories as repo
+from storage import programs as programs_repo
+from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.feedback import topic_key
 from storage.models import (
@@ -31,7 +32,7 @@ async def seed(db: Database, team_id: str) -> None:
     """A pilot that ended, then the current program: 5 pairs (one ended), people paused and gone, answers to
     check-ins 1 and 2, feedback from 3 mentees and 2 mentors on two topics."""
     async with db.session() as session:
-        await repo.ensure_workspace(session, team_id=team_id)
+        await workspaces_repo.ensure_workspace(session, team_id=team_id)
         pilot = Program(
             team_id=team_id,
             name="Pilot",
@@ -166,7 +167,7 @@ async def seed_surveys(db: Database, team_id: str) -> None:
     """Baselines at sign-up and the half-way survey: three people rated AI tools before and half-way (one more
     only half-way, not counted), two rated social media (too few to show); four answered "would you recommend"."""
     async with db.session() as session:
-        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        [program] = [p for p in await programs_repo.list_programs(session, team_id=team_id) if p.state == "running"]
         ratings = [
             ("UE1", "ai_tools", "before", 2),
             ("UE2", "ai_tools", "before", 2),
@@ -201,8 +202,8 @@ async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, t
     await seed(db, team_id)
     await seed_surveys(db, team_id)
     async with db.read() as session:
-        programs = list(await repo.list_programs(session, team_id=team_id))
-        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+        programs = list(await programs_repo.list_programs(session, team_id=team_id))
+        found = await results.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
     assert found is not None
     data = json.loads(json.dumps(found.as_dict()))
     outputs = {
@@ -219,9 +220,9 @@ async def test_a_seeded_programs_report_matches_the_golden_files(db: Database, t
 async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(db: Database, team_id: str) -> None:
     await seed(db, team_id)
     async with db.read() as session:
-        programs = list(await repo.list_programs(session, team_id=team_id))
-        pilot = await reports.report(session, team_id=team_id, programs=programs, name="pilot", today=TODAY)
-        missing = await reports.report(session, team_id=team_id, programs=programs, name="Nope", today=TODAY)
+        programs = list(await programs_repo.list_programs(session, team_id=team_id))
+        pilot = await results.report(session, team_id=team_id, programs=programs, name="pilot", today=TODAY)
+        missing = await results.report(session, team_id=team_id, programs=programs, name="Nope", today=TODAY)
     assert pilot is not None and pilot.current.program == "Pilot" and pilot.previous is None
     assert pilot.current.meetings == 3 and pilot.current.meetings_per_pair == 3.0
     assert missing is None
@@ -229,11 +230,11 @@ async def test_the_report_picks_a_program_by_name_and_knows_when_there_is_none(d
 
 async def test_the_charts_series_counts_what_the_report_counts(db: Database, team_id: str) -> None:
     """Check-ins whose day is over; meetings by the pairs running that day; the rate never above 100%."""
-    from bot.exports import chart_png, chart_series
+    from bot.results import chart_png, chart_series
 
     await seed(db, team_id)
     async with db.read() as session:
-        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        [program] = [p for p in await programs_repo.list_programs(session, team_id=team_id) if p.state == "running"]
         series = await chart_series(session, team_id=team_id, program=program, today=TODAY)
     assert series == [("2027-01-19", 4, 0.8), ("2027-02-02", 2, 0.5)], "pair 5 ended on 25 Jan: not counted after"
     plain = chart_png("P", series)
@@ -248,7 +249,7 @@ async def test_topic_groups_that_differ_by_a_person_are_not_both_shown(db: Datab
     person's baseline away by difference, so only one is shown."""
     await seed(db, team_id)
     async with db.session() as session:
-        [program] = [p for p in await repo.list_programs(session, team_id=team_id) if p.state == "running"]
+        [program] = [p for p in await programs_repo.list_programs(session, team_id=team_id) if p.state == "running"]
         rows = [
             (user, skill, stage, value)
             for skill, people in (("ai_tools", ("UE1", "UE2", "UE3")), ("social_media", ("UE1", "UE2", "UE3", "UE4")))
@@ -264,7 +265,7 @@ async def test_topic_groups_that_differ_by_a_person_are_not_both_shown(db: Datab
             for u in ("UE1", "UE2", "UE3", "UE4")
         )
     async with db.read() as session:
-        programs = list(await repo.list_programs(session, team_id=team_id))
-        found = await reports.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
+        programs = list(await programs_repo.list_programs(session, team_id=team_id))
+        found = await results.report(session, team_id=team_id, programs=programs, name=None, today=TODAY)
     assert found is not None
     assert [c[3] for c in found.current.confidence] == [4], "the larger group only; never both"
