@@ -34,9 +34,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox.batch import Batch
-from bot.outbox.outcomes import Outcome
+from bot.outbox.kinds import CheckinPayload, Kind, MilestonePayload, NudgePayload, StalledPayload, SurveyPayload
+from bot.outbox.outcomes import Outcome, Skip
 from bot.runtime.context import Deps
-from bot.surveys import SURVEY, survey_key
+from bot.surveys import survey_key
 from prompts.checkins import checkin_message, milestone_message, nudge_message, stalled_dm
 from storage import checkins as checkins_repo
 from storage import outbox
@@ -46,7 +47,6 @@ from storage import rounds as rounds_repo
 from storage.models import (
     MeetingAnswer,
     Outbox,
-    OutboxState,
     Pair,
     Participant,
     ParticipantState,
@@ -147,17 +147,13 @@ def within_hours(instant: datetime, *, quiet_start: str, quiet_end: str, zones: 
     return _fits(instant, zones, _clock(quiet_start), _clock(quiet_end))
 
 
-CHECKIN = "checkin"
-NUDGE = "nudge"
-STALLED = "stalled"
-MILESTONE = "milestone"
 MID, END = "mid", "end"
 STALL_AFTER = 3  # unanswered check-ins in a row
 LATE_FOR = timedelta(days=4)  # milestones: a weekend and a day
 
 
 def checkin_key(pair_id: int, period: int) -> str:
-    return f"{CHECKIN}:{pair_id}:{period}"
+    return f"{Kind.CHECKIN}:{pair_id}:{period}"
 
 
 @dataclass(frozen=True)
@@ -235,12 +231,10 @@ def milestones(program: Program, state: PairFacts, now: datetime) -> list[Messag
         if instant is None or not instant <= now <= instant + LATE_FOR or (began is not None and began > instant):
             continue
         if within_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=state.zones):
-            found.append(Message(f"{which}:{state.pair.id}", MILESTONE, {"pair_id": state.pair.id, "which": which}))
+            found.append(MilestonePayload(pair_id=state.pair.id, which=which).message(f"{which}:{state.pair.id}"))
             found += [  # each person's survey at the same moment, once per program and stage (whatever their pairs)
-                Message(
-                    survey_key(program.id, which, user),
-                    SURVEY,
-                    {"program_id": program.id, "stage": which, "user_id": user},
+                SurveyPayload(program_id=program.id or 0, stage=which, user_id=user).message(
+                    survey_key(program.id, which, user)
                 )
                 for user in (state.pair.mentor_id, state.pair.mentee_id)
             ]
@@ -261,19 +255,18 @@ def owed(program: Program, state: PairFacts, now: datetime) -> list[Message]:
         return []
     pair = state.pair
     assert pair.id is not None
-    base = {"pair_id": pair.id, "period": k}
     if k in state.stalled:  # already asked for this period: nothing else for it, whatever happened since
         return []
     before = [j for j in range(k - STALL_AFTER, k) if j >= 1]
     if len(before) == STALL_AFTER and all(j in state.sent and j not in state.answers for j in before):
         return [
-            Message(f"{STALLED}:{pair.id}:{k}:{user}", STALLED, {**base, "user_id": user})
+            StalledPayload(pair_id=pair.id, period=k, user_id=user).message(f"{Kind.STALLED}:{pair.id}:{k}:{user}")
             for user in (pair.mentor_id, pair.mentee_id)
         ]
-    messages = [Message(checkin_key(pair.id, k), CHECKIN, base)]
+    messages = [CheckinPayload(pair_id=pair.id, period=k).message(checkin_key(pair.id, k))]
     recent = [j for j in (k - 2, k - 1) if j >= 1 and j in state.sent]
     if len(recent) == 2 and all(state.answers.get(j) != MeetingAnswer.MET for j in recent):
-        messages.append(Message(f"{NUDGE}:{pair.id}:{k}", NUDGE, base))
+        messages.append(NudgePayload(pair_id=pair.id, period=k).message(f"{Kind.NUDGE}:{pair.id}:{k}"))
     return messages
 
 
@@ -296,7 +289,7 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
         ids = [pair.id for _, pair, _, _ in found if pair.id is not None]  # one read each, for every program
         sent = await checkins_repo.sent_checkins(session, team_id=team_id, pair_ids=ids)
         stalled = await checkins_repo.sent_checkins(
-            session, team_id=team_id, pair_ids=ids, kind=STALLED, any_state=True
+            session, team_id=team_id, pair_ids=ids, kind=Kind.STALLED, any_state=True
         )
         answers = await checkins_repo.answers(session, team_id=team_id, pair_ids=ids)
     states: list[tuple[Program, PairFacts]] = []
@@ -322,13 +315,13 @@ async def enqueue_due(deps: Deps, *, team_id: str, now: datetime) -> int:
 async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     found = batch.live(row)
     if found is None:
-        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+        return Outcome.skipped(Skip.INACTIVE)
     pair, program, _ = found
     assert pair.id is not None and program.start_date is not None and program.end_date is not None
-    period = int(row.payload["period"])
+    period = CheckinPayload.of(row).period
     dates = checkin_dates(program.start_date, program.end_date, program.cadence, program.checkin_weekday)
     if not 1 <= period <= len(dates):  # the program's dates or rhythm changed since it was queued
-        return OutboxState.SKIPPED, "period_gone", None, None
+        return Outcome.skipped(Skip.PERIOD_GONE)
     since = dates[period - 2] if period >= 2 else program.start_date  # the previous check-in, or the start
     if pair.started_at and since < pair.started_at.date():  # a pair made later: since it was introduced
         since = pair.started_at.date()
@@ -344,50 +337,58 @@ async def send_checkin(deps: Deps, client: AsyncWebClient, row: Outbox, batch: B
         topic=topics[0] if topics else None,
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
-    return OutboxState.SENT, None, channel, answer.get("ts")
+    return Outcome.posted(answer, channel=channel)
 
 
 async def send_nudge(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     found = batch.live(row)
     if found is None:
-        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+        return Outcome.skipped(Skip.INACTIVE)
     pair, _, _ = found
     assert pair.id is not None
     channel = await batch.channel(client, pair)
     reply = nudge_message(
-        pair_id=pair.id, period=int(row.payload["period"]), mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
+        pair_id=pair.id, period=NudgePayload.of(row).period, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
-    return OutboxState.SENT, None, channel, answer.get("ts")
+    return Outcome.posted(answer, channel=channel)
 
 
 async def send_stalled(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     found = batch.live(row)
     if found is None:
-        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+        return Outcome.skipped(Skip.INACTIVE)
     pair, program, _ = found
     assert program.id is not None
-    user = str(row.payload["user_id"])
+    user = StalledPayload.of(row).user_id
     partner = pair.mentee_id if user == pair.mentor_id else pair.mentor_id
     reply = stalled_dm(program_id=program.id, program_name=program.name, partner_id=partner)
     answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    return Outcome.posted(answer)
 
 
 async def send_milestone(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     found = batch.live(row)
     if found is None:
-        return OutboxState.SKIPPED, "pair_or_program_inactive", None, None
+        return Outcome.skipped(Skip.INACTIVE)
     pair, program, _ = found
     channel = await batch.channel(client, pair)
     reply = milestone_message(
-        which=str(row.payload["which"]), program_name=program.name, mentor_id=pair.mentor_id, mentee_id=pair.mentee_id
+        which=MilestonePayload.of(row).which,
+        program_name=program.name,
+        mentor_id=pair.mentor_id,
+        mentee_id=pair.mentee_id,
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
-    return OutboxState.SENT, None, channel, answer.get("ts")
+    return Outcome.posted(answer, channel=channel)
 
 
-SENDERS = {CHECKIN: send_checkin, NUDGE: send_nudge, STALLED: send_stalled, MILESTONE: send_milestone}
+SENDERS = {
+    Kind.CHECKIN: send_checkin,
+    Kind.NUDGE: send_nudge,
+    Kind.STALLED: send_stalled,
+    Kind.MILESTONE: send_milestone,
+}
 
 
 def is_stalled(sent: set[int], answers: Mapping[int, str]) -> bool:

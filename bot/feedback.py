@@ -5,13 +5,15 @@ key, so a second *We met* click (or both people clicking it) asks once."""
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, NamedTuple
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.intros import pair_of_member
 from bot.outbox.batch import Batch
-from bot.outbox.outcomes import Outcome
+from bot.outbox.kinds import FeedbackAskPayload, FitAlertPayload, FitAskPayload, Kind, SharedNotePayload
+from bot.outbox.outcomes import Outcome, Skip
 from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import feedback as prompts
@@ -20,17 +22,15 @@ from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import programs as programs_repo
-from storage.models import Feedback, MeetingAnswer, Outbox, OutboxState, Pair, PairState, Program
-
-ASK, FIT, NOTE, ALERT = "feedback_ask", "fit_ask", "shared_note", "fit_alert"
+from storage.models import Feedback, MeetingAnswer, Outbox, Pair, PairState, Program, Role
 
 
 def partner_of(pair: Pair, user_id: str) -> str:
     return pair.mentee_id if user_id == pair.mentor_id else pair.mentor_id
 
 
-def role_of(pair: Pair, user_id: str) -> str:
-    return "mentor" if user_id == pair.mentor_id else "mentee"
+def role_of(pair: Pair, user_id: str) -> Role:
+    return Role.MENTOR if user_id == pair.mentor_id else Role.MENTEE
 
 
 async def ask_after_meeting(deps: Deps, *, pair: Pair, period: int) -> list[str]:
@@ -39,13 +39,16 @@ async def ask_after_meeting(deps: Deps, *, pair: Pair, period: int) -> list[str]
     assert pair.id is not None
     people = (pair.mentor_id, pair.mentee_id)
     messages = [
-        outbox.Message(f"{ASK}:{pair.id}:{period}:{user}", ASK, {"pair_id": pair.id, "period": period, "user_id": user})
+        FeedbackAskPayload(pair_id=pair.id, period=period, user_id=user).message(
+            f"{Kind.FEEDBACK_ASK}:{pair.id}:{period}:{user}"
+        )
         for user in people
     ]
     async with deps.db.session() as session:
         if await feedback_repo.first_meeting(session, team_id=pair.team_id, pair_id=pair.id) == period:
             messages += [
-                outbox.Message(f"{FIT}:{pair.id}:{user}", FIT, {"pair_id": pair.id, "user_id": user}) for user in people
+                FitAskPayload(pair_id=pair.id, user_id=user).message(f"{Kind.FIT_ASK}:{pair.id}:{user}")
+                for user in people
             ]
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
     return [m.key for m in messages]
@@ -108,23 +111,37 @@ def parse_feedback(values: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[
     return {"rating": int(rating), **texts, "share_note": share}, {}
 
 
-async def save(
-    deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]
-) -> tuple[list[str], str, bool]:
-    """Store the person's feedback (replacing an earlier one for this meeting). Returns the keys of the shared
-    note to deliver; what became of the note: ``shared`` (goes now), ``already`` (passed on before: a note goes
-    once per meeting, an edit isn't resent) or ``private``; and whether it replaced earlier feedback."""
+class NoteFate(StrEnum):
+    """What became of the note in a person's feedback."""
+
+    SHARED = "shared"  # it goes to the partner now
+    ALREADY = "already"  # passed on before: a note goes once per meeting, an edit isn't resent
+    PRIVATE = "private"
+
+
+class SavedFeedback(NamedTuple):
+    keys: list[str]  # the shared note's outbox keys, to deliver
+    note: NoteFate
+    edited: bool  # it replaced earlier feedback
+
+
+async def save(deps: Deps, *, pair: Pair, period: int, author_id: str, fields: dict[str, Any]) -> SavedFeedback:
+    """Store the person's feedback (replacing an earlier one for this meeting), and queue its note for the
+    partner if its author shares it."""
+    assert pair.id is not None
     async with deps.db.session() as session:
         saved = await feedback_repo.save_feedback(
             session, team_id=pair.team_id, pair=pair, period=period, author_id=author_id, fields=fields
         )
         edited = saved.updated_at != saved.created_at
         if not (saved.share_note and saved.note):
-            return [], "private", edited
-        key = f"{NOTE}:{pair.id}:{period}:{author_id}"
-        payload = {"pair_id": pair.id, "period": period, "author_id": author_id, "user_id": partner_of(pair, author_id)}
-        new = await outbox.enqueue_many(session, team_id=pair.team_id, messages=[outbox.Message(key, NOTE, payload)])
-    return ([key], "shared", edited) if new else ([], "already", edited)
+            return SavedFeedback([], NoteFate.PRIVATE, edited)
+        key = f"{Kind.SHARED_NOTE}:{pair.id}:{period}:{author_id}"
+        note = SharedNotePayload(
+            pair_id=pair.id, period=period, author_id=author_id, user_id=partner_of(pair, author_id)
+        )
+        new = await outbox.enqueue_many(session, team_id=pair.team_id, messages=[note.message(key)])
+    return SavedFeedback([key], NoteFate.SHARED, edited) if new else SavedFeedback([], NoteFate.ALREADY, edited)
 
 
 async def has_met(deps: Deps, *, pair: Pair) -> bool:
@@ -142,11 +159,9 @@ async def alert_admins(deps: Deps, *, pair: Pair, user_id: str) -> list[str]:
         admins = set(deps.settings.admins) | await admins_repo.all_promoted_admins(session, team_id=pair.team_id)
         program = await programs_repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
         messages = [
-            outbox.Message(
-                f"{ALERT}:{pair.id}:{user_id}:{admin}",
-                ALERT,
-                {"pair_id": pair.id, "user_id": admin, "about": user_id, "program": program.name if program else ""},
-            )
+            FitAlertPayload(
+                pair_id=pair.id, user_id=admin, about=user_id, program=program.name if program else ""
+            ).message(f"{Kind.FIT_ALERT}:{pair.id}:{user_id}:{admin}")
             for admin in sorted(admins - {pair.mentor_id, pair.mentee_id})
         ]
         await outbox.enqueue_many(session, team_id=pair.team_id, messages=messages)
@@ -161,44 +176,50 @@ async def record_fit(deps: Deps, *, pair: Pair, user_id: str, working: bool) -> 
 async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     pair = batch.pair(row)
     if pair is None:
-        return OutboxState.SKIPPED, "pair_gone", None, None
+        return Outcome.skipped(Skip.PAIR_GONE)
     assert pair.id is not None
-    user = str(row.payload["user_id"])
-    reply = prompts.ask_message(pair_id=pair.id, period=int(row.payload["period"]), partner_id=partner_of(pair, user))
-    answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    ask = FeedbackAskPayload.of(row)
+    reply = prompts.ask_message(pair_id=pair.id, period=ask.period, partner_id=partner_of(pair, ask.user_id))
+    answer = await client.chat_postMessage(channel=ask.user_id, **reply.as_kwargs())
+    return Outcome.posted(answer)
 
 
 async def send_fit(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     pair = batch.pair(row)
     if pair is None or pair.state != PairState.ACTIVE:
-        return OutboxState.SKIPPED, "pair_gone", None, None
+        return Outcome.skipped(Skip.PAIR_GONE)
     assert pair.id is not None
-    user = str(row.payload["user_id"])
+    user = FitAskPayload.of(row).user_id
     reply = prompts.fit_message(pair_id=pair.id, partner_id=partner_of(pair, user))
     answer = await client.chat_postMessage(channel=user, **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    return Outcome.posted(answer)
 
 
 async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     """The shared note, read at send time (if its author unshared or deleted it meanwhile, nothing goes)."""
     pair = batch.pair(row)
     if pair is None or pair.id is None:
-        return OutboxState.SKIPPED, "pair_gone", None, None
-    author = str(row.payload["author_id"])
-    saved = await saved_feedback(deps, pair=pair, period=int(row.payload["period"]), author_id=author)
+        return Outcome.skipped(Skip.PAIR_GONE)
+    note = SharedNotePayload.of(row)
+    author = note.author_id
+    saved = await saved_feedback(deps, pair=pair, period=note.period, author_id=author)
     if saved is None or not saved.share_note or not saved.note:
-        return OutboxState.SKIPPED, "not_shared", None, None
+        return Outcome.skipped(Skip.NOT_SHARED)
     reply = prompts.shared_note_message(author_id=author, note=saved.note, author_role=saved.author_role)
     answer = await client.chat_postMessage(channel=partner_of(pair, author), **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    return Outcome.posted(answer)
 
 
 async def send_alert(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
-    p = row.payload
-    reply = prompts.fit_alert_message(user_id=str(p["about"]), program=str(p.get("program") or ""))
-    answer = await client.chat_postMessage(channel=str(p["user_id"]), **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    alert = FitAlertPayload.of(row)
+    reply = prompts.fit_alert_message(user_id=alert.about, program=alert.program)
+    answer = await client.chat_postMessage(channel=alert.user_id, **reply.as_kwargs())
+    return Outcome.posted(answer)
 
 
-SENDERS = {ASK: send_ask, FIT: send_fit, NOTE: send_note, ALERT: send_alert}
+SENDERS = {
+    Kind.FEEDBACK_ASK: send_ask,
+    Kind.FIT_ASK: send_fit,
+    Kind.SHARED_NOTE: send_note,
+    Kind.FIT_ALERT: send_alert,
+}

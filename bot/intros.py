@@ -9,7 +9,8 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.batch import Batch
-from bot.outbox.outcomes import Outcome
+from bot.outbox.kinds import Kind, PairEndedPayload, UnmatchedPayload
+from bot.outbox.outcomes import Outcome, Skip
 from bot.programs import program_fields
 from bot.runtime.context import Deps
 from bot.topics import ideas_for
@@ -19,7 +20,7 @@ from prompts.topics import TopicIdea
 from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import rounds as rounds_repo
-from storage.models import Outbox, OutboxState, Pair, PairState, Program, utcnow
+from storage.models import Outbox, Pair, PairState, Program, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Bat
     pair = batch.pair(row)
     program = batch.program(pair) if pair else None
     if pair is None or program is None or pair.state != PairState.ACTIVE:
-        return OutboxState.SKIPPED, "pair_ended", None, None
+        return Outcome.skipped(Skip.PAIR_ENDED)
     assert pair.id is not None
     channel = await batch.channel(client, pair)
     reply = intro_message(
@@ -42,21 +43,23 @@ async def send_intro(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Bat
         topics=batch.topics(row),
     )
     answer = await client.chat_postMessage(channel=channel, **reply.as_kwargs())
-    return OutboxState.SENT, None, channel, answer.get("ts")
+    return Outcome.posted(answer, channel=channel)
 
 
 async def send_note(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     """A "not paired this round" or "your pairing ended" DM."""
-    p = row.payload
-    if row.kind == "unmatched":
-        text = unmatched_dm(p["program"], p["side"], p["reason"], pair_ended=bool(p.get("pair_ended")))
+    if row.kind == Kind.UNMATCHED:
+        note = UnmatchedPayload.of(row)
+        user = note.user_id
+        text = unmatched_dm(note.program, note.side, note.reason, pair_ended=note.pair_ended)
     else:
-        text = pair_ended_dm(p["program"], p["partner"])
-    answer = await client.chat_postMessage(channel=p["user_id"], text=text)
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+        ended = PairEndedPayload.of(row)
+        user, text = ended.user_id, pair_ended_dm(ended.program, ended.partner)
+    answer = await client.chat_postMessage(channel=user, text=text)
+    return Outcome.posted(answer)
 
 
-SENDERS = {"intro": send_intro, "unmatched": send_note, "pair_ended": send_note}
+SENDERS = {Kind.INTRO: send_intro, Kind.UNMATCHED: send_note, Kind.PAIR_ENDED: send_note}
 
 
 async def pair_of_member(deps: Deps, *, team_id: str, pair_id: int, user_id: str) -> tuple[Pair, Program] | None:

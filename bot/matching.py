@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -401,11 +402,13 @@ def match(
     return Proposal(pairs, unmatched)
 
 
-# Why the hard rules bar a pair (an admin's swap is refused with the first of these).
-GAP = "gap"
-REPORTING_LINE = "reporting_line"
-AVOIDED = "avoided"
-REPEAT = "repeat"
+class Barrier(StrEnum):
+    """Why the hard rules bar a pair (an admin's swap is refused with the first of these)."""
+
+    GAP = "gap"
+    REPORTING_LINE = "reporting_line"
+    AVOIDED = "avoided"
+    REPEAT = "repeat"
 
 
 def barriers(
@@ -414,17 +417,17 @@ def barriers(
     rules: Rules,
     recent: set[frozenset[str]],
     managers: Mapping[str, str | None],
-) -> list[str]:
+) -> list[Barrier]:
     """The hard rules that forbid this pair, one by one (empty: allowed). Same rules as :func:`score_matrix`."""
     found = []
     if mentee.years - mentor.years < rules.min_experience_gap:
-        found.append(GAP)
+        found.append(Barrier.GAP)
     if rules.avoid_reporting_line and (
         mentee.user_id in _chain(mentor.user_id, managers) or mentor.user_id in _chain(mentee.user_id, managers)
     ):
-        found.append(REPORTING_LINE)
+        found.append(Barrier.REPORTING_LINE)
     if mentee.user_id in mentor.avoid or mentor.user_id in mentee.avoid:
-        found.append(AVOIDED)
+        found.append(Barrier.AVOIDED)
     if frozenset((mentor.user_id, mentee.user_id)) in recent:
-        found.append(REPEAT)
+        found.append(Barrier.REPEAT)
     return found

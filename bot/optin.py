@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -51,7 +52,7 @@ def answers_from_json(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict):
         return None
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "role": lambda v: v in ROLES,
         "department": lambda v: isinstance(v, str) and len(v) <= DEPARTMENT_MAX,
         "years_experience": lambda v: type(v) is int and 0 <= v <= YEARS_MAX,

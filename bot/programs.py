@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -313,21 +314,30 @@ def default_fields(today: date) -> dict[str, Any]:
     }
 
 
-async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from_state: str, to_state: str) -> str:
-    """Move a program along draft → open → running → ended. Returns "moved", "discarded" (a draft ended: it is
-    deleted, as nobody could have joined it, and its name is free again), "unchanged" (someone else moved it
-    first, or the button was stale) or "not_allowed" (no such move, or not this workspace's program)."""
+class ProgramMove(StrEnum):
+    """What a program's move (:func:`move`) came to."""
+
+    MOVED = "moved"
+    DISCARDED = "discarded"  # a draft ended: deleted, as nobody could have joined it; its name is free again
+    UNCHANGED = "unchanged"  # someone else moved it first, or the button was stale
+    NOT_ALLOWED = "not_allowed"  # no such move, or not this workspace's program
+
+
+async def move(
+    deps: Deps, *, team_id: str, actor_id: str, program_id: int, from_state: str, to_state: str
+) -> ProgramMove:
+    """Move a program along draft → open → running → ended."""
     if to_state not in NEXT_STATES.get(from_state, ()):  # StrEnum keys: a plain (or forged) string looks up fine
-        return "not_allowed"
+        return ProgramMove.NOT_ALLOWED
     async with deps.db.session() as session:
         program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id, for_update=True)
         if program is None:
-            return "not_allowed"
+            return ProgramMove.NOT_ALLOWED
         if from_state == ProgramState.DRAFT and to_state == ProgramState.ENDED:
             if not await programs_repo.discard_draft(session, team_id=team_id, program_id=program_id):
-                return "unchanged"
+                return ProgramMove.UNCHANGED
             await _audit(session, team_id, actor_id, "program.discard", program_id, {"name": program.name}, {})
-            outcome = "discarded"
+            outcome = ProgramMove.DISCARDED
         elif await programs_repo.move_program(
             session, team_id=team_id, program_id=program_id, from_state=from_state, to_state=to_state
         ):
@@ -337,9 +347,9 @@ async def move(deps: Deps, *, team_id: str, actor_id: str, program_id: int, from
             if to_state == ProgramState.ENDED:  # its pairs end with it (and its open previews go)
                 await rounds_repo.end_pairs(session, team_id=team_id, program_id=program_id, reason="program_ended")
                 await rounds_repo.discard_previews(session, team_id=team_id, program_id=program_id)
-            outcome = "moved"
+            outcome = ProgramMove.MOVED
         else:
-            return "unchanged"
+            return ProgramMove.UNCHANGED
     forget_programs(team_id)  # once committed, so no reader caches the old state again
     return outcome
 

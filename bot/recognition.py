@@ -9,7 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox.batch import Batch
-from bot.outbox.outcomes import Outcome
+from bot.outbox.kinds import CelebratePayload, ConsentAskPayload, Kind
+from bot.outbox.outcomes import Outcome, Skip
 from bot.runtime.context import Deps
 from prompts import recognition as prompts
 from storage import feedback as feedback_repo
@@ -17,9 +18,8 @@ from storage import outbox
 from storage import programs as programs_repo
 from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
-from storage.models import Outbox, OutboxState, Pair, Program
+from storage.models import Outbox, Pair, Program
 
-ASK, CELEBRATE = "consent_ask", "celebrate"
 FIRST, FIFTH, COMPLETED = "first", "fifth", "completed"
 
 
@@ -31,6 +31,7 @@ async def after_meeting(deps: Deps, *, pair: Pair) -> list[str]:
     """After a *We met*: the consent question for those of the pair's two people never asked (once per workspace),
     and the milestones the pair has reached if both said yes; the keys to deliver. One read of the program and of
     the consents."""
+    assert pair.id is not None
     people = [pair.mentor_id, pair.mentee_id]
     async with deps.db.session() as session:
         program = await programs_repo.get_program(session, team_id=pair.team_id, program_id=pair.program_id)
@@ -38,7 +39,7 @@ async def after_meeting(deps: Deps, *, pair: Pair) -> list[str]:
             return []
         answered = await recognition_repo.consents(session, team_id=pair.team_id, user_ids=people)
         messages = [
-            outbox.Message(f"{ASK}:{pair.team_id}:{user}", ASK, {"pair_id": pair.id, "user_id": user})
+            ConsentAskPayload(pair_id=pair.id, user_id=user).message(f"{Kind.CONSENT_ASK}:{pair.team_id}:{user}")
             for user in people
             if user not in answered
         ]
@@ -86,9 +87,7 @@ async def _reached(
         return []
     met = await feedback_repo.meetings_of_pair(session, team_id=pair.team_id, pair_id=pair.id)
     reached = [m for m, ok in ((FIRST, met >= 1), (FIFTH, met >= 5), (COMPLETED, completed and met >= 1)) if ok]
-    return [
-        outbox.Message(f"{CELEBRATE}:{pair.id}:{m}", CELEBRATE, {"pair_id": pair.id, "milestone": m}) for m in reached
-    ]
+    return [CelebratePayload(pair_id=pair.id, milestone=m).message(f"{Kind.CELEBRATE}:{pair.id}:{m}") for m in reached]
 
 
 async def record_consent(deps: Deps, *, team_id: str, user_id: str, celebrate: bool) -> None:
@@ -100,10 +99,10 @@ async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch
     pair = batch.pair(row)
     program = batch.program(pair) if pair else None
     if pair is None or pair.id is None or program is None or not celebrating(program):
-        return OutboxState.SKIPPED, "not_celebrating", None, None
+        return Outcome.skipped(Skip.NOT_CELEBRATING)
     reply = prompts.consent_question(pair_id=pair.id, channel_id=str(program.channel_id))
-    answer = await client.chat_postMessage(channel=str(row.payload["user_id"]), **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    answer = await client.chat_postMessage(channel=ConsentAskPayload.of(row).user_id, **reply.as_kwargs())
+    return Outcome.posted(answer)
 
 
 async def send_celebration(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
@@ -111,19 +110,19 @@ async def send_celebration(deps: Deps, client: AsyncWebClient, row: Outbox, batc
     pair = batch.pair(row)
     program = batch.program(pair) if pair else None
     if pair is None or program is None or not celebrating(program):
-        return OutboxState.SKIPPED, "not_celebrating", None, None
+        return Outcome.skipped(Skip.NOT_CELEBRATING)
     async with deps.db.read() as session:
         yes = await recognition_repo.consents(session, team_id=row.team_id, user_ids=[pair.mentor_id, pair.mentee_id])
     if not (yes.get(pair.mentor_id) and yes.get(pair.mentee_id)):
-        return OutboxState.SKIPPED, "no_consent", None, None
+        return Outcome.skipped(Skip.NO_CONSENT)
     reply = prompts.celebration(
-        milestone=str(row.payload["milestone"]),
+        milestone=CelebratePayload.of(row).milestone,
         mentor_id=pair.mentor_id,
         mentee_id=pair.mentee_id,
         program=program.name,
     )
     answer = await client.chat_postMessage(channel=str(program.channel_id), **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    return Outcome.posted(answer)
 
 
-SENDERS = {ASK: send_ask, CELEBRATE: send_celebration}
+SENDERS = {Kind.CONSENT_ASK: send_ask, Kind.CELEBRATE: send_celebration}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, NamedTuple
 
 from bot.runtime.context import Deps
 from prompts.roster import PAGE_SIZE, roster_modal
@@ -13,7 +14,39 @@ from storage import programs as programs_repo
 from storage.models import ParticipantState, ProgramState
 
 DEPARTMENTS_SHOWN = 8
-STATE_OF = {"pause": ParticipantState.PAUSED, "resume": ParticipantState.ACTIVE, "remove": ParticipantState.LEFT}
+
+
+class Verb(StrEnum):
+    """What an admin can do to a person of the roster."""
+
+    PAUSE = "pause"
+    RESUME = "resume"
+    REMOVE = "remove"
+    PROMOTE = "promote"  # to program admin
+    DEMOTE = "demote"
+
+
+class NotDone(StrEnum):
+    """Why an admin's action on a person changed nothing."""
+
+    UNCHANGED = "unchanged"  # it was already so
+    GONE = "gone"  # no such person (or action)
+    ENDED = "ended"  # their program has ended (read-only)
+
+
+class PersonAction(NamedTuple):
+    """What an admin's action on a person came to: the verb done, or why nothing changed."""
+
+    user_id: str  # "" when there is no such person
+    outcome: Verb | NotDone
+    program_name: str
+
+
+STATE_OF = {
+    Verb.PAUSE: ParticipantState.PAUSED,
+    Verb.RESUME: ParticipantState.ACTIVE,
+    Verb.REMOVE: ParticipantState.LEFT,
+}
 
 
 async def roster_view(
@@ -63,47 +96,43 @@ async def roster_view(
     )
 
 
-async def act_on_person(
-    deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int
-) -> tuple[str, str, str]:
-    """Apply an admin's action to a person of this workspace; returns (their user id, outcome, program name).
-
-    Outcomes: the verb when something changed, "unchanged" when it was already so, "gone" for no such person,
-    "ended" when their program has ended (read-only).
-    """
+async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, participant_id: int) -> PersonAction:
+    """Apply an admin's action (``verb``, one of :class:`Verb`) to a person of this workspace."""
+    action = next((known for known in Verb if known == verb), None)
     async with deps.db.session() as session:
         person = await participants_repo.get_participant_by_id(session, team_id=team_id, participant_id=participant_id)
         if person is None or person.state == ParticipantState.DELETED:
-            return "", "gone", ""
+            return PersonAction("", NotDone.GONE, "")
         program = await programs_repo.get_program(session, team_id=team_id, program_id=person.program_id)
-        if program is None or (program.state == ProgramState.ENDED and verb in STATE_OF):
-            return person.user_id, "ended", ""  # an ended program's people stay as they were (admin rights can change)
+        if program is None or (program.state == ProgramState.ENDED and action in STATE_OF):
+            # an ended program's people stay as they were (admin rights can change)
+            return PersonAction(person.user_id, NotDone.ENDED, "")
         before: dict[str, Any] = {"state": person.state}
         after: dict[str, Any]
-        if verb in ("promote", "demote"):
-            if verb == "promote":
+        if action in (Verb.PROMOTE, Verb.DEMOTE):
+            if action == Verb.PROMOTE:
                 changed = await admins_repo.promote_admin(
                     session, team_id=team_id, user_id=person.user_id, added_by=actor_id
                 )
             else:
                 changed = await admins_repo.demote_admin(session, team_id=team_id, user_id=person.user_id)
             if not changed:
-                return person.user_id, "unchanged", program.name
-            before, after = {"admin": verb == "demote"}, {"admin": verb == "promote"}
-        elif verb in STATE_OF:
-            if person.state == STATE_OF[verb]:
-                return person.user_id, "unchanged", program.name
-            await participants_repo.set_state(session, participant=person, state=STATE_OF[verb])
+                return PersonAction(person.user_id, NotDone.UNCHANGED, program.name)
+            before, after = {"admin": action == Verb.DEMOTE}, {"admin": action == Verb.PROMOTE}
+        elif action in STATE_OF:
+            if person.state == STATE_OF[action]:
+                return PersonAction(person.user_id, NotDone.UNCHANGED, program.name)
+            await participants_repo.set_state(session, participant=person, state=STATE_OF[action])
             after = {"state": person.state}
         else:
-            return person.user_id, "gone", program.name
+            return PersonAction(person.user_id, NotDone.GONE, program.name)
         await audit_repo.record_audit(
             session,
             team_id=team_id,
             actor_id=actor_id,
-            action=f"participant.{verb}",
+            action=f"participant.{action}",
             target=f"user:{person.user_id}",
             before=before,
             after=after,
         )
-        return person.user_id, verb, program.name
+        return PersonAction(person.user_id, action, program.name)

@@ -21,9 +21,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeAlias
 
-from bot.matching import Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
+from bot.matching import Barrier, Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
+from bot.outbox.kinds import IntroPayload, Kind, PairEndedPayload, UnmatchedPayload
 from bot.programs import target_program
 from bot.runtime.context import Deps
 from bot.runtime.errors import ConfigError
@@ -35,7 +37,6 @@ from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.models import JOINABLE_STATES, MatchRound, Pair, PairState, Participant, Program, RoundState, utcnow
-from storage.outbox import Message
 
 HELD_BACK = "held_back"  # an admin dropped their proposed pair from the preview
 UNAVAILABLE = "unavailable"  # their proposed partner paused or left before the round was published
@@ -185,18 +186,22 @@ async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | 
     return RoundView(found, program, pairs, len(found.ends))
 
 
-# What an admin's adjustment came to (prompts/rounds.py words them).
-ADJUSTED = "adjusted"
-STALE = "stale"  # the preview was published or replaced meanwhile
+class Adjustment(StrEnum):
+    """What an admin's adjustment of a preview came to (prompts/rounds.py words them), when no hard rule
+    (:class:`bot.matching.Barrier`) refused it."""
+
+    ADJUSTED = "adjusted"
+    STALE = "stale"  # the preview was published or replaced meanwhile
+    UNAVAILABLE = "unavailable"  # someone in those pairs no longer takes part
 
 
-async def drop_pair(deps: Deps, *, team_id: str, round_id: int, pair_id: int) -> str:
+async def drop_pair(deps: Deps, *, team_id: str, round_id: int, pair_id: int) -> Adjustment:
     """Take a proposed pair out of the preview: both people are left out of this round, first in line next."""
     async with deps.db.session() as session:
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
         pair = await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id)
         if found is None or found.state != RoundState.PREVIEW or pair is None or pair.round_id != round_id:
-            return STALE
+            return Adjustment.STALE
         others = await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id)
         left_out = [{"user_id": pair.mentee_id, "side": "mentee", "reason": HELD_BACK}]
         if not any(p.mentor_id == pair.mentor_id and p.id != pair.id for p in others):  # their other mentee stays
@@ -204,25 +209,28 @@ async def drop_pair(deps: Deps, *, team_id: str, round_id: int, pair_id: int) ->
         found.unmatched = [*found.unmatched, *left_out]
         session.add(found)
         await session.delete(pair)
-    return ADJUSTED
+    return Adjustment.ADJUSTED
 
 
-async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int, second_id: int) -> str:
+SwapOutcome: TypeAlias = Adjustment | Barrier
+
+
+async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int, second_id: int) -> SwapOutcome:
     """Exchange the mentees of two proposed pairs, if the hard rules allow both new pairs; otherwise the reason
     (see :func:`bot.matching.barriers`), and nothing changes."""
     view = await load_round(deps, team_id=team_id, round_id=round_id)
     if view is None or view.round.state != RoundState.PREVIEW:
-        return STALE
+        return Adjustment.STALE
     by_id = {p.id: p for p in view.pairs}
     first, second = by_id.get(first_id), by_id.get(second_id)
     if first is None or second is None or first_id == second_id:
-        return STALE
+        return Adjustment.STALE
     found = await _field(deps, team_id=team_id, program=view.program)
     people = {**found.everyone, **{p.user_id: p for p in found.people}}
     try:
         m1, e1, m2, e2 = (people[u] for u in (first.mentor_id, first.mentee_id, second.mentor_id, second.mentee_id))
     except KeyError:
-        return UNAVAILABLE
+        return Adjustment.UNAVAILABLE
     for mentor, mentee in ((m1, e2), (m2, e1)):
         blocked = barriers(mentor, mentee, found.rules, found.recent, found.managers)
         if blocked:
@@ -231,26 +239,34 @@ async def swap_mentees(deps: Deps, *, team_id: str, round_id: int, first_id: int
     async with deps.db.session() as session:
         locked = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
         if locked is None or locked.state != RoundState.PREVIEW:
-            return STALE
+            return Adjustment.STALE
         swaps = ((first_id, e1, m1, e2, scores[0, 1]), (second_id, e2, m2, e1, scores[1, 0]))
         current = [await rounds_repo.get_pair(session, team_id=team_id, pair_id=pair_id) for pair_id, *_ in swaps]
         for pair, (_, checked, *_) in zip(current, swaps, strict=True):  # nobody changed them since they were checked
             if pair is None or pair.round_id != round_id or pair.mentee_id != checked.user_id:
-                return STALE
+                return Adjustment.STALE
         for proposed, (_, _, mentor, mentee, score) in zip(current, swaps, strict=True):
             assert proposed is not None
             proposed.mentee_id = mentee.user_id
             proposed.score = round(float(score), 2)
             proposed.reasons = dataclasses.asdict(reasons_for(mentor, mentee, found.rules))
             session.add(proposed)
-    return ADJUSTED
+    return Adjustment.ADJUSTED
+
+
+class PublishOutcome(StrEnum):
+    """What publishing a preview came to."""
+
+    PUBLISHED = "published"
+    STALE = "stale"  # published already, or replaced by a newer preview, or matched before another round
+    CLOSED = "closed"  # the program is no longer open or running
 
 
 @dataclass(frozen=True)
 class Published:
     """What publishing did: the outbox keys to deliver and the people whose Home tab changes."""
 
-    outcome: str  # "published", STALE, or "closed" (the program ended meanwhile)
+    outcome: PublishOutcome
     program_name: str = ""
     pairs: int = 0
     unmatched: int = 0
@@ -259,11 +275,11 @@ class Published:
 
 
 def intro_key(pair_id: int) -> str:
-    return f"intro:{pair_id}"
+    return f"{Kind.INTRO}:{pair_id}"
 
 
 def unmatched_key(round_id: int, user_id: str) -> str:
-    return f"unmatched:{round_id}:{user_id}"
+    return f"{Kind.UNMATCHED}:{round_id}:{user_id}"
 
 
 async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> Published:
@@ -278,21 +294,21 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
     async with deps.db.session() as session:
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
         if found is None:
-            return Published(STALE)
+            return Published(PublishOutcome.STALE)
         program = await programs_repo.get_program(
             session, team_id=team_id, program_id=found.program_id, for_update=True
         )
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id, for_update=True)
         if found is None or found.state != RoundState.PREVIEW:
-            return Published(STALE)
+            return Published(PublishOutcome.STALE)
         if program is None or program.state not in JOINABLE_STATES:
-            return Published("closed", program.name if program else "")
+            return Published(PublishOutcome.CLOSED, program.name if program else "")
         assert program.id is not None
         latest = await rounds_repo.latest_published(session, team_id=team_id, program_id=program.id)
         if (latest.id if latest else None) != found.after_round_id:
             found.state = RoundState.DISCARDED
             session.add(found)
-            return Published(STALE, program.name)
+            return Published(PublishOutcome.STALE, program.name)
         now = utcnow()
         ended: dict[str, str] = {}  # person whose pair this round ends → their former partner
         if found.ends:  # ending a pair also closes the rematch requests about it
@@ -345,14 +361,22 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         session.add(found)
         await session.flush()
         await rounds_repo.discard_previews(session, team_id=team_id, program_id=program.id)
-        messages = [Message(intro_key(pair.id or 0), "intro", {"pair_id": pair.id}) for pair in kept]
+        messages = [IntroPayload(pair_id=pair.id or 0).message(intro_key(pair.id or 0)) for pair in kept]
         messages += [
-            Message(unmatched_key(round_id, entry["user_id"]), "unmatched", {**entry, "program": program.name})
+            UnmatchedPayload(
+                user_id=entry["user_id"],
+                side=entry["side"],
+                reason=entry["reason"],
+                program=program.name,
+                pair_ended=entry["pair_ended"],
+            ).message(unmatched_key(round_id, entry["user_id"]))
             for entry in told.values()
         ]
         messages += [
-            Message(f"pair_ended:{round_id}:{u}", "pair_ended", {"user_id": u, "partner": p, "program": program.name})
-            for u, p in ((u, ended[u]) for u in still_paired)
+            PairEndedPayload(user_id=u, partner=ended[u], program=program.name).message(
+                f"{Kind.PAIR_ENDED}:{round_id}:{u}"
+            )
+            for u in still_paired
         ]
         await outbox.enqueue_many(session, team_id=team_id, messages=messages)
         keys = [m.key for m in messages]
@@ -366,7 +390,7 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
             after={"round": round_id, "pairs": len(kept), "unmatched": len(told)},
         )
     people = introduced | set(told) | set(still_paired)
-    return Published("published", program.name, len(kept), len(told), tuple(keys), tuple(sorted(people)))
+    return Published(PublishOutcome.PUBLISHED, program.name, len(kept), len(told), tuple(keys), tuple(sorted(people)))
 
 
 async def preview_for_cli(deps: Deps, *, team_id: str, program_name: str | None) -> MatchRound:

@@ -10,7 +10,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.batch import Batch
-from bot.outbox.outcomes import Outcome
+from bot.outbox.kinds import Kind, SurveyPayload
+from bot.outbox.outcomes import Outcome, Skip
 from bot.runtime.context import Deps
 from bot.topics import topic_label
 from prompts import surveys as prompts
@@ -20,12 +21,10 @@ from storage import programs as programs_repo
 from storage import surveys as surveys_repo
 from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
 
-SURVEY = "survey"
-
 
 def survey_key(program_id: int | None, stage: str, user_id: str) -> str:
     """The outbox key of a person's survey (see ``bot.checkins.milestones``)."""
-    return f"{SURVEY}:{program_id}:{stage}:{user_id}"
+    return f"{Kind.SURVEY}:{program_id}:{stage}:{user_id}"
 
 
 def skills_of(person: Participant) -> list[str]:
@@ -145,17 +144,15 @@ async def save(deps: Deps, *, person: Participant, stage: str, answers: dict[str
 
 async def send_survey(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
     """The survey DM, to someone still taking part in a program still running."""
-    p = row.payload
-    found = await survey_target(
-        deps, team_id=row.team_id, user_id=str(p["user_id"]), program_id=int(p["program_id"]), stage=str(p["stage"])
-    )
+    p = SurveyPayload.of(row)
+    found = await survey_target(deps, team_id=row.team_id, user_id=p.user_id, program_id=p.program_id, stage=p.stage)
     if found is None or found[0].state != ProgramState.RUNNING or found[1].state != ParticipantState.ACTIVE:
-        return OutboxState.SKIPPED, "not_taking_part", None, None
+        return Outcome.skipped(Skip.NOT_TAKING_PART)
     program, _ = found
     assert program.id is not None
-    reply = prompts.survey_dm(program_id=program.id, program_name=program.name, stage=str(p["stage"]))
-    answer = await client.chat_postMessage(channel=str(p["user_id"]), **reply.as_kwargs())
-    return OutboxState.SENT, None, answer.get("channel"), answer.get("ts")
+    reply = prompts.survey_dm(program_id=program.id, program_name=program.name, stage=p.stage)
+    answer = await client.chat_postMessage(channel=p.user_id, **reply.as_kwargs())
+    return Outcome.posted(answer)
 
 
-SENDERS = {SURVEY: send_survey}
+SENDERS = {Kind.SURVEY: send_survey}

@@ -19,10 +19,9 @@ EVENTS_PATH = "/slack/events"
 
 def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    return {
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
-    }
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
+    return {"x-slack-request-timestamp": ts, "x-slack-signature": signature}
 
 
 class SlackSender:

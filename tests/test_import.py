@@ -193,8 +193,8 @@ def test_re_import_keeps_what_people_typed_and_does_not_re_enrol_who_left(tmp_pa
                 async with db.session() as session:
                     person = Participant.user_id
                     await session.exec(
-                        update(Participant).where(person == "U001").values(goals="Mine", meeting_format="video")
-                    )  # type: ignore[arg-type]
+                        update(Participant).where(person == "U001").values(goals="Mine", meeting_format="video")  # type: ignore[arg-type]
+                    )
                     await session.exec(update(Participant).where(person == "U002").values(state="left"))  # type: ignore[arg-type]
             finally:
                 await db.dispose()

@@ -1,1 +1,1 @@
-"""Messages that must go out exactly once: batches, delivery, outcome classes, what is due."""
+"""Messages that must go out exactly once: their kinds and payloads, batches, delivery, outcomes, what is due."""

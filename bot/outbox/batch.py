@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.outbox.kinds import Kind, kind_of, pair_id_of
 from bot.outbox.outcomes import SafeToRetry, classify
 from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut
@@ -40,8 +41,8 @@ class Batch:
     channels: dict[int, str] = field(default_factory=dict)  # pair id → group DM opened by this batch
 
     def pair(self, row: Outbox) -> Pair | None:
-        pair_id = row.payload.get("pair_id")
-        return self.pairs.get(int(pair_id)) if pair_id is not None else None
+        pair_id = pair_id_of(row)
+        return self.pairs.get(pair_id) if pair_id is not None else None
 
     def program(self, pair: Pair) -> Program | None:
         return self.programs.get(pair.program_id)
@@ -76,9 +77,9 @@ class Batch:
         except PacedOut:
             raise  # not tried at all: delivery stops until the next run
         except SLACK_FAILURES as exc:
-            _, error = classify(exc)
-            if error.startswith("uncertain"):
-                raise SafeToRetry(error) from exc
+            failed = classify(exc)
+            if failed.maybe_posted:
+                raise SafeToRetry(str(failed.error)) from exc
             raise
         pair.channel_id = str(opened["channel"]["id"])
         if pair.id is not None:
@@ -87,12 +88,12 @@ class Batch:
 
 
 async def prepare_batch(
-    session: AsyncSession, *, team_id: str, rows: Sequence[Outbox], topics_for: Mapping[str, int]
+    session: AsyncSession, *, team_id: str, rows: Sequence[Outbox], topics_for: Mapping[Kind, int]
 ) -> Batch:
     """Read what the claimed ``rows`` are about and reserve the topics they will suggest (in the claiming
     transaction)."""
     batch = Batch(team_id)
-    pair_ids = sorted({int(row.payload["pair_id"]) for row in rows if "pair_id" in row.payload})
+    pair_ids = sorted({pair_id for row in rows if (pair_id := pair_id_of(row)) is not None})
     if not pair_ids:
         return batch
     batch.pairs = await rounds_repo.pairs_by_id(session, team_id=team_id, pair_ids=pair_ids, for_update=True)
@@ -104,7 +105,8 @@ async def prepare_batch(
     batch.people = await participants_repo.people_of_programs(session, team_id=team_id, wanted=wanted)
     changed: dict[int, list[str]] = {}
     for row in rows:
-        pair, count = batch.pair(row), topics_for.get(row.kind, 0)
+        kind = kind_of(row)
+        pair, count = batch.pair(row), topics_for.get(kind, 0) if kind is not None else 0
         program = batch.program(pair) if pair is not None else None
         if not count or pair is None or pair.id is None or program is None or pair.state != PairState.ACTIVE:
             continue

@@ -2,21 +2,34 @@
 
 A message is claimed before its Slack call and marked after, one at a time, whoever runs the delivery (the
 publishing admin's request, ``match --publish``, or ``run-due``, which also retries what a rate limit or an outage
-left pending). Each kind of message has its sender (``SENDERS``), which builds it from the database at send time.
+left pending). Each kind of message (:class:`bot.outbox.kinds.Kind`) has its sender (``SENDERS``), which builds it
+from its payload and the database at send time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import checkins, feedback, intros, recognition, surveys
 from bot.intros import FIRST_TOPICS
 from bot.outbox.batch import Batch, prepare_batch, settle_batch
-from bot.outbox.outcomes import GONE, MAX_ATTEMPTS, PERSON_GONE, TOKEN_GONE, Outcome, SafeToRetry, classify
+from bot.outbox.kinds import Kind, kind_of, pair_id_of, user_id_of
+from bot.outbox.outcomes import (
+    GONE,
+    MAX_ATTEMPTS,
+    PERSON_GONE,
+    TOKEN_GONE,
+    WAIT_LONGER,
+    Outcome,
+    SafeToRetry,
+    SlackCode,
+    classify,
+    uncertain,
+)
 from bot.runtime.context import Deps
 from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut, paced
@@ -27,14 +40,11 @@ from storage.models import Outbox, OutboxState, ParticipantState
 
 logger = logging.getLogger(__name__)
 
-TOPICS_FOR = {"intro": FIRST_TOPICS, checkins.CHECKIN: 1}  # topics a message of each kind suggests
-PACED_OUT = "paced_out"  # Slack asked for a wait longer than a delivery should hold its batch
-# Slack still says "too many" after the client's own waits: the batch goes back to pending (attempts not counted)
-WAIT_LONGER = {PACED_OUT, "ratelimited", "http_429"}
+TOPICS_FOR = {Kind.INTRO: FIRST_TOPICS, Kind.CHECKIN: 1}  # topics a message of each kind suggests
 BATCH = 20  # messages claimed per transaction (a process killed outright strands at most these in "sending")
 
 Sender = Callable[[Deps, AsyncWebClient, Outbox, Batch], Awaitable[Outcome]]
-SENDERS: dict[str, Sender] = {
+SENDERS: dict[Kind, Sender] = {
     **intros.SENDERS,
     **checkins.SENDERS,
     **feedback.SENDERS,
@@ -43,7 +53,7 @@ SENDERS: dict[str, Sender] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Delivered:
     sent: int = 0
     failed: int = 0
@@ -80,18 +90,19 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
                 assert row.id is not None
                 untried.remove(row.id)  # in flight from here: never released
                 in_flight = row.id
-                state, error, channel, ts = await _send(deps, client, row, batch)
+                outcome = await _send(deps, client, row, batch)
                 in_flight = None
-                if error in TOKEN_GONE or error in WAIT_LONGER:
+                if outcome.error in TOKEN_GONE or outcome.error in WAIT_LONGER:
                     untried.append(row.id)  # not sent: pending again, the attempt not counted
-                    logger.warning("Outbox of %s: %s; delivery stops until the next run", team_id, error)
+                    logger.warning("Outbox of %s: %s; delivery stops until the next run", team_id, outcome.error)
                     stop = True
                     break
-                if state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
-                    state, error = OutboxState.FAILED, f"gave up after {row.attempts} attempts: {error}"
-                finished.append(outbox.Finished(row.id, state, error, channel, ts))
-                if state == OutboxState.FAILED and error in GONE:
-                    gone.append((row, error))
+                if outcome.state == OutboxState.PENDING and row.attempts >= MAX_ATTEMPTS:
+                    error = f"gave up after {row.attempts} attempts: {outcome.error}"
+                    outcome = dataclasses.replace(outcome, state=OutboxState.FAILED, error=error)
+                finished.append(outbox.Finished(row.id, outcome.state, outcome.error, outcome.channel, outcome.ts))
+                if outcome.state == OutboxState.FAILED and outcome.error in GONE:
+                    gone.append((row, str(outcome.error)))
         finally:
             async with deps.db.session() as session:  # the outcomes first, on their own
                 await outbox.finish_many(session, team_id=team_id, finished=finished)
@@ -115,42 +126,41 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
 
 
 def _maybe_posted(finished: outbox.Finished) -> bool:
-    return finished.state == OutboxState.FAILED and (finished.error or "").startswith("uncertain")
+    return finished.state == OutboxState.FAILED and uncertain(finished.error)
 
 
 async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:
-    sender = SENDERS.get(row.kind)
+    kind = kind_of(row)
+    sender = SENDERS.get(kind) if kind is not None else None
     if sender is None:
-        return OutboxState.SKIPPED, f"unknown kind {row.kind}", None, None
+        return Outcome.skipped(f"unknown kind {row.kind}")
     try:
         return await sender(deps, client, row, batch)
     except PacedOut:
-        return OutboxState.PENDING, PACED_OUT, None, None
+        return Outcome.pending(SlackCode.PACED_OUT)
     except SafeToRetry as exc:
         logger.warning("Outbox %s: %s (retried later)", row.key, exc.error)
-        return OutboxState.PENDING, exc.error, None, None
+        return Outcome.pending(exc.error)
     except SLACK_FAILURES as exc:  # a Slack error answer, or network trouble after the client's own retries
-        state, error = classify(exc)
-        logger.warning("Outbox %s: %s (%s)", row.key, error, state)
-        return state, error, None, None
+        failed = classify(exc)
+        logger.warning("Outbox %s: %s (%s)", row.key, failed.error, failed.state)
+        return failed
 
 
 async def _retire(deps: Deps, row: Outbox, error: str) -> None:
     """After a "gone" answer: end the message's pair, or take the person it was for out of every program."""
     reason = f"slack_{error}"[:32]
-    user = row.payload.get("user_id")
+    user, pair_id = user_id_of(row), pair_id_of(row)
     async with deps.db.session() as session:
         if user and error in PERSON_GONE:
-            for participant in await participants_repo.participants_of_user(
-                session, team_id=row.team_id, user_id=str(user)
-            ):
+            for participant in await participants_repo.participants_of_user(session, team_id=row.team_id, user_id=user):
                 if participant.state in (ParticipantState.ACTIVE, ParticipantState.PAUSED):
                     await participants_repo.set_state(session, participant=participant, state=ParticipantState.LEFT)
                 await rounds_repo.end_pairs(
-                    session, team_id=row.team_id, program_id=participant.program_id, reason=reason, user_id=str(user)
+                    session, team_id=row.team_id, program_id=participant.program_id, reason=reason, user_id=user
                 )
-        elif "pair_id" in row.payload:
-            pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=int(row.payload["pair_id"]))
+        elif pair_id is not None:
+            pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=pair_id)
             if pair is not None and pair.id is not None:  # ends it if it is still active
                 await rounds_repo.end_pairs(
                     session, team_id=row.team_id, program_id=pair.program_id, reason=reason, pair_ids=[pair.id]

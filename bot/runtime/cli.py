@@ -28,7 +28,7 @@ from bot.home import refresh_homes
 from bot.importer import import_people
 from bot.outbox.deliver import deliver
 from bot.outbox.due import run_due
-from bot.rounds import preview_for_cli, proposal_json, proposal_text, propose, publish
+from bot.rounds import PublishOutcome, preview_for_cli, proposal_json, proposal_text, propose, publish
 from bot.runtime.app import close_app, start_app
 from bot.runtime.context import Deps
 from bot.runtime.errors import ConfigError
@@ -188,7 +188,7 @@ async def publish_round(settings: Settings, program: str | None) -> int:
         stored = await preview_for_cli(ws.deps, team_id=ws.team_id, program_name=program)
         assert stored.id is not None
         result = await publish(ws.deps, team_id=ws.team_id, round_id=stored.id, actor_id="cli")
-        if result.outcome != "published":
+        if result.outcome != PublishOutcome.PUBLISHED:
             print(f"Nothing published: {result.outcome}.")
             return 1
         delivered = await deliver(ws.deps, ws.client, team_id=ws.team_id, keys=result.keys)

@@ -17,4 +17,5 @@ class Deps:
 
 
 def deps(context: AsyncBoltContext) -> Deps:
-    return context["deps"]
+    found: Deps = context["deps"]
+    return found

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 class TokenAuthorization(AsyncAuthorize):
     def __init__(self, bot_token: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.bot_token = bot_token
         self.result: AuthorizeResult | None = None
 

@@ -121,7 +121,7 @@ class PacedOut(SlackClientError):
 class PacedWebClient(AsyncWebClient):
     """A Web API client whose calls wait for their method's pace (see the module's docstring)."""
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         pacer = pacer_for(urljoin(self.base_url, api_method), self.token)
         now = time.monotonic()
         if pacer.blocked_until - now > MAX_WAIT:

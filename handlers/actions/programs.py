@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import recognition, results
 from bot.home import publish_home, refresh_program_homes
 from bot.outbox.deliver import deliver
-from bot.programs import announce, default_fields, move, program_fields, settings_version
+from bot.programs import ProgramMove, announce, default_fields, move, program_fields, settings_version
 from bot.runtime.context import deps
 from bot.slack.client import try_call
 from handlers.access import admin_or_refuse
@@ -86,14 +86,14 @@ async def handle_move_program(
     )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
     await tell(client, None, body, move_result_reply(program.name, to_state, outcome))
-    if outcome == "moved" and to_state == ProgramState.ENDED:
+    if outcome == ProgramMove.MOVED and to_state == ProgramState.ENDED:
         # pairs that completed it together are celebrated; its chart and summary go to whoever ended it
         keys = await recognition.completions(deps(context), team_id=team_id, program_id=program_id)
         await deliver(deps(context), client, team_id=team_id, keys=keys)
         await results.send_files(
             deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id, what="chart"
         )
-    if outcome == "moved":
+    if outcome == ProgramMove.MOVED:
         await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)
 
 

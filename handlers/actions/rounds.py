@@ -77,6 +77,7 @@ async def handle_adjust(
     what, *ids = str((action.get("selected_option") or {}).get("value") or "").split(":")
     pair_ids = [parse_id(i) or 0 for i in ids]
     before = await rounds.load_round(deps(context), team_id=team_id, round_id=round_id)
+    outcome: rounds.SwapOutcome
     if what == "drop" and len(pair_ids) == 1:
         outcome = await rounds.drop_pair(deps(context), team_id=team_id, round_id=round_id, pair_id=pair_ids[0])
     elif what == "swap" and len(pair_ids) == 2:
@@ -84,8 +85,12 @@ async def handle_adjust(
             deps(context), team_id=team_id, round_id=round_id, first_id=pair_ids[0], second_id=pair_ids[1]
         )
     else:
-        outcome = rounds.STALE
+        outcome = rounds.Adjustment.STALE
     after = await rounds.load_round(deps(context), team_id=team_id, round_id=round_id)
-    notice = adjusted_notice(what, total(before), total(after)) if outcome == rounds.ADJUSTED else swap_refused(outcome)
+    notice = (
+        adjusted_notice(what, total(before), total(after))
+        if outcome == rounds.Adjustment.ADJUSTED
+        else swap_refused(outcome)
+    )
     redrawn = render(after, notice)
     await try_call(client.views_update(view_id=view.get("id"), view=redrawn), what="views.update")

@@ -31,7 +31,7 @@ async def handle_publish(
     found = await rounds.load_round(deps(context), team_id=team_id, round_id=round_id)
     await ack(response_action="update", view=publishing_modal(found.program.name if found else ""))
     result = await rounds.publish(deps(context), team_id=team_id, round_id=round_id, actor_id=user_id)
-    if result.outcome != "published":
+    if result.outcome != rounds.PublishOutcome.PUBLISHED:
         text = publish_outcome_text(result.outcome, result.program_name)
     else:
         delivered = await deliver(deps(context), client, team_id=team_id, keys=result.keys)
@@ -44,5 +44,5 @@ async def handle_publish(
         )
     await try_call(client.views_update(view_id=view["id"], view=message_modal("Published", text)), what="views.update")
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
-    if result.outcome == "published":
+    if result.outcome == rounds.PublishOutcome.PUBLISHED:
         await refresh_homes(client, deps(context), team_id=team_id, user_ids=result.people, skip=user_id)

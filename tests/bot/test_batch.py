@@ -91,7 +91,7 @@ async def test_a_pair_without_a_conversation_waits_when_slack_asks_for_a_long_pa
         assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 1)
     assert len(fake_slack.calls_to("conversations.open")) == 1 and not fake_slack.calls_to("chat.postMessage")
     async with db.read() as session:
-        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()  # type: ignore[arg-type]
+        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()
     assert (row.state, row.attempts) == ("pending", 0)
     after, _ = await a_pair(db, team_id, program.id or 0)
     assert after.topics == pair.topics
@@ -112,7 +112,7 @@ async def test_a_check_in_cut_off_mid_call_keeps_its_topic(
     with contextlib.suppress(asyncio.CancelledError):
         await sending
     async with db.read() as session:
-        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()  # type: ignore[arg-type]
+        [row] = (await session.exec(select(Outbox).where(Outbox.key == f"checkin:{pair.id}:1"))).all()
     assert row.state == "sending"
     after, _ = await a_pair(db, team_id, program.id or 0)
     assert len(after.topics) == len(pair.topics) + 1

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from bot.runtime.errors import ConfigError
 from bot.runtime.settings import (
     DEFAULT_SLACK_API_URL,
-    ConfigError,
     Settings,
     load_settings,
     normalize_database_url,

@@ -283,7 +283,7 @@ def plain_score(m: Person, e: Person, rules: Rules) -> float:
     """The documented score, one pair at a time, written independently of the vectorised version."""
     shares = {k.casefold() for k in m.shares}
     shared = [k for k in e.learns if k.casefold() in shares]
-    score = 10 * len(shared) + (5 if e.learns and e.learns[0].casefold() in shares else 0)
+    score: float = 10 * len(shared) + (5 if e.learns and e.learns[0].casefold() in shares else 0)
     score += 0.25 * min(max(e.years - m.years, 0), 20)
     if (
         rules.prefer_other_departments

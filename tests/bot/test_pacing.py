@@ -36,7 +36,7 @@ def test_a_429_teaches_the_pace_that_got_through() -> None:
         pacer.succeeded(10 + i / 80)
     pacer.limited(10.5, retry_after=1)
     assert pacer.blocked_until == 11.5
-    assert pacer.interval == pytest.approx(1 / (SAFETY * 40))
+    assert pacer.interval == pytest.approx(1 / (SAFETY * 40)) and pacer.interval is not None
     waits = [pacer.reserve(10.6) for _ in range(3)]
     assert waits[0] == pytest.approx(0.9 + pacer.interval), "nothing before Retry-After; the retry goes first"
     assert waits[1] - waits[0] == pytest.approx(pacer.interval), "then evenly spaced"

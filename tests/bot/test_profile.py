@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.optin import CUSTOM_TOPIC_MAX, MAX_TOPICS, Profile, profile_from_state, split_custom
+from bot.optin import Profile, profile_from_state, split_custom
 from prompts import optin as ids
-from prompts.optin import optin_modal
+from prompts.optin import CUSTOM_TOPIC_MAX, MAX_TOPICS, optin_modal
 from prompts.surveys import CONFIDENCE
 from prompts.topics import CATALOGUE
 from tests.optin_state import optin_values

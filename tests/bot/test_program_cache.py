@@ -61,7 +61,7 @@ async def test_a_read_that_overlaps_a_change_is_not_remembered(
     reading, may_finish = asyncio.Event(), asyncio.Event()
     real_list = programs_repo.list_programs
 
-    async def slow_list(session, *, team_id):  # type: ignore[no-untyped-def]
+    async def slow_list(session, *, team_id):
         found = await real_list(session, team_id=team_id)
         reading.set()
         await may_finish.wait()

@@ -121,6 +121,7 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
                 if mentee != mine:
                     await avoid_repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
     program = (await participants.programs_or_default(db, team_id=team_id))[0]
+    assert program.id is not None
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     assert (await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")).pairs == 4

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import select, update
 
 from bot import rounds
+from bot.programs import target_program
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
 from prompts.checkins import checkin_message
@@ -25,7 +26,7 @@ from tests.slack_requests import SlackSender
 async def one_pair(slack: SlackSender, db: Database, settings: Settings, team_id: str) -> Pair:
     program_id = await enrol(slack, db, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
     deps = Deps(settings, db)
-    program = await rounds.target_program(deps, team_id=team_id, name=None)
+    program = await target_program(deps, team_id=team_id, name=None)
     assert program.id == program_id
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None

@@ -564,8 +564,10 @@ async def test_a_running_programs_rhythm_is_locked_but_its_end_can_move(
     assert program.state == "running" and program.cadence == "biweekly" and program.start_date and program.end_date
     view = await slack.open_modal("edit_program_settings", value=str(program.id))
     same = {"start": program.start_date.isoformat(), "end": program.end_date.isoformat()}
-    moved = {"start": (program.start_date + timedelta(days=7)).isoformat(), "end": same["end"]}
-    _, body = await slack.submit_view(view, settings_values(**moved, cadence="weekly", weekday="3"), user_id="UADMIN")
+    moved = settings_values(
+        start=(program.start_date + timedelta(days=7)).isoformat(), end=same["end"], cadence="weekly", weekday="3"
+    )
+    _, body = await slack.submit_view(view, moved, user_id="UADMIN")
     errors = json.loads(body)["errors"]
     assert sorted(errors) == ["cadence", "checkin_weekday", "start_date"] and "can't change now" in errors["cadence"]
     later = (program.end_date + timedelta(weeks=2)).isoformat()

@@ -19,8 +19,8 @@ from storage import programs as programs_repo
 from storage.db import Database
 from storage.models import SkillRating, SurveyAnswer
 from tests.handlers.test_checkins import click_in_message
-from tests.handlers.test_programs import first_program_id
 from tests.optin_state import optin_values
+from tests.program_state import first_program_id
 from tests.slack_requests import SlackSender
 
 

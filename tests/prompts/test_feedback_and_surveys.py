@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from prompts import feedback as fb
 from prompts import surveys as sv
@@ -42,7 +43,7 @@ def test_survey_builders_show_at_most_eight_topics() -> None:
 
 
 def test_results_blocks_are_valid() -> None:
-    current = {
+    current: dict[str, Any] = {
         "program": "P",
         "state": "running",
         "start": None,

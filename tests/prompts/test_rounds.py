@@ -122,7 +122,7 @@ def test_admins_see_what_could_not_be_delivered() -> None:
     assert (
         "2 refused by Slack" in text and "1 whose delivery Slack could not confirm" in text and "3 interrupted" in text
     )
-    refused = [
+    refused: list[dict[str, Any]] = [
         {"error": "user_disabled", "user_id": "U1", "outcome": "left"},
         {"error": "is_archived", "people": ("U2", "U3"), "outcome": "pair_ended"},
         {"error": "channel_not_found", "user_id": "U4", "outcome": "not_retried"},

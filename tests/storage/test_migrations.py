@@ -44,7 +44,7 @@ async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
 
 
 @pytest.mark.parametrize("start", ["0001", "0002"])
-async def test_older_databases_upgrade_with_their_programs_and_people(tmp_path, start: str) -> None:  # type: ignore[no-untyped-def]
+async def test_older_databases_upgrade_with_their_programs_and_people(tmp_path, start: str) -> None:
     """A program with someone in it, from each older revision: adding columns must not rebuild (and so drop) the
     program table on SQLite, and old programs get the defaults of the settings added since."""
     from sqlmodel import select
