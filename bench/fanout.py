@@ -34,6 +34,7 @@ from bot.checkins import enqueue_due  # noqa: E402
 from bot.outbox.deliver import deliver  # noqa: E402
 from bot.runtime.context import Deps  # noqa: E402
 from bot.runtime.settings import Settings, normalize_database_url  # noqa: E402
+from bot.runtime.state import AppState  # noqa: E402
 from bot.slack.client import make_client  # noqa: E402
 from storage import workspaces as workspaces_repo  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -113,7 +114,8 @@ async def run(pairs: int, per_second: float) -> dict[str, float]:
             await seed(db, pairs)
             settings = Settings(bot_token="xoxb-bench", signing_secret="x", database_url=db.url, slack_api_url=url)
             http = aiohttp.ClientSession()  # one connection pool, as the bot has (bot.runtime.app)
-            deps, client = Deps(settings, db), make_client(settings, session=http)
+            deps = Deps(settings, db, AppState())
+            client = make_client(settings, deps.state.pacers, session=http)
             cpu, wall = time.process_time(), time.perf_counter()
             enqueued = await enqueue_due(deps, team_id=TEAM, now=FIRST_CHECKIN)
             delivered = await deliver(deps, client, team_id=TEAM)

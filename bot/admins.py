@@ -10,8 +10,8 @@ from bot.slack.client import user_info
 from storage import admins as admins_repo
 
 
-async def _workspace_admin(client: AsyncWebClient, *, team_id: str, user_id: str, before_ack: bool) -> bool:
-    user = await user_info(client, team_id=team_id, user_id=user_id, before_ack=before_ack)
+async def _workspace_admin(deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, before_ack: bool) -> bool:
+    user = await user_info(client, deps.state.users, team_id=team_id, user_id=user_id, before_ack=before_ack)
     if user is None:
         return False  # unknown: not an admin (fail closed); the next check asks Slack again
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
@@ -35,4 +35,4 @@ async def is_admin(
             promoted = await admins_repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
     if promoted:
         return True
-    return await _workspace_admin(client, team_id=team_id, user_id=user_id, before_ack=before_ack)
+    return await _workspace_admin(deps, client, team_id=team_id, user_id=user_id, before_ack=before_ack)

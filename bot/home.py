@@ -96,7 +96,7 @@ def history(
 
 
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
-    seen = await participants.overview(deps.db, team_id=team_id, user_id=user_id)
+    seen = await participants.overview(deps, team_id=team_id, user_id=user_id)
     latest = participants.latest_profile(seen.enrolments)
     async with deps.db.read() as session:
         pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)

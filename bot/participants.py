@@ -1,6 +1,8 @@
 """Joining, editing, pausing, resuming, leaving and erasing: the participation service.
 
-Functions take plain values and a :class:`storage.db.Database`, return plain values, and know nothing of Slack.
+Functions take plain values and a :class:`storage.db.Database`, or the :class:`bot.runtime.context.Deps` when they
+read a workspace's programs (remembered in :class:`ProgramCache`, one per app: ``AppState.programs``); they return
+plain values and know nothing of Slack.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.optin import Profile
@@ -25,6 +28,9 @@ from storage import surveys as surveys_repo
 from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
+
+if TYPE_CHECKING:  # the context holds the AppState, which holds this module's ProgramCache
+    from bot.runtime.context import Deps
 
 MAX_PAUSE_DAYS = 366
 TAKING_PART = (ParticipantState.ACTIVE, ParticipantState.PAUSED)
@@ -59,11 +65,11 @@ class Overview:
     promoted_admin: bool
 
 
-async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
+async def overview(deps: Deps, *, team_id: str, user_id: str) -> Overview:
     """The workspace's programs, the person's row in each, and whether they were promoted to admin: one read
     session, since a Home tab is published after nearly everything. Creates the default program on first use."""
-    programs = await programs_or_default(db, team_id=team_id)
-    async with db.read() as session:
+    programs = await programs_or_default(deps, team_id=team_id)
+    async with deps.db.read() as session:
         rows = await participants_repo.participants_of_user(session, team_id=team_id, user_id=user_id)
         promoted = await admins_repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
     mine = {row.program_id: row for row in rows}
@@ -74,11 +80,11 @@ async def overview(db: Database, *, team_id: str, user_id: str) -> Overview:
     return Overview(programs, visible, promoted)
 
 
-async def programs_for(db: Database, *, team_id: str, user_id: str) -> list[Enrolment]:
+async def programs_for(deps: Deps, *, team_id: str, user_id: str) -> list[Enrolment]:
     """The programs a person can see, with their row in each: those open for sign-ups or running, then ended
     ones they took part in; drafts are for admins only. On a workspace's first use this creates the default
     program, so ``/mentor`` works before anyone has configured anything."""
-    return (await overview(db, team_id=team_id, user_id=user_id)).enrolments
+    return (await overview(deps, team_id=team_id, user_id=user_id)).enrolments
 
 
 def form_target(
@@ -103,53 +109,72 @@ def latest_profile(enrolments: list[Enrolment]) -> Participant | None:
 
 
 PROGRAM_CACHE_SECONDS = 10.0
-_programs_seen: dict[str, tuple[list[Program], float]] = {}
-_program_changes: dict[str, int] = {}  # per workspace: how often forget_programs was called
 
 
-async def workspace_programs(db: Database, *, team_id: str) -> list[Program]:
+class ProgramCache:
+    """Each workspace's programs as last read, for ``PROGRAM_CACHE_SECONDS`` (see :func:`workspace_programs`)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[list[Program], float]] = {}
+        self._changes: dict[str, int] = {}  # per workspace: how often forget was called
+
+    def get(self, team_id: str) -> list[Program] | None:
+        seen = self._seen.get(team_id)
+        return seen[0] if seen is not None and seen[1] > time.monotonic() else None
+
+    def changes(self, team_id: str) -> int:
+        return self._changes.get(team_id, 0)
+
+    def remember(self, team_id: str, programs: list[Program], *, changes: int) -> None:
+        """Keep what a read found, unless the programs changed (:meth:`forget`) since it began: ``changes`` is what
+        :meth:`changes` said then."""
+        if self.changes(team_id) != changes:
+            return
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+
+    def forget(self, team_id: str) -> None:
+        """Called once a change to the workspace's programs (created, edited, moved, discarded) is committed."""
+        self._seen.pop(team_id, None)
+        self._changes[team_id] = self.changes(team_id) + 1
+
+
+async def workspace_programs(deps: Deps, *, team_id: str) -> list[Program]:
     """Every program of the workspace, oldest first, remembered for a few seconds. Read-only: the same objects
     are handed to every request until forgotten.
 
     Nearly every request shows or checks programs (Home tabs, the sign-up form's check before its ack), and
-    programs change rarely. A change made in this process forgets them at once (:func:`forget_programs`), and a
-    read that overlapped that change is not remembered; a change made by another replica shows up here within
+    programs change rarely. A change made in this process forgets them at once (:meth:`ProgramCache.forget`), and
+    a read that overlapped that change is not remembered; a change made by another replica shows up here within
     ``PROGRAM_CACHE_SECONDS`` (a newly added topic may be refused that long there). Writes that depend on a
     program's state (saving a sign-up, moving a program, saving its settings) read it again themselves.
     """
-    seen = _programs_seen.get(team_id)
-    if seen is not None and seen[1] > time.monotonic():
-        return seen[0]
-    changes = _program_changes.get(team_id, 0)
-    async with db.read() as session:
+    cache = deps.state.programs
+    seen = cache.get(team_id)
+    if seen is not None:
+        return seen
+    changes = cache.changes(team_id)
+    async with deps.db.read() as session:
         programs = list(await programs_repo.list_programs(session, team_id=team_id))
-    if _program_changes.get(team_id, 0) == changes:  # nothing changed while we read
-        if len(_programs_seen) > 10_000:
-            _programs_seen.clear()
-        _programs_seen[team_id] = (programs, time.monotonic() + PROGRAM_CACHE_SECONDS)
+    cache.remember(team_id, programs, changes=changes)
     return programs
 
 
-async def programs_or_default(db: Database, *, team_id: str) -> list[Program]:
+async def programs_or_default(deps: Deps, *, team_id: str) -> list[Program]:
     """The workspace's programs; on its first use (none at all), the default one, created once."""
-    programs = await workspace_programs(db, team_id=team_id)
+    programs = await workspace_programs(deps, team_id=team_id)
     if not programs:  # first use (or another request is creating the default right now: then read it)
-        async with db.session() as session:
+        async with deps.db.session() as session:
             await programs_repo.create_default_program(session, team_id=team_id, objectives=DEFAULT_OBJECTIVES)
-        forget_programs(team_id)
-        programs = await workspace_programs(db, team_id=team_id)
+        deps.state.programs.forget(team_id)
+        programs = await workspace_programs(deps, team_id=team_id)
     return programs
 
 
-def forget_programs(team_id: str) -> None:
-    """Called once a change to the workspace's programs (created, edited, moved, discarded) is committed."""
-    _programs_seen.pop(team_id, None)
-    _program_changes[team_id] = _program_changes.get(team_id, 0) + 1
-
-
-async def joinable_program(db: Database, *, team_id: str, program_id: int | None) -> Program | None:
+async def joinable_program(deps: Deps, *, team_id: str, program_id: int | None) -> Program | None:
     """The workspace's program ``program_id`` if it takes sign-ups: the check before acknowledging a form."""
-    programs = await workspace_programs(db, team_id=team_id) if program_id is not None else []
+    programs = await workspace_programs(deps, team_id=team_id) if program_id is not None else []
     program = next((p for p in programs if p.id == program_id), None)
     return program if program is not None and program.state in JOINABLE_STATES else None
 
@@ -198,11 +223,11 @@ async def update_timezone(
     return enrolment
 
 
-async def taking_part(db: Database, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
+async def taking_part(deps: Deps, *, team_id: str, user_id: str, program_id: int | None) -> list[Enrolment]:
     """The programs (``program_id``, or all) in which the person takes part; NotEnrolledError if none."""
     enrolments = [
         e
-        for e in await programs_for(db, team_id=team_id, user_id=user_id)
+        for e in await programs_for(deps, team_id=team_id, user_id=user_id)
         if e.enrolled and (program_id is None or e.program.id == program_id)
     ]
     if not enrolments:
@@ -244,20 +269,20 @@ def local_date(now: datetime, tz_name: str | None, tz_offset: int | None) -> dat
 
 
 async def pause(
-    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+    deps: Deps, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
 ) -> list[Enrolment]:
     """Pause in ``program_id``, or in every program the person takes part in (a pause is about the person's
     time), optionally until a date that must lie ahead in their own time zone (at most a year)."""
-    enrolments = await check_pause(db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
-    return await _set_states(db, enrolments, ParticipantState.PAUSED, until)
+    enrolments = await check_pause(deps, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
+    return await _set_states(deps.db, enrolments, ParticipantState.PAUSED, until)
 
 
 async def check_pause(
-    db: Database, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
+    deps: Deps, *, team_id: str, user_id: str, until: date | None, now: datetime, program_id: int | None = None
 ) -> list[Enrolment]:
     """What :func:`pause` would pause, read-only: raises NotEnrolledError or PauseDateError instead of writing
     (so a form can answer inline before its ack)."""
-    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    enrolments = await taking_part(deps, team_id=team_id, user_id=user_id, program_id=program_id)
     if until is not None:
         p = enrolments[0].participant
         assert p is not None
@@ -272,17 +297,17 @@ def check_pause_date(until: date, today: date) -> None:
         raise PauseDateError("too_far")
 
 
-async def resume(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+async def resume(deps: Deps, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
     """Resume where paused (``program_id``, or everywhere); an empty list when nothing was paused."""
-    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
+    enrolments = await taking_part(deps, team_id=team_id, user_id=user_id, program_id=program_id)
     paused = [e for e in enrolments if e.participant is not None and e.participant.state == ParticipantState.PAUSED]
-    return await _set_states(db, paused, ParticipantState.ACTIVE) if paused else []
+    return await _set_states(deps.db, paused, ParticipantState.ACTIVE) if paused else []
 
 
-async def leave(db: Database, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
+async def leave(deps: Deps, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:
     """Leave ``program_id``, or every program the person takes part in."""
-    enrolments = await taking_part(db, team_id=team_id, user_id=user_id, program_id=program_id)
-    return await _set_states(db, enrolments, ParticipantState.LEFT)
+    enrolments = await taking_part(deps, team_id=team_id, user_id=user_id, program_id=program_id)
+    return await _set_states(deps.db, enrolments, ParticipantState.LEFT)
 
 
 async def erase(db: Database, *, team_id: str, user_id: str) -> bool:

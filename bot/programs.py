@@ -13,7 +13,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participants
-from bot.participants import forget_programs
 from bot.runtime.context import Deps
 from bot.runtime.errors import ConfigError
 from bot.slack.client import slack_error
@@ -227,7 +226,7 @@ async def save_settings(
         return None, {ids.NAME: ERRORS["name_taken"]}
     if errors or program_id is None:
         return None, errors
-    forget_programs(team_id)  # once committed, so no reader caches the old settings again
+    deps.state.programs.forget(team_id)  # once committed, so no reader caches the old settings again
     return program_id, {}
 
 
@@ -350,7 +349,7 @@ async def move(
             outcome = ProgramMove.MOVED
         else:
             return ProgramMove.UNCHANGED
-    forget_programs(team_id)  # once committed, so no reader caches the old state again
+    deps.state.programs.forget(team_id)  # once committed, so no reader caches the old state again
     return outcome
 
 
@@ -377,7 +376,7 @@ async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id
 async def target_program(deps: Deps, *, team_id: str, name: str | None) -> Program:
     """The program named ``name`` (any state but ended; case ignored), or else the first one open for sign-ups
     (created on a workspace's first use)."""
-    every = await participants.programs_or_default(deps.db, team_id=team_id)
+    every = await participants.programs_or_default(deps, team_id=team_id)
     programs = [p for p in every if p.state != ProgramState.ENDED]
     if name is not None:
         found = next((p for p in programs if p.name.casefold() == name.strip().casefold()), None)

@@ -18,9 +18,10 @@ import pytest
 from aiohttp import web
 
 from bot.runtime.app import close_app, start_app
+from bot.runtime.context import Deps
 from bot.runtime.server import build_web_app
 from bot.runtime.settings import Settings, normalize_database_url
-from bot.slack.pacing import forget_paces
+from bot.runtime.state import AppState
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.slack_fake import FakeSlack
@@ -50,13 +51,6 @@ async def _migrate(url: str) -> None:
         await upgrade(db.engine)
     finally:
         await db.dispose()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_paces() -> Iterator[None]:
-    """Each test starts with nothing learnt about Slack's rate limits (its fake may reuse an earlier one's port)."""
-    yield
-    forget_paces()
 
 
 @pytest.fixture(scope="session")
@@ -123,11 +117,19 @@ def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def slack(settings: Settings, db: Database, fake_slack: FakeSlack, team_id: str) -> AsyncIterator[SlackSender]:
+def deps(settings: Settings, db: Database) -> Deps:
+    """The test's dependencies, with a fresh :class:`AppState` (nothing remembered from another test, whose fake
+    Slack may even have had the same port). The app that ``slack`` starts is given the same, so a test reads or
+    forgets what the app remembers through ``deps.state``."""
+    return Deps(settings, db, AppState())
+
+
+@pytest.fixture
+async def slack(deps: Deps, fake_slack: FakeSlack, team_id: str) -> AsyncIterator[SlackSender]:
     """The real app behind the real aiohttp server on a free loopback port, and a signed-request sender."""
-    app, workspace = await start_app(settings, db)
+    app, workspace = await start_app(deps)
     assert workspace == team_id
-    runner = web.AppRunner(build_web_app(app, db), access_log=None)
+    runner = web.AppRunner(build_web_app(app, deps), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.runtime.context import Deps
 from prompts import programs as ids
 from prompts.topics import CATALOGUE
-from storage.db import Database
 
 
 def settings_values(
@@ -60,17 +60,17 @@ def settings_values(
     return {block_id: {block_id: state} for block_id, state in fields.items()}
 
 
-async def first_program_id(db: Database, team_id: str) -> int:
+async def first_program_id(deps: Deps, team_id: str) -> int:
     """The workspace's first open program: the default one, created on first use as ``/mentor`` would."""
     from bot import participants
 
-    enrolments = await participants.programs_for(db, team_id=team_id, user_id="USEED")
+    enrolments = await participants.programs_for(deps, team_id=team_id, user_id="USEED")
     assert enrolments and enrolments[0].program.id is not None
     return enrolments[0].program.id
 
 
-async def open_enrolment(db: Database, team_id: str, user_id: str) -> Any:
+async def open_enrolment(deps: Deps, team_id: str, user_id: str) -> Any:
     """The person's enrolment in the program a form would be for (None when no program is open)."""
     from bot import participants
 
-    return participants.form_target(await participants.programs_for(db, team_id=team_id, user_id=user_id))
+    return participants.form_target(await participants.programs_for(deps, team_id=team_id, user_id=user_id))

@@ -16,7 +16,9 @@ import pytest
 
 from bot import participants
 from bot.optin import Profile
-from bot.runtime.settings import normalize_database_url
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings, normalize_database_url
+from bot.runtime.state import AppState
 from storage import workspaces as workspaces_repo
 from storage.db import Database
 from tests.program_state import first_program_id, open_enrolment
@@ -148,13 +150,14 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
     with FakeSlack(team_id="TDUE") as fake:
         assert run_bot(["migrate"], bot_env(fake, tmp_path), tmp_path).returncode == 0
         db = Database(url)
+        deps = Deps(Settings(database_url=url), db, AppState())  # this process's own, not the CLI's
         try:
             profile = Profile("mentee", "Sales", 20, [], ["ai_tools"], "Learn AI", "either", None)
             await participants.save_profile(
-                db, team_id="TDUE", user_id="U7", program_id=await first_program_id(db, "TDUE"), profile=profile
+                db, team_id="TDUE", user_id="U7", program_id=await first_program_id(deps, "TDUE"), profile=profile
             )
             await participants.pause(
-                db, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
+                deps, team_id="TDUE", user_id="U7", until=date(2027, 1, 10), now=datetime(2027, 1, 1, tzinfo=UTC)
             )
             async with db.session() as session:
                 await workspaces_repo.ensure_workspace(session, team_id="TDUE")
@@ -178,7 +181,7 @@ async def test_run_due_resumes_paused_people_once(tmp_path: Path) -> None:
         assert bad.returncode == 2 and "ISO-8601" in bad.stderr
     db = Database(url)
     try:
-        enrolment = await open_enrolment(db, "TDUE", "U7")
+        enrolment = await open_enrolment(Deps(Settings(database_url=url), db, AppState()), "TDUE", "U7")
     finally:
         await db.dispose()
     assert enrolment is not None and enrolment.participant is not None and enrolment.participant.state == "active"

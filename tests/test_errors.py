@@ -15,8 +15,10 @@ import pytest
 from aiohttp import web
 
 from bot.runtime.app import build_app
+from bot.runtime.context import Deps
 from bot.runtime.server import build_web_app
 from bot.runtime.settings import Settings, normalize_database_url
+from bot.runtime.state import AppState
 from storage.db import Database
 from storage.models import Program
 from tests.optin_state import optin_values
@@ -36,8 +38,9 @@ async def broken_slack(tmp_path: Path, fake_slack: FakeSlack, team_id: str) -> A
     async with db.session() as session:
         session.add(Program(id=1, team_id=team_id, name="P", state="open"))
 
-    app = build_app(settings, db)
-    runner = web.AppRunner(build_web_app(app, db), access_log=None)
+    deps = Deps(settings, db, AppState())
+    app = build_app(deps)
+    runner = web.AppRunner(build_web_app(app, deps), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -70,7 +70,7 @@ async def deliver(deps: Deps, client: AsyncWebClient, *, team_id: str, keys: Seq
     tried go back to pending. A process killed outright leaves its batch in ``sending``, never resent blindly, as
     with any crash between claim and mark.
     """
-    client = paced(client)
+    client = paced(client, deps.state.pacers)
     sent = failed = later = 0
     after = 0
     while True:

@@ -2,9 +2,9 @@
 
 Slack gives each request 3 s to be acknowledged; the work after an ack (Web API calls, database writes) has no
 such deadline. When a burst arrives, follow-up work of the first requests would otherwise share the event loop
-with the parsing and acking of the later ones. The HTTP server counts requests not yet answered; handlers call
-:meth:`AckGate.wait_idle` right after ``ack()``, which returns once none are pending, or after ``max_wait``.
-(In Socket Mode nothing is counted, so it returns at once.)
+with the parsing and acking of the later ones. The app's gate is ``AppState.acks`` (:mod:`bot.runtime.state`): the
+HTTP server counts requests not yet answered; handlers call :meth:`AckGate.wait_idle` right after ``ack()``, which
+returns once none are pending, or after ``max_wait``. (In Socket Mode nothing is counted, so it returns at once.)
 """
 
 from __future__ import annotations
@@ -46,6 +46,3 @@ class AckGate:
             self._idle = loop.create_future()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(self._idle), self.max_wait)
-
-
-pending_acks = AckGate()

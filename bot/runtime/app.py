@@ -1,4 +1,5 @@
-"""Builds the Bolt ``AsyncApp``: dependencies in the context, handlers registered, one global error handler."""
+"""Builds the Bolt ``AsyncApp``: the app's :class:`~bot.runtime.context.Deps` (settings, database, the
+:class:`~bot.runtime.state.AppState`) in every request's context, handlers registered, one global error handler."""
 
 from __future__ import annotations
 
@@ -12,33 +13,33 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.runtime.context import Deps
-from bot.runtime.settings import Settings
 from bot.slack.auth import TokenAuthorization
 from bot.slack.client import make_client, try_call
 from handlers import actions, commands, events, views
 from prompts.participants import apology_reply
 from storage import workspaces as workspaces_repo
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 
-async def start_app(settings: Settings, db: Database) -> tuple[AsyncApp, str | None]:
+async def start_app(deps: Deps) -> tuple[AsyncApp, str | None]:
     """Check the bot token with Slack, then build the app; returns it and the token's workspace id.
 
-    A token Slack accepts means the app is installed there, so that workspace is (re)activated.
+    A token Slack accepts means the app is installed there, so that workspace is (re)activated. ``deps`` is the
+    process's one: the server, the scheduler and the CLI command that started the app are given the same.
     """
+    settings = deps.settings
     http = aiohttp.ClientSession()  # shared by every Web API call; closed by close_app()
     authorization = TokenAuthorization(settings.bot_token)
     try:
-        team_id = await authorization.verify(make_client(settings, session=http), settings)
+        team_id = await authorization.verify(make_client(settings, deps.state.pacers, session=http), settings)
         if team_id:
-            async with db.session() as session:
+            async with deps.db.session() as session:
                 await workspaces_repo.ensure_workspace(session, team_id=team_id)
     except BaseException:
         await http.close()
         raise
-    return build_app(settings, db, authorization=authorization, http=http), team_id
+    return build_app(deps, authorization=authorization, http=http), team_id
 
 
 async def close_app(app: AsyncApp) -> None:
@@ -48,28 +49,27 @@ async def close_app(app: AsyncApp) -> None:
 
 
 def build_app(
-    settings: Settings,
-    db: Database,
+    deps: Deps,
     *,
     authorization: TokenAuthorization | None = None,
     http: aiohttp.ClientSession | None = None,
 ) -> AsyncApp:
+    settings = deps.settings
     app = AsyncApp(
-        client=make_client(settings, with_token=False, session=http),
+        client=make_client(settings, deps.state.pacers, with_token=False, session=http),
         authorize=authorization or TokenAuthorization(settings.bot_token),  # type: ignore[arg-type]
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=not settings.socket_mode,
     )
-    shared = Deps(settings, db)
 
     @app.use
     async def inject_and_deduplicate(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> Any:
-        context["deps"] = shared
+        context["deps"] = deps
         event_id = body.get("event_id")
         # Recorded before the listener runs: a retry of an event whose handling failed is dropped too, which is
         # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
         if body.get("type") == "event_callback" and event_id and context.team_id:
-            async with db.session() as session:
+            async with deps.db.session() as session:
                 first = await workspaces_repo.record_event_once(session, team_id=context.team_id, event_id=event_id)
             if not first:
                 logger.info("Dropping a repeated delivery of event %s", event_id)

@@ -35,6 +35,7 @@ from bot.runtime.errors import ConfigError
 from bot.runtime.scheduler import start_scheduler
 from bot.runtime.server import build_web_app
 from bot.runtime.settings import Settings, load_settings
+from bot.runtime.state import AppState
 from bot.slack.client import make_client, slack_error
 from prompts.results import no_program_text, report_csv, report_text
 from storage.db import Database, DatabaseError, display_url
@@ -68,10 +69,13 @@ async def open_database(settings: Settings) -> Database:
     return db
 
 
-async def check_app_token(settings: Settings) -> None:
+async def check_app_token(deps: Deps) -> None:
     """Socket Mode: make sure Slack accepts SLACK_APP_TOKEN before connecting (the SDK would retry forever)."""
+    settings = deps.settings
     try:
-        await make_client(settings, with_token=False).apps_connections_open(app_token=settings.app_token)
+        await make_client(settings, deps.state.pacers, with_token=False).apps_connections_open(
+            app_token=settings.app_token
+        )
     except SlackApiError as exc:
         raise ConfigError(
             f"Slack rejected SLACK_APP_TOKEN ({slack_error(exc)}): create an app-level token with the "
@@ -82,19 +86,21 @@ async def check_app_token(settings: Settings) -> None:
 async def serve(settings: Settings) -> None:
     db = await open_database(settings)
     try:
-        await _serve(settings, db)
+        await _serve(Deps(settings, db, AppState()))
     finally:
         await db.dispose()
 
 
-async def _serve(settings: Settings, db: Database) -> None:
-    app, team_id = await start_app(settings, db)
+async def _serve(deps: Deps) -> None:
+    """The app, the HTTP server (or Socket Mode) and the scheduler, all with the same ``deps``."""
+    settings = deps.settings
+    app, team_id = await start_app(deps)
     scheduler = None
     try:
         if settings.socket_mode:
-            await check_app_token(settings)
-        client = make_client(settings, session=app.client.session)
-        scheduler = start_scheduler(Deps(settings, db), client, team_id)
+            await check_app_token(deps)
+        client = make_client(settings, deps.state.pacers, session=app.client.session)
+        scheduler = start_scheduler(deps, client, team_id)
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -106,7 +112,7 @@ async def _serve(settings: Settings, db: Database) -> None:
             finally:
                 await handler.close_async()
         else:
-            runner = web.AppRunner(build_web_app(app, db), access_log=None)
+            runner = web.AppRunner(build_web_app(app, deps), access_log=None)
             await runner.setup()
             try:
                 await web.TCPSite(runner, "0.0.0.0", settings.port).start()
@@ -140,10 +146,11 @@ async def migrate(settings: Settings) -> None:
 async def due(settings: Settings, now: datetime) -> None:
     db = await open_database(settings)
     try:
-        app, team_id = await start_app(settings, db)  # checks the token, so a bad one is one clear line
+        deps = Deps(settings, db, AppState())
+        app, team_id = await start_app(deps)  # checks the token, so a bad one is one clear line
         try:
-            client = make_client(settings, session=app.client.session)
-            report = await run_due(Deps(settings, db), client, now=now, team_id=team_id)
+            client = make_client(settings, deps.state.pacers, session=app.client.session)
+            report = await run_due(deps, client, now=now, team_id=team_id)
         finally:
             await close_app(app)
     finally:
@@ -165,11 +172,12 @@ async def bot_workspace(settings: Settings) -> AsyncIterator[Workspace]:
     """The database, the app (its token checked) and the workspace the bot token belongs to; closed after."""
     db = await open_database(settings)
     try:
-        app, team_id = await start_app(settings, db)
+        deps = Deps(settings, db, AppState())
+        app, team_id = await start_app(deps)
         try:
             if team_id is None:
                 raise ConfigError("Slack could not be reached to check SLACK_BOT_TOKEN's workspace: try again.")
-            yield Workspace(Deps(settings, db), make_client(settings, session=app.client.session), team_id)
+            yield Workspace(deps, make_client(settings, deps.state.pacers, session=app.client.session), team_id)
         finally:
             await close_app(app)
     finally:

@@ -1,4 +1,5 @@
-"""What handlers need besides the payload, carried in Bolt's context by a global middleware."""
+"""What handlers, jobs and CLI commands need besides their input: one :class:`Deps` per app, carried in Bolt's
+context by a global middleware (:mod:`bot.runtime.app`) and handed to the scheduler and the CLI commands."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from storage.db import Database
 
 
@@ -14,6 +16,7 @@ from storage.db import Database
 class Deps:
     settings: Settings
     db: Database
+    state: AppState
 
 
 def deps(context: AsyncBoltContext) -> Deps:

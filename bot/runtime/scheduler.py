@@ -5,14 +5,20 @@ exactly what is owed: missed runs are coalesced into one (``coalesce=True``), an
 runs (``misfire_grace_time``); later than that the next one does the work anyway. The job lives in APScheduler's
 SQLAlchemy job store (table ``apscheduler_jobs``; see :func:`storage.db.job_store_url`), under its explicit id with
 ``replace_existing=True``, so restarts keep one job. APScheduler 3 doesn't coordinate replicas: each runs the job,
-which is safe, since the outbox sends each message once. What the job needs at run time (database, Slack client,
-workspace) is handed over in this process, not pickled.
+which is safe, since the outbox sends each message once. What the job needs at run time (the app's
+:class:`~bot.runtime.context.Deps`, the Slack client, the workspace) is never pickled: the store keeps the job's
+schedule and a function's name, and this scheduler's executor (:class:`InProcessExecutor`) runs the work with them.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,19 +32,36 @@ RUN_DUE_EVERY_MINUTES = 5
 
 
 JOB_TABLE = "apscheduler_jobs"
-_context: dict[str, tuple[Deps, AsyncWebClient, str | None]] = {}
 
 
 async def run_due_job() -> None:
-    """The stored job (referenced by name, so the job store never pickles a client)."""
-    deps, client, team_id = _context["current"]
+    """The stored job's function: its name is all the job store keeps (no arguments, so no database or client is
+    pickled). The job runs through :class:`InProcessExecutor`, which calls :func:`run_due_now` in its place."""
+    raise RuntimeError("the run-due job runs through start_scheduler's executor, with this process's objects")
+
+
+async def run_due_now(deps: Deps, client: AsyncWebClient, team_id: str | None) -> None:
     await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
+
+
+class InProcessExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 ships no types
+    """Runs each stored job as the coroutine function ``work`` gives for its id, made of this process's objects."""
+
+    def __init__(self, work: Mapping[str, Callable[[], Awaitable[object]]]) -> None:
+        super().__init__()
+        self.work = work
+
+    def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        running = copy.copy(job)  # ``job`` is stored again once submitted: it keeps its stored function
+        running._scheduler, running._jobstore_alias = job._scheduler, job._jobstore_alias
+        running.func = self.work[job.id]
+        super()._do_submit_job(running, run_times)
 
 
 def start_scheduler(deps: Deps, client: AsyncWebClient, team_id: str | None = None) -> AsyncIOScheduler:
     store = SQLAlchemyJobStore(url=job_store_url(deps.settings.database_url), tablename=JOB_TABLE)
-    scheduler = AsyncIOScheduler(timezone=UTC, jobstores={"default": store})
-    _context["current"] = (deps, client, team_id)
+    executor = InProcessExecutor({RUN_DUE_JOB_ID: functools.partial(run_due_now, deps, client, team_id)})
+    scheduler = AsyncIOScheduler(timezone=UTC, jobstores={"default": store}, executors={"default": executor})
     scheduler.add_job(
         f"{__name__}:run_due_job",
         "interval",

@@ -14,8 +14,9 @@ unpublished number per workspace ("several hundred a minute"). So:
   once with :class:`PacedOut`, and delivery leaves the rest of its batch for the next run.
 
 Slack's own per-channel limit needs no pacing here: no sender posts more than two messages into one conversation
-at a time. The pacer holds no asyncio objects (a slot is reserved synchronously, then slept for), so it is shared
-by every client and event loop of the process; replicas pace separately and learn from their own 429s.
+at a time. The pacers (:class:`Pacers`, one per app: ``AppState.pacers``) hold no asyncio objects (a slot is
+reserved synchronously, then slept for), so they are shared by every client and event loop of the process; replicas
+pace separately and learn from their own 429s.
 """
 
 from __future__ import annotations
@@ -97,21 +98,18 @@ class Pacer:
         self.tat = self.blocked_until + self.interval  # the call retried at ``blocked_until`` takes the first slot
 
 
-_pacers: dict[tuple[str, str], Pacer] = {}
+class Pacers:
+    """Every pace the app has learnt, one :class:`Pacer` per method's full URL (Slack host + method) and token."""
 
+    def __init__(self) -> None:
+        self._pacers: dict[tuple[str, str], Pacer] = {}
 
-def forget_paces() -> None:
-    """Forget every pace learnt in this process (a test's fake Slack may reuse another's port)."""
-    _pacers.clear()
-
-
-def pacer_for(url: str, token: str | None) -> Pacer:
-    """The pacer of a method's full URL (Slack host + method) and token."""
-    key = (url, token or "")
-    pacer = _pacers.get(key)
-    if pacer is None:
-        pacer = _pacers[key] = Pacer(per_minute=TIERS.get(url.rsplit("/", 1)[-1]))
-    return pacer
+    def pacer_for(self, url: str, token: str | None) -> Pacer:
+        key = (url, token or "")
+        pacer = self._pacers.get(key)
+        if pacer is None:
+            pacer = self._pacers[key] = Pacer(per_minute=TIERS.get(url.rsplit("/", 1)[-1]))
+        return pacer
 
 
 class PacedOut(SlackClientError):
@@ -119,10 +117,14 @@ class PacedOut(SlackClientError):
 
 
 class PacedWebClient(AsyncWebClient):
-    """A Web API client whose calls wait for their method's pace (see the module's docstring)."""
+    """A Web API client whose calls wait for their method's pace in ``pacers`` (see the module's docstring)."""
+
+    def __init__(self, *, pacers: Pacers, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pacers = pacers
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
-        pacer = pacer_for(urljoin(self.base_url, api_method), self.token)
+        pacer = self.pacers.pacer_for(urljoin(self.base_url, api_method), self.token)
         now = time.monotonic()
         if pacer.blocked_until - now > MAX_WAIT:
             raise PacedOut(f"{api_method}: Slack asked to wait {pacer.blocked_until - now:.0f} s")
@@ -134,11 +136,12 @@ class PacedWebClient(AsyncWebClient):
         return response
 
 
-def paced(client: AsyncWebClient) -> AsyncWebClient:
+def paced(client: AsyncWebClient, pacers: Pacers) -> AsyncWebClient:
     """The same client, paced (Bolt builds a plain ``AsyncWebClient`` for each request, with our retry handlers)."""
     if isinstance(client, PacedWebClient):
         return client
     wrapped = PacedWebClient(
+        pacers=pacers,
         token=client.token,
         base_url=client.base_url,
         session=client.session,
@@ -162,8 +165,13 @@ def _bearer(request: HttpRequest) -> str:
 
 
 class PacingRateLimitHandler(AsyncRetryHandler):
-    """On a 429, tells the method's pacer (which learns from it), then retries the call once ``Retry-After`` has
-    passed, unless that is more than ``MAX_WAIT`` away (the call then fails with Slack's ``ratelimited``)."""
+    """On a 429, tells the method's pacer in ``pacers`` (which learns from it), then retries the call once
+    ``Retry-After`` has passed, unless that is more than ``MAX_WAIT`` away (the call then fails with Slack's
+    ``ratelimited``)."""
+
+    def __init__(self, pacers: Pacers, *, max_retry_count: int = 1) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pacers = pacers
 
     async def _can_retry_async(
         self,
@@ -175,7 +183,7 @@ class PacingRateLimitHandler(AsyncRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        pacer = pacer_for(request.url.split("?", 1)[0], _bearer(request))
+        pacer = self.pacers.pacer_for(request.url.split("?", 1)[0], _bearer(request))
         now = time.monotonic()
         pacer.limited(now, _retry_after(response))
         return pacer.blocked_until - now <= MAX_WAIT
@@ -188,7 +196,7 @@ class PacingRateLimitHandler(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        pacer = pacer_for(request.url.split("?", 1)[0], _bearer(request))
+        pacer = self.pacers.pacer_for(request.url.split("?", 1)[0], _bearer(request))
         state.next_attempt_requested = True
         await asyncio.sleep(max(0.0, pacer.blocked_until - time.monotonic()) + 0.01)
         state.increment_current_attempt()

@@ -122,16 +122,16 @@ async def handle_stalled_choice(
     choice = STALLED_CHOICES[action["action_id"]]
     try:
         enrolments = await participants.taking_part(
-            deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id
+            deps(context), team_id=team_id, user_id=user_id, program_id=program_id
         )
     except NotEnrolledError:  # already left (a second click), or a forged program
         await tell(client, respond, body, intros.pair_gone_reply())
         return
     if choice == "pause":
         await participants.pause(
-            deps(context).db, team_id=team_id, user_id=user_id, until=None, now=datetime.now(UTC), program_id=program_id
+            deps(context), team_id=team_id, user_id=user_id, until=None, now=datetime.now(UTC), program_id=program_id
         )
     elif choice == "leave":
-        await participants.leave(deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id)
+        await participants.leave(deps(context), team_id=team_id, user_id=user_id, program_id=program_id)
     await tell(client, respond, body, stalled_answer_reply(choice, enrolments[0].program.name))
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -27,7 +27,7 @@ async def _open_form(
     joining: bool = False,
 ) -> None:
     team_id, user_id = team_and_user(body)
-    enrolments = await participants.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    enrolments = await participants.programs_for(deps(context), team_id=team_id, user_id=user_id)
     failed = await open_optin(
         client,
         trigger_id=body["trigger_id"],
@@ -79,7 +79,7 @@ async def handle_program_switch(
     await ack()
     team_id, user_id = team_and_user(body)
     program_id = parse_id((action.get("selected_option") or {}).get("value"))
-    enrolments = await participants.programs_for(deps(context).db, team_id=team_id, user_id=user_id)
+    enrolments = await participants.programs_for(deps(context), team_id=team_id, user_id=user_id)
     view = optin_view(enrolments, program_id=program_id)
     current = body.get("view") or {}
     if view is not None and current.get("id"):

@@ -36,10 +36,11 @@ async def handle_confirm_leave(
     """From ``/mentor leave`` (replaces the question) or the Home tab (Slack asked to confirm; Home refreshes)."""
     await ack()
     team_id, user_id = team_and_user(body)
-    db = deps(context).db
     from_message = bool(body.get("response_url"))
     try:
-        left = await participants.leave(db, team_id=team_id, user_id=user_id, program_id=program_id_of(action))
+        left = await participants.leave(
+            deps(context), team_id=team_id, user_id=user_id, program_id=program_id_of(action)
+        )
     except NotEnrolledError:
         if from_message:
             await _answer(respond, participant_prompts.not_enrolled_reply())
@@ -76,7 +77,7 @@ async def handle_pause_button(
     team_id, user_id = team_and_user(body)
     try:
         [target] = await participants.taking_part(
-            deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0
+            deps(context), team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0
         )
     except NotEnrolledError:
         await tell(client, None, body, not_enrolled_reply())
@@ -91,7 +92,7 @@ async def handle_resume_button(
     await ack()
     team_id, user_id = team_and_user(body)
     try:
-        await participants.resume(deps(context).db, team_id=team_id, user_id=user_id, program_id=program_id_of(action))
+        await participants.resume(deps(context), team_id=team_id, user_id=user_id, program_id=program_id_of(action))
     except NotEnrolledError:
         await tell(client, None, body, not_enrolled_reply())
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -14,7 +14,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import intros, participants
 from bot.home import employee_programs, publish_home
 from bot.participants import Enrolment
-from bot.runtime.acks import pending_acks
 from bot.runtime.context import Deps, deps
 from bot.runtime.errors import NotEnrolledError, PauseDateError
 from bot.slack.client import try_call
@@ -44,7 +43,7 @@ class Request:
 
 
 async def _programs(req: Request) -> list[Enrolment]:
-    return await participants.programs_for(req.db, team_id=req.team_id, user_id=req.user_id)
+    return await participants.programs_for(req.deps, team_id=req.team_id, user_id=req.user_id)
 
 
 async def _status(req: Request, enrolments: list[Enrolment]) -> Reply:
@@ -83,14 +82,14 @@ def _names(enrolments: list[Enrolment]) -> list[str]:
 async def _pause(req: Request) -> Reply:
     until = req.command.pause_until
     paused = await participants.pause(
-        req.db, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
+        req.deps, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
     )
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
     return participant_prompts.paused_reply(until, _names(paused))
 
 
 async def _resume(req: Request) -> Reply:
-    resumed = await participants.resume(req.db, team_id=req.team_id, user_id=req.user_id)
+    resumed = await participants.resume(req.deps, team_id=req.team_id, user_id=req.user_id)
     if not resumed:
         return participant_prompts.already_active_reply()
     await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
@@ -98,7 +97,7 @@ async def _resume(req: Request) -> Reply:
 
 
 async def _leave(req: Request) -> Reply:
-    mine = await participants.taking_part(req.db, team_id=req.team_id, user_id=req.user_id, program_id=None)
+    mine = await participants.taking_part(req.deps, team_id=req.team_id, user_id=req.user_id, program_id=None)
     return participant_prompts.leave_confirm_reply([(e.program.id or 0, e.program.name) for e in mine])
 
 
@@ -198,7 +197,7 @@ async def handle_mentor(
     try:
         command = parse(body.get("text", ""))
         if command.name not in FORM_COMMANDS:  # views.open must use the trigger within 3 s: no waiting for those
-            await pending_acks.wait_idle()
+            await deps(context).state.acks.wait_idle()
         request = Request(command, body["team_id"], body["user_id"], body.get("trigger_id", ""), deps(context), client)
         reply = await SUBCOMMANDS[command.name](request)
     except UnknownCommandError as exc:

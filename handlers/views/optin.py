@@ -19,7 +19,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import participants, surveys
 from bot.home import publish_home
 from bot.optin import profile_from_state
-from bot.runtime.acks import pending_acks
 from bot.runtime.context import deps
 from bot.runtime.errors import DatabaseError, ProgramClosedError
 from bot.slack.client import try_call, user_timezone
@@ -38,7 +37,7 @@ async def handle_optin_submission(
     values = view["state"]["values"]
     db = deps(context).db
     program_id = chosen_program(values) or program_id_from_metadata(view.get("private_metadata", ""))
-    program = await participants.joinable_program(db, team_id=team_id, program_id=program_id)
+    program = await participants.joinable_program(deps(context), team_id=team_id, program_id=program_id)
     if program is None or program.id is None:
         error = {PROGRAM: ERRORS["program_closed"]} if PROGRAM in values else {ROLE: ERRORS["program_closed_only"]}
         await ack(response_action="errors", errors=error)
@@ -48,7 +47,7 @@ async def handle_optin_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    await pending_acks.wait_idle()
+    await deps(context).state.acks.wait_idle()
     try:
         enrolment, joined = await participants.save_profile(
             db, team_id=team_id, user_id=user_id, program_id=program.id, profile=profile
@@ -65,7 +64,7 @@ async def handle_optin_submission(
         return
     if (level := surveys.baseline_level(values)) is not None and enrolment.participant is not None:
         await surveys.record_baseline(deps(context), person=enrolment.participant, level=level)  # the "before"
-    tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
+    tz, tz_offset = await user_timezone(client, deps(context).state.users, team_id=team_id, user_id=user_id)
     enrolment = await participants.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
     dm = profile_saved_dm(
         program_name=enrolment.program.name,

@@ -34,11 +34,11 @@ async def handle_pause_submission(
 ) -> None:
     team_id, user_id = team_and_user(body)
     program_id = program_id_from_metadata(view.get("private_metadata", ""))
-    db, now = deps(context).db, datetime.now(UTC)
+    now = datetime.now(UTC)
     try:
         until = _until(view["state"]["values"])
         await participants.check_pause(
-            db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id
+            deps(context), team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id
         )
     except PauseDateError as exc:
         await ack(response_action="errors", errors={PAUSE_UNTIL: PAUSE_ERRORS[exc.reason]})
@@ -49,5 +49,7 @@ async def handle_pause_submission(
     await ack()
     # If they left in the meantime (another tab, a command), nothing is paused: the Home tab shows where they stand.
     with contextlib.suppress(NotEnrolledError, PauseDateError):
-        await participants.pause(db, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
+        await participants.pause(
+            deps(context), team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id
+        )
     await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -38,14 +38,14 @@ async def queue_checkin(db: Database, team_id: str, pair: Pair) -> None:
 
 
 async def test_a_topic_asked_for_while_a_batch_is_sent_is_never_the_one_it_suggests(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    pair, program = await a_pair(db, team_id, await start_program(deps, settings, fake_slack, team_id))
     await queue_checkin(db, team_id, pair)
     async with db.session() as session:  # a delivery claims the check-in and reserves its topic...
         rows = await outbox.claim(session, team_id=team_id)
         batch = await prepare_batch(session, team_id=team_id, rows=rows, topics_for=TOPICS_FOR)
-        clicked = asyncio.create_task(intros.another_topic(Deps(settings, db), pair=pair, program=program))
+        clicked = asyncio.create_task(intros.another_topic(deps, pair=pair, program=program))
         await asyncio.sleep(0.3)  # ...while someone clicks *Suggest another topic*
         assert not clicked.done(), "the click waits for the claim to commit"
     topic = await clicked
@@ -56,11 +56,11 @@ async def test_a_topic_asked_for_while_a_batch_is_sent_is_never_the_one_it_sugge
 
 
 async def test_a_message_not_posted_gives_its_topics_back(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    pair, program = await a_pair(db, team_id, await start_program(deps, settings, fake_slack, team_id))
     await queue_checkin(db, team_id, pair)
-    deps, client = Deps(settings, db), make_client(settings)
+    client = make_client(settings, deps.state.pacers)
     fake_slack.reset()
     fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)  # Slack did nothing, three times
     assert (await deliver(deps, client, team_id=team_id)).retry_later == 1
@@ -75,15 +75,15 @@ async def test_a_message_not_posted_gives_its_topics_back(
 
 
 async def test_a_pair_without_a_conversation_waits_when_slack_asks_for_a_long_pause(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """Opening the pair's group DM meets "wait two minutes": the check-in goes back to pending, its attempt not
     counted and its topic given back; until the pause is over nothing more is tried."""
-    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    pair, program = await a_pair(db, team_id, await start_program(deps, settings, fake_slack, team_id))
     async with db.session() as session:
         await session.exec(update(Pair).where(Pair.id == pair.id).values(channel_id=None))  # type: ignore[arg-type]
     await queue_checkin(db, team_id, pair)
-    deps, client = Deps(settings, db), make_client(settings)
+    client = make_client(settings, deps.state.pacers)
     fake_slack.reset()
     fake_slack.fail("conversations.open", error="ratelimited", retry_after=120)
     for _ in range(2):  # the second run doesn't even try: the pause isn't over
@@ -98,15 +98,15 @@ async def test_a_pair_without_a_conversation_waits_when_slack_asks_for_a_long_pa
 
 
 async def test_a_check_in_cut_off_mid_call_keeps_its_topic(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """The process stops while Slack is answering the post: the check-in may have been posted, so it stays
     "sending" (never resent) and keeps its topic (never suggested again)."""
-    pair, program = await a_pair(db, team_id, await start_program(db, settings, fake_slack, team_id))
+    pair, program = await a_pair(db, team_id, await start_program(deps, settings, fake_slack, team_id))
     await queue_checkin(db, team_id, pair)
     fake_slack.reset()
     fake_slack.delay = 2.0
-    sending = asyncio.create_task(deliver(Deps(settings, db), make_client(settings), team_id=team_id))
+    sending = asyncio.create_task(deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id))
     await fake_slack.wait_for("chat.postMessage")
     sending.cancel()
     with contextlib.suppress(asyncio.CancelledError):

@@ -13,6 +13,7 @@ from bot.home import refusals
 from bot.outbox.deliver import deliver
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from bot.slack.client import make_client
 from storage import outbox
 from storage.db import Database
@@ -33,30 +34,31 @@ async def enqueue(db: Database, team_id: str, n: int) -> None:
 
 
 async def test_parallel_deliveries_send_each_message_once(
-    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     await enqueue(db, team_id, 120)
     other = Database(database_url)  # a second process's engine (a replica on PostgreSQL)
+    replica = Deps(settings, other, AppState())
     try:
         first, second = await asyncio.gather(
-            deliver(Deps(settings, db), make_client(settings), team_id=team_id),
-            deliver(Deps(settings, other), make_client(settings), team_id=team_id),
+            deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id),
+            deliver(replica, make_client(settings, replica.state.pacers), team_id=team_id),
         )
     finally:
         await other.dispose()
     assert first.sent + second.sent == 120
     channels = [c["channel"] for c in fake_slack.calls_to("chat.postMessage")]
     assert len(channels) == 120 and len(set(channels)) == 120, "nobody got the same message twice"
-    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 0
+    assert (await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)).sent == 0
 
 
 async def test_a_claim_left_by_a_dead_process_is_not_resent(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     await enqueue(db, team_id, 2)
     async with db.session() as session:  # a process claims one message, then dies before sending or marking it
         [claimed] = await outbox.claim(session, team_id=team_id, limit=1)
-    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    delivered = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert delivered.sent == 1 and len(fake_slack.calls_to("chat.postMessage")) == 1
     async with db.read() as session:
         rows = {r.key: r.state for r in (await session.exec(select(Outbox).where(Outbox.team_id == team_id))).all()}
@@ -81,7 +83,7 @@ async def test_a_replica_skips_what_another_is_claiming(postgresql_url: str, tea
 
 
 async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """``internal_error`` or an HTTP 500 (Slack may have posted it) is recorded and never resent; a 503 after the
     client's own retries (Slack did nothing) goes back to pending and is sent by the next delivery."""
@@ -89,10 +91,9 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     fake_slack.fail("chat.postMessage", error="internal_error")
     fake_slack.fail("chat.postMessage", error="http_500", status=500)  # not repeated: it may have been posted
     fake_slack.fail("chat.postMessage", error="http_503", status=503, times=3)  # repeated twice by the client
-    deps = Deps(settings, db)
-    first = await deliver(deps, make_client(settings), team_id=team_id)
+    first = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert (first.sent, first.failed, first.retry_later) == (1, 2, 1)
-    second = await deliver(deps, make_client(settings), team_id=team_id)
+    second = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert (second.sent, second.failed, second.retry_later) == (1, 0, 0)
     async with db.read() as session:
         rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id).order_by(Outbox.id))).all()  # type: ignore[arg-type]
@@ -109,11 +110,11 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
 
 
 async def test_the_client_repeats_a_call_only_when_that_cannot_post_twice(
-    settings: Settings, fake_slack: FakeSlack
+    settings: Settings, fake_slack: FakeSlack, deps: Deps
 ) -> None:
     """A 500 on opening a conversation is repeated inside the call (opening it again is harmless); a 500 on a post
     is not (Slack may have posted it); a 503 (Slack did nothing) is repeated for any method."""
-    client = make_client(settings)
+    client = make_client(settings, deps.state.pacers)
     fake_slack.fail("conversations.open", error="http_500", status=500)
     assert (await client.conversations_open(users="U100,U200"))["ok"]
     assert len(fake_slack.calls_to("conversations.open")) == 2
@@ -127,12 +128,12 @@ async def test_the_client_repeats_a_call_only_when_that_cannot_post_twice(
 
 
 async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     from bot import participants
     from storage import participants as participants_repo
 
-    [program] = await participants.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(deps, team_id=team_id)
     assert program.id is not None
     async with db.session() as session:
         answers = {"role": "mentee", "department": "IT", "years_experience": 20, "shares": [], "learns": ["ai_tools"]}
@@ -141,7 +142,7 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
         )
     await enqueue(db, team_id, 1)  # a DM to U0000
     fake_slack.fail("chat.postMessage", error="user_not_found")
-    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    delivered = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert (delivered.sent, delivered.failed) == (0, 1)
     async with db.read() as session:
         [row] = await participants_repo.participants_of_user(session, team_id=team_id, user_id="U0000")
@@ -153,11 +154,11 @@ async def test_a_person_slack_says_is_gone_leaves_and_gets_nothing_more(
 
 
 async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     await enqueue(db, team_id, 3)
     fake_slack.fail("chat.postMessage", error="account_inactive")  # the bot's own token: deactivated or uninstalled
-    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    delivered = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 3)
     async with db.read() as session:
         rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id))).all()
@@ -165,7 +166,7 @@ async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(
 
 
 async def test_a_delivery_that_stops_part_way_releases_what_it_never_tried(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     import pytest
 
@@ -173,10 +174,10 @@ async def test_a_delivery_that_stops_part_way_releases_what_it_never_tried(
     async with db.session() as session:  # the second message is broken (a bug): delivery stops there
         await session.exec(update(Outbox).where(Outbox.key == f"t:{team_id}:1").values(payload={"user_id": "U1"}))  # type: ignore[arg-type]
     with pytest.raises(KeyError):
-        await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+        await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     async with db.read() as session:
         rows = (await session.exec(select(Outbox).where(Outbox.team_id == team_id).order_by(Outbox.id))).all()  # type: ignore[arg-type]
     assert [(r.state, r.attempts) for r in rows] == [("sent", 1), ("sending", 1), ("pending", 0)], (
         "the one in flight is never resent blindly; the untried one goes back to pending, its attempt not counted"
     )
-    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1
+    assert (await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)).sent == 1

@@ -13,7 +13,7 @@ from bot.outbox.deliver import deliver
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
 from bot.slack.client import make_client
-from bot.slack.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, _retry_after, pacer_for
+from bot.slack.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, Pacers, _retry_after
 from storage.db import Database
 from storage.models import Outbox
 from tests.bot.test_outbox import enqueue
@@ -25,8 +25,9 @@ def test_a_tiered_method_bursts_a_minutes_worth_then_keeps_to_its_tier() -> None
     assert [pacer.reserve(0.0) for _ in range(50)] == pytest.approx([0.0] * 50)
     assert pacer.reserve(0.0) == pytest.approx(1.2), "the 51st waits for the tier's next slot"
     assert pacer.reserve(0.0) == pytest.approx(2.4)
-    assert pacer_for("https://slack.com/api/conversations.open", "xoxb-1").per_minute == 50
-    assert pacer_for("https://slack.com/api/chat.postMessage", "xoxb-1").interval is None, "learned, not assumed"
+    pacers = Pacers()
+    assert pacers.pacer_for("https://slack.com/api/conversations.open", "xoxb-1").per_minute == 50
+    assert pacers.pacer_for("https://slack.com/api/chat.postMessage", "xoxb-1").interval is None, "learned, not assumed"
 
 
 def test_a_429_teaches_the_pace_that_got_through() -> None:
@@ -61,15 +62,15 @@ def test_a_429_with_nothing_through_only_waits() -> None:
 
 
 async def test_a_fan_out_meets_the_limit_once_then_stays_below_it(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """100 DMs against 25 posts a second: every one delivered once, and Slack says 429 once, not every second.
     The client is a plain one, as Bolt builds for each request (the Publish button delivers with it)."""
     await enqueue(db, team_id, 100)
     fake_slack.rate_limit("chat.postMessage", 25)
-    template = make_client(settings)
+    template = make_client(settings, deps.state.pacers)
     bolts = AsyncWebClient(token=template.token, base_url=template.base_url, retry_handlers=template.retry_handlers)
-    delivered = await deliver(Deps(settings, db), bolts, team_id=team_id)
+    delivered = await deliver(deps, bolts, team_id=team_id)
     posts = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
     ok = [c.params["channel"] for c in posts if not c.failed]
     assert delivered.sent == 100 and len(ok) == 100 and len(set(ok)) == 100
@@ -77,14 +78,14 @@ async def test_a_fan_out_meets_the_limit_once_then_stays_below_it(
 
 
 async def test_a_long_retry_after_is_not_waited_out_and_loses_nothing(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """Slack asks for two minutes: delivery doesn't hold its batch that long; every message stays pending for the
     next run, none counted as failed or as an attempt."""
     await enqueue(db, team_id, 3)
     fake_slack.fail("chat.postMessage", error="ratelimited", retry_after=120)
     started = time.monotonic()
-    delivered = await deliver(Deps(settings, db), make_client(settings), team_id=team_id)
+    delivered = await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
     assert time.monotonic() - started < MAX_WAIT
     assert (delivered.sent, delivered.failed, delivered.retry_later) == (0, 0, 3)
     assert len(fake_slack.calls_to("chat.postMessage")) == 1, "the others were not even tried"

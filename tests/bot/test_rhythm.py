@@ -24,6 +24,7 @@ from bot.outbox.due import run_due
 from bot.programs import move
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from bot.slack.client import make_client
 from storage import avoid as avoid_repo
 from storage import checkins as checkins_repo
@@ -89,10 +90,10 @@ PAIRS = {  # mentor, mentee, their time zones, how they answer
 }
 
 
-async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_id: str) -> int:
-    [program] = await participants.programs_or_default(db, team_id=team_id)
+async def start_program(deps: Deps, settings: Settings, fake: FakeSlack, team_id: str) -> int:
+    [program] = await participants.programs_or_default(deps, team_id=team_id)
     assert program.id is not None
-    async with db.session() as session:
+    async with deps.db.session() as session:
         found = await programs_repo.get_program(session, team_id=team_id, program_id=program.id)
         assert found is not None
         found.start_date, found.end_date, found.cadence = START, END, "biweekly"
@@ -113,20 +114,20 @@ async def start_program(db: Database, settings: Settings, fake: FakeSlack, team_
                 await participants_repo.upsert_profile(
                     session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
                 )
-    participants.forget_programs(team_id)
-    deps = Deps(settings, db)
-    async with db.session() as session:  # the pairs as intended ("don't pair me with" rules out the others)
+    deps.state.programs.forget(team_id)
+    async with deps.db.session() as session:  # the pairs as intended ("don't pair me with" rules out the others)
         for mentor, mine, *_ in PAIRS.values():
             for _, mentee, *_ in PAIRS.values():
                 if mentee != mine:
                     await avoid_repo.add_avoid(session, team_id=team_id, user_id=mentor, avoided_id=mentee)
-    program = (await participants.programs_or_default(db, team_id=team_id))[0]
+    program = (await participants.programs_or_default(deps, team_id=team_id))[0]
     assert program.id is not None
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     assert (await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")).pairs == 4
-    assert (await deliver(deps, make_client(settings), team_id=team_id)).sent == 4  # the introductions
-    async with db.session() as session:
+    client = make_client(settings, deps.state.pacers)
+    assert (await deliver(deps, client, team_id=team_id)).sent == 4  # the introductions
+    async with deps.db.session() as session:
         await workspaces_repo.ensure_workspace(session, team_id=team_id)
     assert (
         await move(
@@ -154,10 +155,10 @@ def expected_instants() -> list[datetime]:
 
 
 async def test_a_whole_program_runs_itself(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    program_id = await start_program(db, settings, fake_slack, team_id)
-    deps, client = Deps(settings, db), make_client(settings)
+    program_id = await start_program(deps, settings, fake_slack, team_id)
+    client = make_client(settings, deps.state.pacers)
     fake_slack.reset()
     channel_of = {name: fake_slack.dm_channel_id(f"{m},{e}") for name, (m, e, _, _, _) in PAIRS.items()}
     pair_of_channel = {c: n for n, c in channel_of.items()}
@@ -243,16 +244,17 @@ async def set_state(db: Database, team_id: str, user_id: str, state: Participant
 
 
 async def test_two_runners_at_the_same_instant_send_each_check_in_once(
-    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    await start_program(db, settings, fake_slack, team_id)
+    await start_program(deps, settings, fake_slack, team_id)
     fake_slack.reset()
     other = Database(database_url)
+    replica = Deps(settings, other, AppState())
     try:
         for instant in [i for i in expected_instants() if i.date() < date(2027, 1, 25)]:  # the first check-ins
             await asyncio.gather(
-                run_due(Deps(settings, db), make_client(settings), now=instant, team_id=team_id),
-                run_due(Deps(settings, other), make_client(settings), now=instant, team_id=team_id),
+                run_due(deps, make_client(settings, deps.state.pacers), now=instant, team_id=team_id),
+                run_due(replica, make_client(settings, replica.state.pacers), now=instant, team_id=team_id),
             )
     finally:
         await other.dispose()
@@ -261,11 +263,11 @@ async def test_two_runners_at_the_same_instant_send_each_check_in_once(
 
 
 async def test_two_run_due_processes_at_once_send_each_check_in_once(
-    db: Database, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str, tmp_path: Path
+    db: Database, deps: Deps, database_url: str, settings: Settings, fake_slack: FakeSlack, team_id: str, tmp_path: Path
 ) -> None:
     """``python -m bot run-due --now …`` twice at the same moment, as two processes (two replicas, or cron
     overlapping the scheduler): each pair's check-in goes out once. Slack answers slowly, so the runs overlap."""
-    await start_program(db, settings, fake_slack, team_id)
+    await start_program(deps, settings, fake_slack, team_id)
     fake_slack.reset()
     fake_slack.delay = 0.1
     env = bot_env(fake_slack, tmp_path, DATABASE_URL=database_url)
@@ -351,15 +353,15 @@ def test_a_period_already_given_the_stalled_question_gets_nothing_else() -> None
 
 
 async def test_slack_faults_and_a_crash_mid_round_never_double_a_check_in(
-    db: Database, settings: Settings, fake_slack: FakeSlack, team_id: str
+    db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
     """Slack answering 503 and 429 for a while, then a process dying between claiming a check-in and sending it:
     every pair gets check-in 1 exactly once; the check-in claimed by the dead process is never sent twice."""
     from bot.checkins import enqueue_due
     from storage import outbox
 
-    await start_program(db, settings, fake_slack, team_id)
-    deps, client = Deps(settings, db), make_client(settings)
+    await start_program(deps, settings, fake_slack, team_id)
+    client = make_client(settings, deps.state.pacers)
     fake_slack.reset()
     first = [i for i in expected_instants() if i.date() < date(2027, 1, 25)]
     fake_slack.fail(

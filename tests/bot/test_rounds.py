@@ -15,6 +15,7 @@ from bot.intros import request_rematch
 from bot.programs import move
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import rounds as rounds_repo
@@ -22,11 +23,11 @@ from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, Program, RematchRequest, utcnow
 
 
-async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], **rules: Any) -> Program:
+async def setup(deps: Deps, team_id: str, people: dict[str, tuple[Any, ...]], **rules: Any) -> Program:
     """The default program with ``people``: user → (role, years, shares, learns[, manager])."""
-    [program] = await participants.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(deps, team_id=team_id)
     assert program.id is not None
-    async with db.session() as session:
+    async with deps.db.session() as session:
         if rules:
             found = await programs_repo.get_program(session, team_id=team_id, program_id=program.id)
             assert found is not None
@@ -44,8 +45,8 @@ async def setup(db: Database, team_id: str, people: dict[str, tuple[Any, ...]], 
             await participants_repo.upsert_profile(
                 session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
             )
-    participants.forget_programs(team_id)
-    [program] = await participants.programs_or_default(db, team_id=team_id)
+    deps.state.programs.forget(team_id)
+    [program] = await participants.programs_or_default(deps, team_id=team_id)
     return program
 
 
@@ -70,17 +71,16 @@ TWO_PAIRS = {
 
 
 async def test_two_replicas_publishing_the_same_preview_publish_it_once(
-    db: Database, database_url: str, settings: Settings, team_id: str
+    db: Database, deps: Deps, database_url: str, settings: Settings, team_id: str
 ) -> None:
-    program = await setup(db, team_id, TWO_PAIRS)
-    deps = Deps(settings, db)
+    program = await setup(deps, team_id, TWO_PAIRS)
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     other = Database(database_url)
     try:
         results = await asyncio.gather(
             rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UA"),
-            rounds.publish(Deps(settings, other), team_id=team_id, round_id=stored.id, actor_id="UB"),
+            rounds.publish(Deps(settings, other, AppState()), team_id=team_id, round_id=stored.id, actor_id="UB"),
         )
     finally:
         await other.dispose()
@@ -92,11 +92,10 @@ async def test_two_replicas_publishing_the_same_preview_publish_it_once(
 
 
 async def test_a_preview_computed_before_another_round_was_published_is_refused(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    program = await setup(db, team_id, TWO_PAIRS)
+    program = await setup(deps, team_id, TWO_PAIRS)
     assert program.id is not None
-    deps = Deps(settings, db)
     async with db.session() as session:  # admin B's preview, computed while nothing was published yet...
         late = await rounds_repo.create_round(
             session,
@@ -118,15 +117,14 @@ async def test_a_preview_computed_before_another_round_was_published_is_refused(
 
 
 async def test_a_rematch_ends_the_pair_asked_about_and_only_requests_the_round_saw(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
     people = {
         **TWO_PAIRS,
         "UM1": ("mentor", 2, ["ai_tools", "data_literacy"], []),
         "UE3": ("mentee", 30, [], ["ai_tools"]),
     }
-    program = await setup(db, team_id, people, mentor_capacity=2)
-    deps = Deps(settings, db)
+    program = await setup(deps, team_id, people, mentor_capacity=2)
     await publish_next(deps, team_id, program)
     first = await pairs(db, team_id)
     assert len(first) == 3 and sum(m == "UM1" for m, _ in first) == 2
@@ -150,51 +148,48 @@ async def test_a_rematch_ends_the_pair_asked_about_and_only_requests_the_round_s
 
 
 async def test_reporting_lines_run_through_people_already_paired(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
     people = {  # UA reports to UB, who reports to UC; UB is paired first with UX
         "UX": ("mentor", 1, ["ai_tools"], []),
         "UB": ("mentee", 15, [], ["ai_tools"], "UC"),
     }
-    program = await setup(db, team_id, people)
-    deps = Deps(settings, db)
+    program = await setup(deps, team_id, people)
     await publish_next(deps, team_id, program)
     assert await pairs(db, team_id) == {("UX", "UB")}
-    await setup(db, team_id, {"UA": ("mentor", 2, ["ai_tools"], [], "UB"), "UC": ("mentee", 30, [], ["ai_tools"])})
+    await setup(deps, team_id, {"UA": ("mentor", 2, ["ai_tools"], [], "UB"), "UC": ("mentee", 30, [], ["ai_tools"])})
     _, proposal = await rounds.propose(deps, team_id=team_id, program=program)
     assert proposal.pairs == [], "UC is UA's manager's manager: never paired"
 
 
-async def test_waiting_lasts_one_round(db: Database, settings: Settings, team_id: str) -> None:
+async def test_waiting_lasts_one_round(db: Database, deps: Deps, settings: Settings, team_id: str) -> None:
     program = await setup(
-        db,
+        deps,
         team_id,
         {"UM1": ("mentor", 2, ["ai_tools"], []), **{u: ("mentee", 20, [], ["ai_tools"]) for u in ("UE1", "UE2")}},
     )
     assert program.id is not None
-    deps = Deps(settings, db)
     await publish_next(deps, team_id, program)
     async with db.read() as session:
         waiting = await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id)
     [(_, paired)] = await pairs(db, team_id)
     [left_out] = {"UE1", "UE2"} - {paired}
     assert waiting == {left_out}
-    await setup(db, team_id, {"UM2": ("mentor", 2, ["ai_tools"], [])})
+    await setup(deps, team_id, {"UM2": ("mentor", 2, ["ai_tools"], [])})
     await publish_next(deps, team_id, program)
     async with db.read() as session:
         assert await rounds_repo.waiting_users(session, team_id=team_id, program_id=program.id) == set()
 
 
 async def test_dropping_one_of_a_mentors_pairs_does_not_tell_them_they_are_unpaired(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
     people = {
         "UM1": ("mentor", 2, ["ai_tools"], []),
         "UE1": ("mentee", 20, [], ["ai_tools"]),
         "UE2": ("mentee", 22, [], ["ai_tools"]),
     }
-    program = await setup(db, team_id, people, mentor_capacity=2)
-    deps = Deps(settings, db)
+    program = await setup(deps, team_id, people, mentor_capacity=2)
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     view = await rounds.load_round(deps, team_id=team_id, round_id=stored.id)
@@ -208,10 +203,9 @@ async def test_dropping_one_of_a_mentors_pairs_does_not_tell_them_they_are_unpai
     assert [e["user_id"] for e in published.unmatched] == [view.pairs[0].mentee_id]
 
 
-async def test_ending_a_program_ends_its_pairs(db: Database, settings: Settings, team_id: str) -> None:
-    program = await setup(db, team_id, TWO_PAIRS)
+async def test_ending_a_program_ends_its_pairs(db: Database, deps: Deps, settings: Settings, team_id: str) -> None:
+    program = await setup(deps, team_id, TWO_PAIRS)
     assert program.id is not None
-    deps = Deps(settings, db)
     await publish_next(deps, team_id, program)
     outcome = await move(
         deps, team_id=team_id, actor_id="UADMIN", program_id=program.id, from_state="open", to_state="ended"
@@ -227,7 +221,7 @@ async def open_requests(db: Database, team_id: str) -> list[RematchRequest]:
 
 
 async def test_a_mentor_can_ask_about_each_pair_and_is_told_when_one_ends(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
     people = {
         "UM1": ("mentor", 2, ["ai_tools"], []),
@@ -235,8 +229,7 @@ async def test_a_mentor_can_ask_about_each_pair_and_is_told_when_one_ends(
         "UE2": ("mentee", 22, [], ["ai_tools"]),
         "UE3": ("mentee", 24, [], ["ai_tools"]),
     }
-    program = await setup(db, team_id, people, mentor_capacity=3)
-    deps = Deps(settings, db)
+    program = await setup(deps, team_id, people, mentor_capacity=3)
     await publish_next(deps, team_id, program)
     async with db.read() as session:
         mine = list(await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UM1"))
@@ -252,27 +245,25 @@ async def test_a_mentor_can_ask_about_each_pair_and_is_told_when_one_ends(
     assert result.outcome == "published"
 
 
-async def test_a_pair_that_ends_closes_its_requests(db: Database, settings: Settings, team_id: str) -> None:
-    program = await setup(db, team_id, TWO_PAIRS)
+async def test_a_pair_that_ends_closes_its_requests(db: Database, deps: Deps, settings: Settings, team_id: str) -> None:
+    program = await setup(deps, team_id, TWO_PAIRS)
     assert program.id is not None
-    deps = Deps(settings, db)
     await publish_next(deps, team_id, program)
     async with db.read() as session:
         [pair] = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id="UE1")
     await request_rematch(deps, pair=pair, user_id="UE1", reason="private")
-    await participants.leave(db, team_id=team_id, user_id="UM1")  # the partner leaves first
+    await participants.leave(deps, team_id=team_id, user_id="UM1")  # the partner leaves first
     assert await open_requests(db, team_id) == [], "nobody can act on it any more: closed, not shown forever"
 
 
 async def test_someone_whose_partner_left_after_the_preview_still_waits(
-    db: Database, settings: Settings, team_id: str
+    db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    program = await setup(db, team_id, TWO_PAIRS)
+    program = await setup(deps, team_id, TWO_PAIRS)
     assert program.id is not None
-    deps = Deps(settings, db)
     await publish_next(deps, team_id, program)  # UM1–UE1, UM2–UE2
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
-    await participants.leave(db, team_id=team_id, user_id="UM1")  # after the preview was computed
+    await participants.leave(deps, team_id=team_id, user_id="UM1")  # after the preview was computed
     assert stored.id is not None
     await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")
     async with db.read() as session:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.admins import is_admin
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from bot.slack.client import make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
@@ -31,9 +32,9 @@ async def audit(db: Database, team_id: str) -> list[AuditLog]:
         return list((await session.exec(select(AuditLog).where(AuditLog.team_id == team_id))).all())
 
 
-async def open_settings_as_admin(slack: SlackSender, db: Database, team_id: str) -> dict:
+async def open_settings_as_admin(slack: SlackSender, deps: Deps, team_id: str) -> dict:
     slack.fake.add_user("UADMIN", is_admin=True)
-    return await slack.open_modal("edit_program_settings", value=str(await first_program_id(db, team_id)))
+    return await slack.open_modal("edit_program_settings", value=str(await first_program_id(deps, team_id)))
 
 
 async def test_home_shows_the_admin_section_only_to_admins(slack: SlackSender) -> None:
@@ -47,8 +48,10 @@ async def test_home_shows_the_admin_section_only_to_admins(slack: SlackSender) -
     assert "edit_program_settings" in published["UOWNER"]
 
 
-async def test_admin_edits_settings_with_an_audit_trail(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+async def test_admin_edits_settings_with_an_audit_trail(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    view = await open_settings_as_admin(slack, deps, team_id)
     by_id = {b["block_id"]: b for b in view["blocks"]}
     assert by_id["program_name"]["element"]["initial_value"] == "Reverse mentoring"
     assert by_id["cadence"]["element"]["initial_option"]["value"] == "biweekly"
@@ -84,9 +87,9 @@ async def test_admin_edits_settings_with_an_audit_trail(slack: SlackSender, db: 
     ],
 )
 async def test_bad_settings_get_inline_errors_and_change_nothing(
-    slack: SlackSender, db: Database, team_id: str, answers: dict, errors: dict
+    slack: SlackSender, db: Database, deps: Deps, team_id: str, answers: dict, errors: dict
 ) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+    view = await open_settings_as_admin(slack, deps, team_id)
     status, body = await slack.submit_view(view, settings_values(**answers), user_id="UADMIN")
     assert status == 200
     got = json.loads(body)
@@ -98,8 +101,8 @@ async def test_bad_settings_get_inline_errors_and_change_nothing(
     assert await audit(db, team_id) == []
 
 
-async def test_name_already_taken(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+async def test_name_already_taken(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    view = await open_settings_as_admin(slack, deps, team_id)
     async with db.session() as session:
         session.add(Program(team_id=team_id, name="Taken", state="draft"))
     _, body = await slack.submit_view(view, settings_values(name="Taken"), user_id="UADMIN")
@@ -114,8 +117,10 @@ async def test_non_admin_forging_the_button_gets_a_refusal(slack: SlackSender) -
     assert slack.fake.calls_to("views.open") == []
 
 
-async def test_non_admin_forging_the_submission_changes_nothing(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+async def test_non_admin_forging_the_submission_changes_nothing(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    view = await open_settings_as_admin(slack, deps, team_id)
     status, body = await slack.submit_view(view, settings_values(name="Hijacked"), user_id="U100")
     assert status == 200
     assert json.loads(body)["errors"]["program_name"].startswith("Only program admins")
@@ -124,13 +129,15 @@ async def test_non_admin_forging_the_submission_changes_nothing(slack: SlackSend
     assert await audit(db, team_id) == []
 
 
-async def test_forged_program_of_another_workspace_is_refused(slack: SlackSender, db: Database, team_id: str) -> None:
+async def test_forged_program_of_another_workspace_is_refused(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
     async with db.session() as session:
         other = Program(team_id="TOTHER" + team_id[-4:], name="Theirs")
         session.add(other)
         await session.flush()
         other_id = other.id
-    view = await open_settings_as_admin(slack, db, team_id)
+    view = await open_settings_as_admin(slack, deps, team_id)
     view["private_metadata"] = json.dumps({"program_id": other_id})
     _, body = await slack.submit_view(view, settings_values(name="Mine now"), user_id="UADMIN")
     assert json.loads(body)["errors"]["program_name"].startswith("This form is out of date")
@@ -140,10 +147,10 @@ async def test_forged_program_of_another_workspace_is_refused(slack: SlackSender
 
 
 async def test_who_is_an_admin(settings: Settings, db: Database, team_id: str, fake_slack: FakeSlack) -> None:
-    client = make_client(settings)
+    deps = Deps(Settings(**{**settings.__dict__, "admins": frozenset({"UENV"})}), db, AppState())
+    client = make_client(settings, deps.state.pacers)
     fake_slack.add_user("UWSADMIN", is_admin=True)
     fake_slack.add_user("UPLAIN")
-    deps = Deps(Settings(**{**settings.__dict__, "admins": frozenset({"UENV"})}), db)
     assert await is_admin(deps, client, team_id=team_id, user_id="UENV")  # MENTOR_ADMINS, no Slack call
     assert fake_slack.calls_to("users.info") == []
     assert await is_admin(deps, client, team_id=team_id, user_id="UWSADMIN")
@@ -160,21 +167,21 @@ async def test_who_is_an_admin(settings: Settings, db: Database, team_id: str, f
     assert not await is_admin(deps, client, team_id=team_id, user_id="UNKNOWN")
 
 
-async def set_channel(db: Database, team_id: str, channel: str | None) -> None:
-    await first_program_id(db, team_id)
-    async with db.session() as session:
+async def set_channel(deps: Deps, team_id: str, channel: str | None) -> None:
+    await first_program_id(deps, team_id)
+    async with deps.db.session() as session:
         [program] = (await session.exec(select(Program).where(Program.team_id == team_id))).all()
         program.channel_id = channel
         session.add(program)
 
 
 async def test_announce_posts_the_invitation_and_join_opens_the_form(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
     slack.fake.add_user("UADMIN", is_admin=True)
-    await set_channel(db, team_id, "C0ANNOUNCE")
+    await set_channel(deps, team_id, "C0ANNOUNCE")
     await slack.click(
-        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(db, team_id))
+        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(deps, team_id))
     )
     posts = await slack.fake.wait_for("chat.postMessage", count=2)
     [invitation] = [p for p in posts if p["channel"] == "C0ANNOUNCE"]
@@ -201,14 +208,14 @@ async def test_announce_posts_the_invitation_and_join_opens_the_form(
     ],
 )
 async def test_announce_problems_are_explained(
-    slack: SlackSender, db: Database, team_id: str, channel: str | None, error: str | None, expected: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str, channel: str | None, error: str | None, expected: str
 ) -> None:
     slack.fake.add_user("UADMIN", is_admin=True)
-    await set_channel(db, team_id, channel)
+    await set_channel(deps, team_id, channel)
     if error:
         slack.fake.fail("chat.postMessage", error=error)
     await slack.click(
-        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(db, team_id))
+        "announce_program", user_id="UADMIN", container="view", value=str(await first_program_id(deps, team_id))
     )
     told = [
         p for p in await slack.fake.wait_for("chat.postMessage", count=2 if error else 1) if p["channel"] == "UADMIN"
@@ -217,18 +224,18 @@ async def test_announce_problems_are_explained(
     assert await audit(db, team_id) == []
 
 
-async def test_non_admin_cannot_announce(slack: SlackSender, db: Database, team_id: str) -> None:
-    await set_channel(db, team_id, "C0ANNOUNCE")
+async def test_non_admin_cannot_announce(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    await set_channel(deps, team_id, "C0ANNOUNCE")
     await slack.click(
-        "announce_program", user_id="U100", container="view", value=str(await first_program_id(db, team_id))
+        "announce_program", user_id="U100", container="view", value=str(await first_program_id(deps, team_id))
     )
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
     assert await audit(db, team_id) == []
 
 
-async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    view = await open_settings_as_admin(slack, deps, team_id)
     await slack.submit_view(view, settings_values(name="Renamed"), user_id="UADMIN")
     await slack.click("open_audit_log", user_id="UADMIN", container="view")
     modal = (await slack.fake.wait_for("views.open", count=2))[-1]["view"]
@@ -241,11 +248,13 @@ async def test_audit_log_modal_for_admins_only(slack: SlackSender, db: Database,
     assert dm["text"].startswith("Only program admins") and slack.fake.calls_to("views.open") == []
 
 
-async def test_saving_unchanged_settings_writes_no_audit_entry(slack: SlackSender, db: Database, team_id: str) -> None:
-    view = await open_settings_as_admin(slack, db, team_id)
+async def test_saving_unchanged_settings_writes_no_audit_entry(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    view = await open_settings_as_admin(slack, deps, team_id)
     await slack.submit_view(view, settings_values(), user_id="UADMIN")
     await slack.fake.wait_for("views.publish")
-    view = await open_settings_as_admin(slack, db, team_id)  # opened again: the form knows the saved settings
+    view = await open_settings_as_admin(slack, deps, team_id)  # opened again: the form knows the saved settings
     _, body = await slack.submit_view(view, settings_values(), user_id="UADMIN")
     assert body == ""
     await slack.fake.wait_for("views.publish", count=2)

@@ -23,15 +23,14 @@ from tests.handlers.test_rounds import PEOPLE, enrol
 from tests.slack_requests import SlackSender
 
 
-async def one_pair(slack: SlackSender, db: Database, settings: Settings, team_id: str) -> Pair:
-    program_id = await enrol(slack, db, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
-    deps = Deps(settings, db)
+async def one_pair(slack: SlackSender, deps: Deps, team_id: str) -> Pair:
+    program_id = await enrol(slack, deps, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
     program = await target_program(deps, team_id=team_id, name=None)
     assert program.id == program_id
     stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
     assert stored.id is not None
     await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")
-    async with db.read() as session:
+    async with deps.db.read() as session:
         [pair] = (await session.exec(select(Pair).where(Pair.team_id == team_id))).all()
     return pair
 
@@ -73,9 +72,9 @@ async def click_in_message(
 
 
 async def test_a_check_in_answer_is_logged_and_shown_to_both(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await one_pair(slack, db, settings, team_id)
+    pair = await one_pair(slack, deps, team_id)
     assert pair.id is not None
     reply = checkin_message(
         pair_id=pair.id, period=2, mentor_id="UM1", mentee_id="UE1", program_name="P", since=None, topic=None
@@ -114,9 +113,9 @@ async def test_a_check_in_answer_is_logged_and_shown_to_both(
 
 
 async def test_suggest_a_time_and_the_stalled_question(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await one_pair(slack, db, settings, team_id)
+    pair = await one_pair(slack, deps, team_id)
     await click_in_message(slack, "nudge_meeting_times", f"{pair.id}:3", {"text": "nudge", "blocks": []}, "UM1")
     [opened] = await slack.fake.wait_for("views.open", where=lambda c: c["view"]["title"]["text"] == "Meeting times")
     text = json.dumps(opened["view"])

@@ -24,12 +24,13 @@ from tests.handlers.test_checkins import click_in_message, one_pair
 from tests.slack_requests import SlackSender
 
 
-async def met(slack: SlackSender, db: Database, settings: Settings, team_id: str) -> Pair:
+async def met(slack: SlackSender, deps: Deps, settings: Settings, team_id: str) -> Pair:
     """A pair whose check-in 2 went out, answered *We met* by the mentee."""
-    pair = await one_pair(slack, db, settings, team_id)
-    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1  # the introduction
+    pair = await one_pair(slack, deps, team_id)
+    client = make_client(settings, deps.state.pacers)
+    assert (await deliver(deps, client, team_id=team_id)).sent == 1  # the introduction
     key = f"checkin:{pair.id}:2"
-    async with db.session() as session:
+    async with deps.db.session() as session:
         await outbox.enqueue_many(session, team_id=team_id, messages=[outbox.Message(key, "checkin", {})])
         await session.exec(update(Outbox).where(Outbox.key == key).values(state="sent"))  # type: ignore[arg-type]
     assert pair.id is not None
@@ -73,9 +74,9 @@ async def open_form(slack: SlackSender, pair: Pair, user: str) -> dict[str, Any]
 
 
 async def test_both_people_are_asked_once_and_give_feedback_privately(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await met(slack, db, settings, team_id)
+    pair = await met(slack, deps, settings, team_id)
     await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
     assert len(dms(slack, "UM1", "How was your meeting with <@UE1>")) == 1
     assert len(dms(slack, "UE1", "How was your meeting with <@UM1>")) == 1
@@ -134,9 +135,9 @@ async def test_both_people_are_asked_once_and_give_feedback_privately(
 
 
 async def test_feedback_only_for_the_pairs_people_and_meetings_that_happened(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await met(slack, db, settings, team_id)
+    pair = await met(slack, deps, settings, team_id)
     await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
     await click_in_message(slack, fb.ACTION_OPEN, f"{pair.id}:2", {"text": "x"}, "USTRANGER")
     await slack.fake.wait_for("response_url", where=lambda c: "for the two people in this pair" in json.dumps(c))
@@ -149,9 +150,9 @@ async def test_feedback_only_for_the_pairs_people_and_meetings_that_happened(
 
 
 async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await met(slack, db, settings, team_id)
+    pair = await met(slack, deps, settings, team_id)
     async with db.session() as session:  # two promoted admins; one of them is the partner
         for admin in ("UPROMO", "UM1"):
             await admins_repo.promote_admin(session, team_id=team_id, user_id=admin, added_by="UADMIN")
@@ -186,9 +187,9 @@ async def test_a_pairing_that_isnt_working_alerts_admins_never_the_partner(
 
 
 async def test_erasing_my_data_erases_my_feedback_not_my_partners(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await met(slack, db, settings, team_id)
+    pair = await met(slack, deps, settings, team_id)
     await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
     for user, rating in (("UE1", "4"), ("UM1", "5")):
         form = await open_form(slack, pair, user)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import AuditLog, Participant, Program
 from tests.optin_state import optin_values
@@ -46,9 +47,9 @@ async def create_program(slack: SlackSender, name: str = "Digital skills 2027 H1
     return view
 
 
-async def open_settings(slack: SlackSender, db: Database, team_id: str) -> tuple[int, dict]:
+async def open_settings(slack: SlackSender, deps: Deps, team_id: str) -> tuple[int, dict]:
     """An admin opens the first program's settings: its id and the modal."""
-    pid = await first_program_id(db, team_id)
+    pid = await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     return pid, await slack.open_modal("edit_program_settings", value=str(pid))
 
@@ -91,8 +92,10 @@ async def join(slack: SlackSender, *, user_id: str = "U100", pick: int | None = 
     return {"view": view, "body": body}
 
 
-async def test_admin_creates_a_draft_that_only_admins_see(slack: SlackSender, db: Database, team_id: str) -> None:
-    await first_program_id(db, team_id)
+async def test_admin_creates_a_draft_that_only_admins_see(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await first_program_id(deps, team_id)
     view = await create_program(slack, objectives="AI for leaders")
     assert view["title"]["text"] == "New program" and json.loads(view["private_metadata"]) == {"new": True}
     by_id = {b.get("block_id"): b for b in view["blocks"]}
@@ -116,9 +119,9 @@ async def test_admin_creates_a_draft_that_only_admins_see(slack: SlackSender, db
 
 
 async def test_a_name_taken_by_another_program_is_refused_inline(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    await first_program_id(db, team_id)
+    await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     view = await slack.open_modal("new_program")
     _, body = await slack.submit_view(view, settings_values(name="Reverse mentoring"), user_id="UADMIN")
@@ -126,8 +129,8 @@ async def test_a_name_taken_by_another_program_is_refused_inline(
     assert len(await programs(db, team_id)) == 1
 
 
-async def test_life_cycle_with_two_programs_open(slack: SlackSender, db: Database, team_id: str) -> None:
-    default_id = await first_program_id(db, team_id)
+async def test_life_cycle_with_two_programs_open(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    default_id = await first_program_id(deps, team_id)
     await create_program(slack)
     new = (await programs(db, team_id))["Digital skills 2027 H1"]
     await move(slack, new, "open")
@@ -188,8 +191,10 @@ async def test_life_cycle_with_two_programs_open(slack: SlackSender, db: Databas
     assert "no longer open" in json.loads(body)["errors"]["role"]
 
 
-async def test_when_every_program_has_ended_people_are_told_so(slack: SlackSender, db: Database, team_id: str) -> None:
-    await first_program_id(db, team_id)
+async def test_when_every_program_has_ended_people_are_told_so(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     await move(slack, (await programs(db, team_id))["Reverse mentoring"], "ended")
     await slack.fake.wait_for("chat.postMessage")
@@ -201,8 +206,10 @@ async def test_when_every_program_has_ended_people_are_told_so(slack: SlackSende
     assert len(await programs(db, team_id)) == 1, "no default program comes back"
 
 
-async def test_state_moves_are_checked_on_the_server(slack: SlackSender, db: Database, team_id: str) -> None:
-    await first_program_id(db, team_id)
+async def test_state_moves_are_checked_on_the_server(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     program = (await programs(db, team_id))["Reverse mentoring"]
     # Not a move the life cycle allows (open → draft), and a forged from-state: nothing changes.
@@ -244,9 +251,9 @@ async def test_state_moves_are_checked_on_the_server(slack: SlackSender, db: Dat
     ],
 )
 async def test_non_admin_forging_program_buttons_changes_nothing(
-    slack: SlackSender, db: Database, team_id: str, action: str, value: str | None
+    slack: SlackSender, db: Database, deps: Deps, team_id: str, action: str, value: str | None
 ) -> None:
-    pid = await first_program_id(db, team_id)
+    pid = await first_program_id(deps, team_id)
     await slack.click(action, user_id="U100", container="view", value=value.format(pid=pid) if value else None)
     [dm] = await slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Only program admins")
@@ -256,9 +263,9 @@ async def test_non_admin_forging_program_buttons_changes_nothing(
 
 
 async def test_non_admin_forging_a_new_program_submission_creates_nothing(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    await first_program_id(db, team_id)
+    await first_program_id(deps, team_id)
     view = {"type": "modal", "callback_id": "program_settings", "private_metadata": '{"new": true}', "blocks": []}
     _, body = await slack.submit_view(view, settings_values(name="Mine"), user_id="U100")
     assert json.loads(body)["errors"]["program_name"].startswith("Only program admins")
@@ -266,9 +273,9 @@ async def test_non_admin_forging_a_new_program_submission_creates_nothing(
 
 
 async def test_topics_trimmed_and_added_by_an_admin_shape_the_form(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    pid, view = await open_settings(slack, db, team_id)
+    pid, view = await open_settings(slack, deps, team_id)
     extra = "Our CRM: which report do you trust?\nInternal podcasts"
     answers = settings_values(topics=("ai_tools", "leadership"), extra=extra, name="Reverse mentoring")
     _, body = await slack.submit_view(view, answers, user_id="UADMIN")
@@ -304,17 +311,19 @@ async def test_topics_trimmed_and_added_by_an_admin_shape_the_form(
     ],
 )
 async def test_bad_topic_settings_are_refused_inline(
-    slack: SlackSender, db: Database, team_id: str, topics: tuple[str, ...] | None, extra: str, error: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str, topics: tuple[str, ...] | None, extra: str, error: str
 ) -> None:
-    _, view = await open_settings(slack, db, team_id)
+    _, view = await open_settings(slack, deps, team_id)
     _, body = await slack.submit_view(view, settings_values(topics=topics, extra=extra), user_id="UADMIN")
     errors = json.loads(body)["errors"]
     assert any(message.startswith(error) for message in errors.values()), errors
     assert (await programs(db, team_id))["Reverse mentoring"].topics == {}
 
 
-async def test_the_announcement_channel_can_be_cleared(slack: SlackSender, db: Database, team_id: str) -> None:
-    pid, view = await open_settings(slack, db, team_id)
+async def test_the_announcement_channel_can_be_cleared(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    pid, view = await open_settings(slack, deps, team_id)
     assert "clear_channel" not in {b.get("block_id") for b in view["blocks"]}, "nothing to clear yet"
     await slack.submit_view(view, settings_values(name="Reverse mentoring"), user_id="UADMIN")
     view = await slack.open_modal("edit_program_settings", value=str(pid))
@@ -324,9 +333,9 @@ async def test_the_announcement_channel_can_be_cleared(slack: SlackSender, db: D
 
 
 async def test_settings_changes_refresh_the_home_tab_of_people_in_the_program(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    pid = await first_program_id(db, team_id)
+    pid = await first_program_id(deps, team_id)
     await join(slack)
     await slack.fake.wait_for("views.publish")
     slack.fake.add_user("UADMIN", is_admin=True)
@@ -338,8 +347,8 @@ async def test_settings_changes_refresh_the_home_tab_of_people_in_the_program(
     assert all("Renamed for all" in json.dumps(c["view"]) for c in calls)
 
 
-async def test_pause_and_resume_from_the_home_tab(slack: SlackSender, db: Database, team_id: str) -> None:
-    pid = await first_program_id(db, team_id)
+async def test_pause_and_resume_from_the_home_tab(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    pid = await first_program_id(deps, team_id)
     await join(slack)
     await slack.fake.wait_for("chat.postMessage")
     await slack.click("home_pause", container="view", value=str(pid))
@@ -365,8 +374,10 @@ async def test_pause_and_resume_from_the_home_tab(slack: SlackSender, db: Databa
     assert (await rows(db, team_id))[pid].state == "active"
 
 
-async def test_leave_from_the_home_tab_leaves_that_program(slack: SlackSender, db: Database, team_id: str) -> None:
-    pid = await first_program_id(db, team_id)
+async def test_leave_from_the_home_tab_leaves_that_program(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    pid = await first_program_id(deps, team_id)
     await join(slack)
     await slack.fake.wait_for("views.publish")
     await slack.click("confirm_leave", container="view", value=str(pid))
@@ -377,9 +388,9 @@ async def test_leave_from_the_home_tab_leaves_that_program(slack: SlackSender, d
 
 
 async def test_pausing_someone_elses_program_or_a_forged_id_changes_nothing(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    pid = await first_program_id(db, team_id)
+    pid = await first_program_id(deps, team_id)
     await join(slack)
     await slack.fake.wait_for("chat.postMessage")
     await slack.click("home_pause", user_id="U200", container="view", value=str(pid))
@@ -392,9 +403,9 @@ async def test_pausing_someone_elses_program_or_a_forged_id_changes_nothing(
 
 
 async def test_picking_another_program_in_the_form_redraws_it_for_that_program(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    await first_program_id(db, team_id)
+    await first_program_id(deps, team_id)
     await create_program(slack, name="AI for leaders", topics=("ai_tools", "leadership"), extra="Our CRM")
     await move(slack, (await programs(db, team_id))["AI for leaders"], "open")
     await last_dm(slack, "UADMIN")
@@ -420,23 +431,25 @@ async def test_picking_another_program_in_the_form_redraws_it_for_that_program(
     assert [b.get("block_id") for b in redrawn["blocks"]] == [b.get("block_id") for b in form["blocks"]]
 
 
-async def end_default_and_open_another(slack: SlackSender, db: Database, team_id: str) -> tuple[int, int]:
+async def end_default_and_open_another(slack: SlackSender, deps: Deps, team_id: str) -> tuple[int, int]:
     """U100 takes part in the default program, which ends; "Next round" is open. Returns both ids."""
-    old_id = await first_program_id(db, team_id)
+    old_id = await first_program_id(deps, team_id)
     await join(slack)
     await last_dm(slack, "U100")
     await create_program(slack, name="Next round")
-    await move(slack, (await programs(db, team_id))["Next round"], "open")
+    await move(slack, (await programs(deps.db, team_id))["Next round"], "open")
     await last_dm(slack, "UADMIN")
-    await move(slack, (await programs(db, team_id))["Reverse mentoring"], "ended")
+    await move(slack, (await programs(deps.db, team_id))["Reverse mentoring"], "ended")
     await last_dm(slack, "UADMIN", count=2)
-    new_id = (await programs(db, team_id))["Next round"].id
+    new_id = (await programs(deps.db, team_id))["Next round"].id
     assert new_id is not None
     return old_id, new_id
 
 
-async def test_people_of_an_ended_program_can_join_the_next_one(slack: SlackSender, db: Database, team_id: str) -> None:
-    _, new_id = await end_default_and_open_another(slack, db, team_id)
+async def test_people_of_an_ended_program_can_join_the_next_one(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    _, new_id = await end_default_and_open_another(slack, deps, team_id)
     slack.fake.reset()
     await slack.command("")
     form = (await slack.fake.wait_for("views.open"))[-1]["view"]
@@ -449,8 +462,8 @@ async def test_people_of_an_ended_program_can_join_the_next_one(slack: SlackSend
     assert "join_program" in json.dumps(status["blocks"]) and "no partner yet" not in json.dumps(status["blocks"])
 
 
-async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, team_id: str) -> None:
-    old_id, _ = await end_default_and_open_another(slack, db, team_id)
+async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    old_id, _ = await end_default_and_open_another(slack, deps, team_id)
     # settings: no button on the card, and a forged or stale form is refused
     home = json.dumps(slack.fake.calls_to("views.publish")[-1]["view"])
     assert f'"edit_program_settings", "value": "{old_id}"' not in home
@@ -481,9 +494,9 @@ async def test_an_ended_program_is_read_only(slack: SlackSender, db: Database, t
 
 
 async def test_the_announcements_join_button_opens_that_programs_form(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    await first_program_id(db, team_id)
+    await first_program_id(deps, team_id)
     await create_program(slack, name="Next round", channel="C0NEXT")
     next_round = (await programs(db, team_id))["Next round"]
     await move(slack, next_round, "open")
@@ -498,8 +511,10 @@ async def test_the_announcements_join_button_opens_that_programs_form(
     assert json.loads(form["private_metadata"]) == {"program_id": next_round.id}
 
 
-async def test_a_join_button_for_a_program_that_closed_says_so(slack: SlackSender, db: Database, team_id: str) -> None:
-    pid = await first_program_id(db, team_id)
+async def test_a_join_button_for_a_program_that_closed_says_so(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    pid = await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     await move(slack, (await programs(db, team_id))["Reverse mentoring"], "ended")
     await last_dm(slack, "UADMIN")
@@ -510,10 +525,10 @@ async def test_a_join_button_for_a_program_that_closed_says_so(slack: SlackSende
 
 
 async def test_a_form_opened_before_another_admins_save_cannot_undo_it(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
-    _, first = await open_settings(slack, db, team_id)
-    _, second = await open_settings(slack, db, team_id)
+    _, first = await open_settings(slack, deps, team_id)
+    _, second = await open_settings(slack, deps, team_id)
     _, body = await slack.submit_view(first, settings_values(name="First"), user_id="UADMIN")
     assert body == ""
     _, body = await slack.submit_view(second, settings_values(name="Second"), user_id="UADMIN")
@@ -521,8 +536,10 @@ async def test_a_form_opened_before_another_admins_save_cannot_undo_it(
     assert list(await programs(db, team_id)) == ["First"]
 
 
-async def test_discarding_a_draft_hides_it_and_frees_its_name(slack: SlackSender, db: Database, team_id: str) -> None:
-    await first_program_id(db, team_id)
+async def test_discarding_a_draft_hides_it_and_frees_its_name(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await first_program_id(deps, team_id)
     await create_program(slack, name="Maybe")
     maybe = (await programs(db, team_id))["Maybe"]
     await move(slack, maybe, "ended")
@@ -542,8 +559,10 @@ async def test_discarding_a_draft_hides_it_and_frees_its_name(slack: SlackSender
     assert (await programs(db, team_id))["Maybe"].state == "draft"
 
 
-async def test_a_new_program_cannot_start_in_the_past(slack: SlackSender, db: Database, team_id: str) -> None:
-    await first_program_id(db, team_id)
+async def test_a_new_program_cannot_start_in_the_past(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await first_program_id(deps, team_id)
     slack.fake.add_user("UADMIN", is_admin=True)
     view = await slack.open_modal("new_program")
     _, body = await slack.submit_view(view, settings_values(start="2020-01-06", end="2020-03-30"), user_id="UADMIN")

@@ -26,15 +26,15 @@ def posts(slack: SlackSender) -> list[str]:
 
 
 async def test_milestones_are_celebrated_with_both_peoples_consent(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
-    pair = await one_pair(slack, db, settings, team_id)
+    pair = await one_pair(slack, deps, team_id)
     async with db.session() as session:
         await session.exec(update(Program).where(Program.id == pair.program_id).values(channel_id="C0ANNOUNCE"))  # type: ignore[arg-type]
         key = f"checkin:{pair.id}:2"
         await outbox.enqueue_many(session, team_id=team_id, messages=[outbox.Message(key, "checkin", {})])
         await session.exec(update(Outbox).where(Outbox.key == key).values(state="sent"))  # type: ignore[arg-type]
-    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1  # the intro
+    assert (await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)).sent == 1  # the intro
     message = checkin_message(
         pair_id=pair.id or 0, period=2, mentor_id="UM1", mentee_id="UE1", program_name="P", since=None, topic=None
     ).as_kwargs()
@@ -60,8 +60,10 @@ async def test_milestones_are_celebrated_with_both_peoples_consent(
     assert "completed *Reverse mentoring* together" in posts(slack)[-1]
 
 
-async def test_a_no_means_nothing_is_posted(slack: SlackSender, db: Database, settings: Settings, team_id: str) -> None:
-    pair = await one_pair(slack, db, settings, team_id)
+async def test_a_no_means_nothing_is_posted(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    pair = await one_pair(slack, deps, team_id)
     async with db.session() as session:
         await session.exec(update(Program).where(Program.id == pair.program_id).values(channel_id="C0ANNOUNCE"))  # type: ignore[arg-type]
         key = f"checkin:{pair.id}:2"

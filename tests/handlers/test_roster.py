@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot import participants
 from bot.optin import Profile
+from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
 from tests.program_state import first_program_id
@@ -18,12 +19,12 @@ from tests.slack_requests import SlackSender
 DEPARTMENTS = ("Legal", "Sales", "IT")
 
 
-async def seed(db: Database, team_id: str, count: int) -> None:
-    program_id = await first_program_id(db, team_id)
+async def seed(deps: Deps, team_id: str, count: int) -> None:
+    program_id = await first_program_id(deps, team_id)
     for i in range(count):
         profile = Profile("mentor", DEPARTMENTS[i % 3], i % 40, ["ai_tools"], [], "Share", "video", None)
         await participants.save_profile(
-            db, team_id=team_id, user_id=f"U{i:04d}", program_id=program_id, profile=profile
+            deps.db, team_id=team_id, user_id=f"U{i:04d}", program_id=program_id, profile=profile
         )
 
 
@@ -41,16 +42,16 @@ def people_in(view: dict[str, Any]) -> list[str]:
     ]
 
 
-async def open_roster(slack: SlackSender, db: Database) -> dict[str, Any]:
+async def open_roster(slack: SlackSender, deps: Deps) -> dict[str, Any]:
     slack.fake.add_user("UADMIN", is_admin=True)
-    program_id = await first_program_id(db, slack.team_id)
+    program_id = await first_program_id(deps, slack.team_id)
     await slack.click("open_roster", user_id="UADMIN", container="view", value=str(program_id))
     return (await slack.fake.wait_for("views.open"))[-1]["view"]
 
 
-async def test_roster_pages_and_searches(slack: SlackSender, db: Database, team_id: str) -> None:
-    await seed(db, team_id, 45)
-    view = await open_roster(slack, db)
+async def test_roster_pages_and_searches(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    await seed(deps, team_id, 45)
+    view = await open_roster(slack, deps)
     assert view["callback_id"] == "roster"
     assert "*45 people* · page 1 of 3" in json.dumps(view, ensure_ascii=False)
     assert people_in(view)[:2] == ["<@U0000>", "<@U0001>"] and len(people_in(view)) == 20
@@ -77,9 +78,11 @@ async def test_roster_pages_and_searches(slack: SlackSender, db: Database, team_
     assert people_in(answer["view"]) == ["<@U0044>"]
 
 
-async def test_actions_on_a_person_are_applied_and_audited(slack: SlackSender, db: Database, team_id: str) -> None:
-    await seed(db, team_id, 3)
-    view = await open_roster(slack, db)
+async def test_actions_on_a_person_are_applied_and_audited(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    await seed(deps, team_id, 3)
+    view = await open_roster(slack, deps)
     async with db.read() as session:
         person = (
             await session.exec(
@@ -120,9 +123,9 @@ async def test_actions_on_a_person_are_applied_and_audited(slack: SlackSender, d
     ],
 )
 async def test_non_admin_forging_roster_actions_changes_nothing(
-    slack: SlackSender, db: Database, team_id: str, action: dict[str, Any]
+    slack: SlackSender, db: Database, deps: Deps, team_id: str, action: dict[str, Any]
 ) -> None:
-    await seed(db, team_id, 2)
+    await seed(deps, team_id, 2)
     async with db.read() as session:
         pid = (await session.exec(select(Participant.id).where(Participant.team_id == team_id))).first()
     forged = json.loads(json.dumps(action).replace("PID", str(pid)))
@@ -147,12 +150,14 @@ async def test_non_admin_cannot_open_or_submit_the_roster(slack: SlackSender) ->
     assert json.loads(body)["errors"]["roster_search"].startswith("Only program admins")
 
 
-async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSender, db: Database, team_id: str) -> None:
+async def test_a_person_of_another_workspace_cannot_be_touched(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
     other = team_id + "X"
-    await seed(db, other, 1)
+    await seed(deps, other, 1)
     async with db.read() as session:
         pid = (await session.exec(select(Participant.id).where(Participant.team_id == other))).one()
-    view = await open_roster(slack, db)
+    view = await open_roster(slack, deps)
     option = {"value": f"remove:{pid}"}
     await block_action(slack, {"type": "overflow", "action_id": "roster_person", "selected_option": option}, view=view)
     update = (await slack.fake.wait_for("views.update"))[-1]
@@ -162,9 +167,9 @@ async def test_a_person_of_another_workspace_cannot_be_touched(slack: SlackSende
     assert state == "active"
 
 
-async def test_promote_twice_and_demote(slack: SlackSender, db: Database, team_id: str) -> None:
-    await seed(db, team_id, 1)
-    view = await open_roster(slack, db)
+async def test_promote_twice_and_demote(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    await seed(deps, team_id, 1)
+    view = await open_roster(slack, deps)
     async with db.read() as session:
         pid = (await session.exec(select(Participant.id).where(Participant.team_id == team_id))).one()
     for verb, notice in (("promote", "now a program admin"), ("promote", "already so"), ("demote", "no longer")):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot import participants
+from bot.runtime.context import Deps
 from prompts.blocks import escape
 from prompts.participants import NOT_ADMIN
 from prompts.topics import TOPICS_BY_KEY
@@ -35,11 +36,11 @@ PEOPLE: dict[str, tuple[str, str, int, list[str], list[str], int]] = {
 }
 
 
-async def enrol(slack: SlackSender, db: Database, team_id: str, people: dict[str, Any] = PEOPLE) -> int:
+async def enrol(slack: SlackSender, deps: Deps, team_id: str, people: dict[str, Any] = PEOPLE) -> int:
     """Everyone in the workspace's default program (as the sign-up form would store them); its id."""
-    [program] = await participants.programs_or_default(db, team_id=team_id)
+    [program] = await participants.programs_or_default(deps, team_id=team_id)
     assert program.id is not None
-    async with db.session() as session:
+    async with deps.db.session() as session:
         for user, (role, dept, years, shares, learns, tz) in people.items():
             slack.fake.add_user(user, tz_offset=tz * 3600)
             answers = {
@@ -91,8 +92,10 @@ def intros(slack: SlackSender) -> list[dict[str, Any]]:
     return [c for c in slack.fake.calls_to("chat.postMessage") if "Meet your reverse mentoring partner" in c["text"]]
 
 
-async def test_preview_adjust_publish_introduces_each_pair_once(slack: SlackSender, db: Database, team_id: str) -> None:
-    program_id = await enrol(slack, db, team_id)
+async def test_preview_adjust_publish_introduces_each_pair_once(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    program_id = await enrol(slack, deps, team_id)
     view = await preview(slack, program_id)
     text = dumps(view)
     assert "Nothing has been sent yet" in text and "2 pair(s)" in text and "1 left out" in text
@@ -154,8 +157,8 @@ def _block(view: dict[str, Any], pair_id: int) -> dict[str, Any]:
     return next(b for b in view["blocks"] if b.get("block_id") == f"pair-{pair_id}")
 
 
-async def test_only_admins_preview_and_publish(slack: SlackSender, db: Database, team_id: str) -> None:
-    program_id = await enrol(slack, db, team_id)
+async def test_only_admins_preview_and_publish(slack: SlackSender, db: Database, deps: Deps, team_id: str) -> None:
+    program_id = await enrol(slack, deps, team_id)
     await slack.click("preview_matches", user_id="UE1", container="view", value=str(program_id))
     await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "UE1")
     assert slack.fake.calls_to("views.open") == []
@@ -177,8 +180,10 @@ async def publish_all(slack: SlackSender, db: Database, program_id: int, count: 
     await slack.fake.wait_for("views.update", count, where=lambda c: c["view"]["title"]["text"] == "Published")
 
 
-async def test_introduction_buttons_and_a_private_rematch(slack: SlackSender, db: Database, team_id: str) -> None:
-    program_id = await enrol(slack, db, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
+async def test_introduction_buttons_and_a_private_rematch(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    program_id = await enrol(slack, deps, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
     await publish_all(slack, db, program_id)
     [pair] = await round_pairs(db, team_id, "active")
     assert pair.topics[:2] == ["ai_tools", "leadership"], "their overlap first, then the mentee's other wishes"
@@ -224,10 +229,10 @@ async def test_introduction_buttons_and_a_private_rematch(slack: SlackSender, db
 
 
 async def test_a_rematch_ends_the_pair_at_the_next_round_never_the_same_partner(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
     people = {k: v for k, v in PEOPLE.items() if k in ("UM1", "UM2", "UE1", "UE2")}
-    program_id = await enrol(slack, db, team_id, people)
+    program_id = await enrol(slack, deps, team_id, people)
     assert (await slack.command("rematch", user_id="UE1"))[0] == 200
     await slack.fake.wait_for("response_url", where=lambda c: "not in a pair" in dumps(c))
     await publish_all(slack, db, program_id)
@@ -252,26 +257,28 @@ async def test_a_rematch_ends_the_pair_at_the_next_round_never_the_same_partner(
 
 
 async def test_leaving_ends_the_pair_and_the_partner_is_first_in_line(
-    slack: SlackSender, db: Database, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:
     people = {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")}
-    program_id = await enrol(slack, db, team_id, people)
+    program_id = await enrol(slack, deps, team_id, people)
     await publish_all(slack, db, program_id)
-    await participants.leave(db, team_id=team_id, user_id="UM1")
+    await participants.leave(deps, team_id=team_id, user_id="UM1")
     [ended] = await round_pairs(db, team_id)
     assert (ended.state, ended.ended_reason) == ("ended", "left")
     newcomers = {  # a new reverse mentor, and a newcomer who would score higher with them than UE1 does
         "UM3": ("mentor", "Marketing", 2, ["ai_tools"], [], 1),
         "UE9": ("mentee", "Finance", 30, [], ["ai_tools"], 1),
     }
-    await enrol(slack, db, team_id, newcomers)
+    await enrol(slack, deps, team_id, newcomers)
     view = await preview(slack, program_id, count=2)
     text = dumps(view)
     assert "<@UM3> → <@UE1>" in text and "<@UE9> (mentee)" in text, "UE1, whose partner left, goes first"
 
 
-async def test_mentor_topic_posts_the_pairs_next_topic_for_both(slack: SlackSender, db: Database, team_id: str) -> None:
-    program_id = await enrol(slack, db, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
+async def test_mentor_topic_posts_the_pairs_next_topic_for_both(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    program_id = await enrol(slack, deps, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
     await slack.command("topic", user_id="UE1")
     await slack.fake.wait_for("response_url", where=lambda c: "not in a pair right now" in dumps(c))
     await publish_all(slack, db, program_id)

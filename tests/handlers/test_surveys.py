@@ -8,7 +8,6 @@ import json
 
 from sqlmodel import select
 
-from bot import participants
 from bot.outbox.deliver import deliver
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
@@ -46,7 +45,7 @@ async def ratings(db: Database, team_id: str) -> list[tuple[str, str, int]]:
 
 
 async def test_the_baseline_then_the_half_way_survey(
-    slack: SlackSender, db: Database, settings: Settings, team_id: str
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
     await sign_up(slack, "2")
     await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
@@ -55,7 +54,7 @@ async def test_the_baseline_then_the_half_way_survey(
     await slack.fake.wait_for("chat.postMessage", 2, where=lambda c: c["channel"] == "U100")
     assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
 
-    program_id = await first_program_id(db, team_id)
+    program_id = await first_program_id(deps, team_id)
     async with db.session() as session:  # the half-way milestone queued U100's survey; the program is running
         program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
         assert program is not None
@@ -65,8 +64,8 @@ async def test_the_baseline_then_the_half_way_survey(
             f"survey:{program_id}:mid:U100", "survey", {"program_id": program_id, "stage": "mid", "user_id": "U100"}
         )
         await outbox.enqueue_many(session, team_id=team_id, messages=[message])
-    participants.forget_programs(team_id)
-    assert (await deliver(Deps(settings, db), make_client(settings), team_id=team_id)).sent == 1
+    deps.state.programs.forget(team_id)
+    assert (await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)).sent == 1
     [dm] = [c for c in slack.fake.calls_to("chat.postMessage") if "Answer the survey" in json.dumps(c.get("blocks"))]
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": dm["text"]}, "U100")
     [opened] = await slack.fake.wait_for("views.open", where=lambda c: c["view"].get("callback_id") == sv.CALLBACK_ID)

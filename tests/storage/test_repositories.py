@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot import participants
 from bot.optin import Profile
+from bot.runtime.context import Deps
 from storage import programs as programs_repo
 from storage import workspaces as workspaces_repo
 from storage.db import Database
@@ -28,13 +29,13 @@ PROFILE = Profile(
 )
 
 
-async def enrolment_of(db: Database, team_id: str, user_id: str) -> participants.Enrolment:
-    enrolment = await open_enrolment(db, team_id, user_id)
+async def enrolment_of(deps: Deps, team_id: str, user_id: str) -> participants.Enrolment:
+    enrolment = await open_enrolment(deps, team_id, user_id)
     assert enrolment is not None
     return enrolment
 
 
-async def test_default_program_is_created_once_even_concurrently(db: Database, team_id: str) -> None:
+async def test_default_program_is_created_once_even_concurrently(db: Database, deps: Deps, team_id: str) -> None:
     async def get() -> int | None:
         async with db.session() as session:
             program = await programs_repo.create_default_program(session, team_id=team_id, objectives="o")
@@ -51,11 +52,11 @@ async def test_default_program_is_created_once_even_concurrently(db: Database, t
         session.add(programs[0])
     async with db.session() as session:
         assert await programs_repo.create_default_program(session, team_id=team_id, objectives="o") is None
-    assert await open_enrolment(db, team_id, "U1") is None
+    assert await open_enrolment(deps, team_id, "U1") is None
 
 
-async def test_concurrent_submissions_never_duplicate_a_participant(db: Database, team_id: str) -> None:
-    program_id = await first_program_id(db, team_id)
+async def test_concurrent_submissions_never_duplicate_a_participant(db: Database, deps: Deps, team_id: str) -> None:
+    program_id = await first_program_id(deps, team_id)
     results = await asyncio.gather(
         *(
             participants.save_profile(db, team_id=team_id, user_id="U1", program_id=program_id, profile=PROFILE)
@@ -69,43 +70,43 @@ async def test_concurrent_submissions_never_duplicate_a_participant(db: Database
     assert rows[0].shares == ["ai_tools", "Figma"]
 
 
-async def test_queries_are_scoped_to_the_workspace(db: Database, team_id: str) -> None:
+async def test_queries_are_scoped_to_the_workspace(db: Database, deps: Deps, team_id: str) -> None:
     other_team = team_id + "X"
     await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
     )
-    mine = await enrolment_of(db, team_id, "U1")
-    theirs = await enrolment_of(db, other_team, "U1")
+    mine = await enrolment_of(deps, team_id, "U1")
+    theirs = await enrolment_of(deps, other_team, "U1")
     assert mine.participant is not None
     assert theirs.participant is None
     assert mine.program.id != theirs.program.id
     # erasing in another workspace touches nothing here
     assert await participants.erase(db, team_id=other_team, user_id="U1") is False
-    again = await enrolment_of(db, team_id, "U1")
+    again = await enrolment_of(deps, team_id, "U1")
     assert again.participant is not None and again.participant.department == "Marketing"
 
 
-async def test_datetimes_round_trip_as_aware_utc(db: Database, team_id: str) -> None:
+async def test_datetimes_round_trip_as_aware_utc(db: Database, deps: Deps, team_id: str) -> None:
     await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
     )
-    fresh = await enrolment_of(db, team_id, "U1")
+    fresh = await enrolment_of(deps, team_id, "U1")
     assert fresh.participant is not None
     assert fresh.participant.joined_at.tzinfo is not None
     assert abs((datetime.now(UTC) - fresh.participant.joined_at).total_seconds()) < 60
 
 
-async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id: str) -> None:
+async def test_resume_due_uses_local_date_and_claims_once(db: Database, deps: Deps, team_id: str) -> None:
     for user, tz in (("UA", "Pacific/Auckland"), ("UB", "America/Los_Angeles"), ("UC", None)):
         enrolment, _ = await participants.save_profile(
-            db, team_id=team_id, user_id=user, program_id=await first_program_id(db, team_id), profile=PROFILE
+            db, team_id=team_id, user_id=user, program_id=await first_program_id(deps, team_id), profile=PROFILE
         )
         assert enrolment.participant is not None and enrolment.participant.id is not None
         await participants.set_timezone(
             db, team_id=team_id, participant_id=enrolment.participant.id, timezone=tz, tz_offset=None
         )
         await participants.pause(
-            db, team_id=team_id, user_id=user, until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
+            deps, team_id=team_id, user_id=user, until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
         )
     async with db.session() as session:
         await workspaces_repo.ensure_workspace(session, team_id=team_id)
@@ -120,16 +121,16 @@ async def test_resume_due_uses_local_date_and_claims_once(db: Database, team_id:
     )
     resumed = sorted(r.user_id for run in both for r in run if r.team_id == team_id)
     assert resumed == ["UB", "UC"]  # 04:00 on March 1st in Los Angeles, noon in UTC
-    states = {u: (await enrolment_of(db, team_id, u)).participant for u in ("UA", "UB")}
+    states = {u: (await enrolment_of(deps, team_id, u)).participant for u in ("UA", "UB")}
     assert all(p is not None and p.state == "active" and p.paused_until is None for p in states.values())
 
 
-async def test_resume_due_skips_inactive_workspaces(db: Database, team_id: str) -> None:
+async def test_resume_due_skips_inactive_workspaces(db: Database, deps: Deps, team_id: str) -> None:
     await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
     )
     await participants.pause(
-        db, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
+        deps, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
     )
     async with db.session() as session:
         await workspaces_repo.deactivate_workspace(session, team_id=team_id)
@@ -145,16 +146,16 @@ async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:
 
 
 @pytest.mark.parametrize("state", ["left", "deleted"])
-async def test_rejoining_reactivates_the_same_row(db: Database, team_id: str, state: str) -> None:
+async def test_rejoining_reactivates_the_same_row(db: Database, deps: Deps, team_id: str, state: str) -> None:
     await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
     )
     if state == "left":
-        await participants.leave(db, team_id=team_id, user_id="U1")
+        await participants.leave(deps, team_id=team_id, user_id="U1")
     else:
         await participants.erase(db, team_id=team_id, user_id="U1")
     _, joined = await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(db, team_id), profile=PROFILE
+        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
     )
     assert joined is True
     async with db.session() as session:

@@ -7,7 +7,9 @@ import json
 from sqlmodel import select
 
 from bot.runtime.app import start_app
+from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
+from bot.runtime.state import AppState
 from storage.db import Database
 from storage.models import SlackEvent, Workspace
 from tests.slack_requests import SlackSender
@@ -78,7 +80,7 @@ async def test_app_uninstalled_marks_workspace_inactive(
     still = await _workspace(db, team_id)
     assert still is not None and not still.active
     # …a start-up with a token Slack accepts (a reinstall) does.
-    await start_app(settings, db)
+    await start_app(Deps(settings, db, AppState()))  # a new process
     again = await _workspace(db, team_id)
     assert again is not None and again.active and again.deactivated_at is None
 
