@@ -8,28 +8,19 @@ lost.
 
 from __future__ import annotations
 
-import json
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import participants, surveys
-from bot.home import publish_home
 from bot.optin import profile_from_state
 from bot.runtime.acks import pending_acks
 from bot.runtime.context import deps
-from bot.runtime.errors import ProgramClosedError
-from bot.slack.client import try_call, user_timezone
 from handlers.common import chosen_program, team_and_user
 from prompts.optin import ERRORS, PROGRAM, ROLE, program_id_from_metadata
-from prompts.participants import profile_not_saved_dm, profile_saved_dm
 from prompts.topics import program_topics
-
-logger = logging.getLogger(__name__)
 
 
 async def handle_optin_submission(
@@ -50,30 +41,12 @@ async def handle_optin_submission(
         return
     await ack()
     await pending_acks.wait_idle()
-    try:
-        enrolment, joined = await participants.save_profile(
-            db, team_id=team_id, user_id=user_id, program_id=program.id, profile=profile
-        )
-    except (SQLAlchemyError, OSError, ProgramClosedError):
-        logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
-        carried = {**profile.answers(), "program_id": program.id}
-        dm = profile_not_saved_dm(
-            answers=profile.answers(),
-            answers_json=json.dumps(carried, ensure_ascii=False, separators=(",", ":")),
-            program_id=program.id,
-        )
-        await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
-        return
-    if (level := surveys.baseline_level(values)) is not None and enrolment.participant is not None:
-        await surveys.record_baseline(deps(context), person=enrolment.participant, level=level)  # the "before"
-    tz, tz_offset = await user_timezone(client, team_id=team_id, user_id=user_id)
-    enrolment = await participants.update_timezone(db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
-    dm = profile_saved_dm(
-        program_name=enrolment.program.name,
-        answers=profile.answers(),
-        timezone=tz,
-        joined=joined,
-        program_id=enrolment.program.id,
+    await participants.join(
+        deps(context),
+        client,
+        team_id=team_id,
+        user_id=user_id,
+        program_id=program.id,
+        profile=profile,
+        baseline=surveys.baseline_level(values),
     )
-    await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
