@@ -1,5 +1,5 @@
 """The opt-in modal's submission: validate and ack (inline errors, or close the modal), then save, look up the
-time zone, confirm by DM and refresh the Home tab.
+time zone, confirm by DM and refresh the Home tab (:func:`bot.participants.join`).
 
 Saving happens after the ack so the ack stays fast under bursts (writes queue on SQLite). If saving fails, the
 person gets their answers back by DM with a *Try again* button that reopens the form pre-filled: nothing typed is
