@@ -21,6 +21,9 @@ first and falls inside both people's sending hours (``quiet_start``–``quiet_en
 failing that, at the start of the hours the two share that day; failing that (their hours never overlap that
 day), the next day, and so on for a week; a pair whose hours never overlap gets no check-in (skipped, never sent at
 a bad hour).
+
+What the pair's people answer (:func:`answer_checkin`, :func:`meeting_times`, :func:`answer_stalled`) is recorded
+here too, with what follows it: feedback and consent questions delivered, Home tabs republished.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import feedback, participants, recognition
 from bot.outbox.batch import Batch
 from bot.outbox.kinds import CheckinPayload, Kind, MilestonePayload, NudgePayload, StalledPayload, SurveyPayload
 from bot.outbox.outcomes import Outcome, Skip
@@ -47,11 +52,13 @@ from storage import rounds as rounds_repo
 from storage.models import (
     MeetingAnswer,
     Outbox,
+    OutboxState,
     Pair,
     Participant,
     ParticipantState,
     Program,
     ProgramState,
+    utcnow,
 )
 from storage.outbox import Message
 
@@ -154,6 +161,85 @@ LATE_FOR = timedelta(days=4)  # milestones: a weekend and a day
 
 def checkin_key(pair_id: int, period: int) -> str:
     return f"{Kind.CHECKIN}:{pair_id}:{period}"
+
+
+async def answer_checkin(
+    deps: Deps, client: AsyncWebClient, *, pair: Pair, period: int, answer: str, user_id: str
+) -> bool:
+    """Record one of the pair's people's answer to check-in ``period`` (False, nothing recorded, when the pair was
+    never sent that check-in). After *We met*, each person is asked privately how it went (once per meeting), the
+    consent question and milestones follow; both people's Home tabs are republished."""
+    from bot.home import publish_home  # bot.home and the outbox read this module
+    from bot.outbox.deliver import deliver
+
+    assert pair.id is not None
+    key = checkin_key(pair.id, period)
+    async with deps.db.read() as session:  # only a check-in this pair was sent (or is being sent)
+        state = (await outbox.states(session, team_id=pair.team_id, keys=[key])).get(key)
+    if state not in (OutboxState.SENT, OutboxState.SENDING):
+        return False
+    async with deps.db.session() as session:
+        await checkins_repo.record_answer(
+            session, team_id=pair.team_id, pair_id=pair.id, period=period, answer=answer, by_user=user_id, at=utcnow()
+        )
+    if answer == MeetingAnswer.MET:
+        keys = await feedback.ask_after_meeting(deps, pair=pair, period=period)
+        keys += await recognition.after_meeting(deps, pair=pair)  # consent asked once; milestones reached
+        await deliver(deps, client, team_id=pair.team_id, keys=keys)
+    for person in (pair.mentor_id, pair.mentee_id):
+        await publish_home(client, deps, team_id=pair.team_id, user_id=person)
+    return True
+
+
+@dataclass(frozen=True)
+class MeetingTimes:
+    """The next stretches (UTC start, end) when both people are within their working hours, and each person's
+    time zone (to show them in their own time)."""
+
+    slots: list[tuple[datetime, datetime]]
+    people: list[tuple[str, tzinfo]]
+
+
+async def meeting_times(deps: Deps, *, pair: Pair, program: Program, now: datetime) -> MeetingTimes:
+    """*Suggest a time*: meeting times that suit both, whatever their time zones."""
+    people = (pair.mentor_id, pair.mentee_id)
+    async with deps.db.read() as session:
+        rows = [
+            await participants_repo.get_participant(
+                session, team_id=pair.team_id, program_id=pair.program_id, user_id=user
+            )
+            for user in people
+        ]
+    zones = [zone(p.timezone, p.tz_offset) if p else zone(None, 0) for p in rows]
+    slots = shared_hours(now, quiet_start=program.quiet_start, quiet_end=program.quiet_end, zones=tuple(zones))
+    return MeetingTimes(slots, list(zip(people, zones, strict=True)))
+
+
+class StalledChoice(StrEnum):
+    """A stalled pair's person's answer to "keep going, pause or leave?"."""
+
+    STAY = "stay"
+    PAUSE = "pause"
+    LEAVE = "leave"
+
+
+async def answer_stalled(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, program_id: int, choice: StalledChoice
+) -> str:
+    """Apply a stalled pair's person's choice in that program at once; the program's name. Raises
+    :class:`~bot.runtime.errors.NotEnrolledError` when they no longer take part (a second click, a forged program).
+    Their Home tab is republished."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    enrolments = await participants.taking_part(deps, team_id=team_id, user_id=user_id, program_id=program_id)
+    if choice == StalledChoice.PAUSE:
+        await participants.pause(
+            deps, team_id=team_id, user_id=user_id, until=None, now=datetime.now(UTC), program_id=program_id
+        )
+    elif choice == StalledChoice.LEAVE:
+        await participants.leave(deps, team_id=team_id, user_id=user_id, program_id=program_id)
+    await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return enrolments[0].program.name
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Feedback in both directions: after a pair answers *We met*, each person is asked privately how the meeting went
 (a short modal), and after the pair's first meeting whether the pairing works for them. A note for the partner is
 passed on only when its author ticks *share*; ratings never are. Everything goes through the outbox under a unique
-key, so a second *We met* click (or both people clicking it) asks once."""
+key, so a second *We met* click (or both people clicking it) asks once. The services for the feedback form and the
+fit question's buttons (:func:`feedback_form`, :func:`submit_feedback`, :func:`answer_fit`) deliver what follows."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import Enum, StrEnum
 from typing import Any, NamedTuple
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -171,6 +173,95 @@ async def alert_admins(deps: Deps, *, pair: Pair, user_id: str) -> list[str]:
 async def record_fit(deps: Deps, *, pair: Pair, user_id: str, working: bool) -> None:
     async with deps.db.session() as session:
         await feedback_repo.record_fit(session, team_id=pair.team_id, pair=pair, user_id=user_id, working=working)
+
+
+class NoFeedback(Enum):
+    """Why a meeting's feedback form can't be opened or saved."""
+
+    NOT_IN_PAIR = "not_in_pair"  # not one of the pair's two people (a forwarded message), or no such pair
+    NO_MEETING = "no_meeting"  # the pair didn't answer *We met* to that check-in
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """What the feedback form shows: the partner, the person's role, the topic suggested to the pair, and their
+    earlier answers when editing."""
+
+    partner_id: str
+    role: str
+    topic: str
+    saved: dict[str, Any] | None
+
+
+async def feedback_form(
+    deps: Deps, *, team_id: str, user_id: str, pair_id: int, period: int
+) -> FeedbackForm | NoFeedback:
+    """*Give feedback*: the form for one of the pair's people about the meeting of check-in ``period``."""
+    found, met = await meeting_of(deps, team_id=team_id, user_id=user_id, pair_id=pair_id, period=period)
+    if found is None:
+        return NoFeedback.NOT_IN_PAIR
+    if not met:
+        return NoFeedback.NO_MEETING
+    pair, program = found
+    saved = await saved_feedback(deps, pair=pair, period=period, author_id=user_id)
+    return FeedbackForm(
+        partner_id=partner_of(pair, user_id),
+        role=role_of(pair, user_id),
+        topic=suggested_topic(pair, program),
+        saved=saved.model_dump() if saved else None,
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackSaved:
+    """What saving feedback did (see :func:`save`): what became of the note, whether it replaced earlier feedback,
+    and the note's outbox keys to deliver to the partner."""
+
+    pair: Pair
+    partner_id: str
+    note: str
+    edited: bool
+    keys: list[str]
+
+
+async def submit_feedback(
+    deps: Deps, *, team_id: str, user_id: str, pair_id: int, period: int, values: dict[str, Any]
+) -> tuple[FeedbackSaved | None, dict[str, str]]:
+    """The feedback form's answers, saved (before the form's ack: quick); or inline errors keyed by block id, for
+    a meeting that can't take feedback or answers that don't pass. :func:`pass_on_note` follows the ack."""
+    found, met = await meeting_of(deps, team_id=team_id, user_id=user_id, pair_id=pair_id, period=period)
+    if found is None or not met:
+        return None, {prompts.RATING: prompts.ERRORS["closed"]}
+    fields, errors = parse_feedback(values)
+    if fields is None:
+        return None, errors
+    pair, _ = found
+    keys, note, edited = await save(deps, pair=pair, period=period, author_id=user_id, fields=fields)
+    return FeedbackSaved(pair, partner_of(pair, user_id), note, edited, keys), {}
+
+
+async def pass_on_note(deps: Deps, client: AsyncWebClient, saved: FeedbackSaved) -> None:
+    """A note the author chose to share goes to their partner, and shows in their history on Home."""
+    from bot.home import publish_home  # bot.home and the outbox read this module
+    from bot.outbox.deliver import deliver
+
+    if saved.keys:
+        await deliver(deps, client, team_id=saved.pair.team_id, keys=saved.keys)
+        await publish_home(client, deps, team_id=saved.pair.team_id, user_id=saved.partner_id)
+
+
+async def answer_fit(deps: Deps, client: AsyncWebClient, *, pair: Pair, user_id: str, working: bool) -> bool:
+    """*Yes, it's working* / *Not really*, recorded privately; False (nothing recorded) before the pair's first
+    meeting. After a "no", the admins are told (by DM, and on Home); the partner never is."""
+    from bot.outbox.deliver import deliver  # the outbox reads this module
+
+    if not await has_met(deps, pair=pair):  # asked after the first meeting, not before
+        return False
+    await record_fit(deps, pair=pair, user_id=user_id, working=working)
+    if not working:
+        keys = await alert_admins(deps, pair=pair, user_id=user_id)
+        await deliver(deps, client, team_id=pair.team_id, keys=keys)
+    return True
 
 
 async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:

@@ -95,6 +95,14 @@ def history(
     return shown
 
 
+async def my_programs(deps: Deps, *, team_id: str, user_id: str, enrolments: list[Enrolment]) -> list[dict[str, Any]]:
+    """``/mentor status``: the programs the person has a row in (of ``enrolments``), with their active pairs."""
+    mine = [e for e in enrolments if e.participant is not None]
+    async with deps.db.read() as session:
+        pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
+    return employee_programs(mine, pairs)
+
+
 async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user_id: str) -> None:
     seen = await participants.overview(deps, team_id=team_id, user_id=user_id)
     latest = participants.latest_profile(seen.enrolments)
@@ -204,3 +212,21 @@ async def refresh_program_homes(
     if done:
         logger.info("Refreshed the Home tab of %d people in program %s of %s", done, program_id, team_id)
     return done
+
+
+async def refresh_after_change(
+    client: AsyncWebClient,
+    deps: Deps,
+    *,
+    team_id: str,
+    actor_id: str,
+    program_id: int | None = None,
+    people: Sequence[str] = (),
+) -> None:
+    """After an admin's change: their own Home tab first, then those of everyone in ``program_id`` (its settings
+    changed) and of ``people`` (a round was published)."""
+    await publish_home(client, deps, team_id=team_id, user_id=actor_id)
+    if program_id is not None:
+        await refresh_program_homes(client, deps, team_id=team_id, program_id=program_id, skip=actor_id)
+    if people:
+        await refresh_homes(client, deps, team_id=team_id, user_ids=people, skip=actor_id)

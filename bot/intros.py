@@ -5,6 +5,9 @@ private rematch request."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -72,6 +75,32 @@ async def pair_of_member(deps: Deps, *, team_id: str, pair_id: int, user_id: str
     return (pair, program) if program is not None else None
 
 
+class PairRefusal(Enum):
+    """Why a button of a pair's messages does nothing for the person who clicked it."""
+
+    NOT_MEMBER = "not_member"  # not one of the pair's two people (a forwarded message), or no such pair
+    ENDED = "ended"  # the pair is no longer active
+
+
+@dataclass(frozen=True)
+class MemberPair:
+    """A pair and its program, as seen by one of its two people."""
+
+    pair: Pair
+    program: Program
+
+
+async def active_pair_of(deps: Deps, *, team_id: str, pair_id: int, user_id: str) -> MemberPair | PairRefusal:
+    """The pair a button in its group DM names, and its program, if ``user_id`` is one of its two people and it is
+    still active; otherwise why not."""
+    found = await pair_of_member(deps, team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if found is None:
+        return PairRefusal.NOT_MEMBER
+    if found[0].state != PairState.ACTIVE:
+        return PairRefusal.ENDED
+    return MemberPair(*found)
+
+
 async def mark_scheduled(deps: Deps, *, team_id: str, pair_id: int) -> bool:
     """Record the first meeting as scheduled; False if it already was (two clicks, or both people)."""
     async with deps.db.session() as session:
@@ -115,3 +144,81 @@ async def request_rematch(deps: Deps, *, pair: Pair, user_id: str, reason: str) 
             reason=reason.strip()[:500],
         )
     return added
+
+
+@dataclass(frozen=True)
+class Rematch:
+    """A rematch request recorded for a pair of ``program_name``; ``again`` when the person had asked before."""
+
+    program_name: str
+    again: bool
+
+
+async def rematch_pair(deps: Deps, *, team_id: str, user_id: str, pair_id: int, reason: str) -> Rematch | None:
+    """The rematch modal's request about the pair it was opened for; None when the person is not one of its two
+    people or the pair is no longer active."""
+    found = await active_pair_of(deps, team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if isinstance(found, PairRefusal):
+        return None
+    added = await request_rematch(deps, pair=found.pair, user_id=user_id, reason=reason)
+    return Rematch(found.program.name, again=not added)
+
+
+async def rematch_my_pair(deps: Deps, *, team_id: str, user_id: str, reason: str) -> Rematch | int:
+    """``/mentor rematch``: a request about the person's one active pair; when they don't have exactly one, how
+    many they have (0, or several: they must say which, from that pair's introduction)."""
+    async with deps.db.read() as session:
+        pairs = await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id)
+    if len(pairs) != 1:
+        return len(pairs)
+    found = await pair_of_member(deps, team_id=team_id, pair_id=pairs[0].id or 0, user_id=user_id)
+    if found is None:
+        return 0
+    pair, program = found
+    added = await request_rematch(deps, pair=pair, user_id=user_id, reason=reason)
+    return Rematch(program.name, again=not added)
+
+
+class TopicFor(Enum):
+    """What ``/mentor topic`` found."""
+
+    NO_PAIR = "no_pair"  # not paired (with the person named, if any)
+    WHICH_PAIR = "which_pair"  # paired with several people: they must name one
+    NO_MORE = "no_more"  # every topic has been suggested to the pair
+    TOPIC = "topic"
+
+
+@dataclass(frozen=True)
+class NextTopic:
+    """``/mentor topic``'s answer: ``partners`` are the partners meant (the one named when not paired with them;
+    those to choose from); with a topic, the pair's conversation to post it in (None: not opened yet)."""
+
+    found: TopicFor
+    partners: tuple[str, ...] = ()
+    topic: TopicIdea | None = None
+    channel_id: str | None = None
+
+
+async def next_topic(deps: Deps, *, team_id: str, user_id: str, named: Sequence[str]) -> NextTopic:
+    """``/mentor topic [@partner]``: the next topic (never one it has had) of the person's pair with ``named`` (or
+    of their only pair), recorded like *Suggest another topic*."""
+    async with deps.db.read() as session:
+        pairs = list(await rounds_repo.pairs_of_user(session, team_id=team_id, user_id=user_id))
+    wanted = set(named) - {user_id}
+    if wanted:
+        pairs = [p for p in pairs if wanted & {p.mentor_id, p.mentee_id}]
+    if not pairs:
+        return NextTopic(TopicFor.NO_PAIR, tuple(w for w in named if w in wanted)[:1])
+    by_partner = {(p.mentee_id if p.mentor_id == user_id else p.mentor_id): p for p in pairs}  # newest wins
+    if len(by_partner) > 1:
+        return NextTopic(TopicFor.WHICH_PAIR, tuple(by_partner))
+    # The same two people paired in two programs share one conversation: the newest pair's topics go there.
+    [(partner, chosen)] = by_partner.items()
+    found = await pair_of_member(deps, team_id=team_id, pair_id=chosen.id or 0, user_id=user_id)
+    if found is None:
+        return NextTopic(TopicFor.NO_PAIR)
+    pair, program = found
+    topic = await another_topic(deps, pair=pair, program=program)
+    if topic is None:
+        return NextTopic(TopicFor.NO_MORE, (partner,))
+    return NextTopic(TopicFor.TOPIC, (partner,), topic, pair.channel_id)

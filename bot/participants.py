@@ -2,11 +2,15 @@
 
 Functions take plain values and a :class:`storage.db.Database`, or the :class:`bot.runtime.context.Deps` when they
 read a workspace's programs (remembered in :class:`ProgramCache`, one per app: ``AppState.programs``); they return
-plain values and know nothing of Slack.
+plain values and know nothing of Slack; except the last few, the services of what a person does from Slack
+(:func:`join`, :func:`pause_and_show`, :func:`resume_and_show`, :func:`leave_program`, :func:`erase_data`), which
+also look up the time zone Slack reports, confirm a sign-up by DM and republish the person's Home tab.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +18,12 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.optin import Profile
 from bot.runtime.errors import NotEnrolledError, PauseDateError, ProgramClosedError
-from prompts.participants import DEFAULT_OBJECTIVES
+from bot.slack.client import try_call, user_timezone
+from prompts.participants import DEFAULT_OBJECTIVES, profile_not_saved_dm, profile_saved_dm
 from storage import admins as admins_repo
 from storage import avoid as avoid_repo
 from storage import feedback as feedback_repo
@@ -26,11 +33,13 @@ from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
 from storage import surveys as surveys_repo
 from storage import workspaces as workspaces_repo
-from storage.db import Database
+from storage.db import Database, DatabaseError
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
 if TYPE_CHECKING:  # the context holds the AppState, which holds this module's ProgramCache
     from bot.runtime.context import Deps
+
+logger = logging.getLogger(__name__)
 
 MAX_PAUSE_DAYS = 366
 TAKING_PART = (ParticipantState.ACTIVE, ParticipantState.PAUSED)
@@ -380,3 +389,123 @@ async def update_avoid_list(
         for other in remove:
             await avoid_repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
         return sorted((current | set(add)) - set(remove)), True
+
+
+async def join(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: int,
+    profile: Profile,
+    baseline: int | None,
+) -> bool:
+    """Save the sign-up form's answers (after its ack: see :func:`save_profile`), with the optional "before"
+    confidence rating (``baseline``) and the time zone Slack reports; confirm by DM, then republish the person's
+    Home tab. When saving fails (logged), the DM gives the answers back with a *Try again* button that reopens the
+    form pre-filled, and False is returned."""
+    from bot import surveys  # read by the outbox, as this module is by bot.home
+    from bot.home import publish_home
+
+    try:
+        enrolment, joined = await save_profile(
+            deps.db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
+        )
+    except (DatabaseError, OSError, ProgramClosedError):
+        logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
+        carried = {**profile.answers(), "program_id": program_id}
+        dm = profile_not_saved_dm(
+            answers=profile.answers(),
+            answers_json=json.dumps(carried, ensure_ascii=False, separators=(",", ":")),
+            program_id=program_id,
+        )
+        await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
+        return False
+    if baseline is not None and enrolment.participant is not None:
+        await surveys.record_baseline(deps, person=enrolment.participant, level=baseline)  # the "before"
+    tz, tz_offset = await user_timezone(client, deps.state.users, team_id=team_id, user_id=user_id)
+    enrolment = await update_timezone(deps.db, enrolment=enrolment, timezone=tz, tz_offset=tz_offset)
+    dm = profile_saved_dm(
+        program_name=enrolment.program.name,
+        answers=profile.answers(),
+        timezone=tz,
+        joined=joined,
+        program_id=enrolment.program.id,
+    )
+    await try_call(client.chat_postMessage(channel=user_id, **dm.as_kwargs()), what="chat.postMessage")
+    await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return True
+
+
+async def pause_and_show(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    until: date | None,
+    now: datetime,
+    program_id: int | None = None,
+    from_home: bool = False,
+) -> list[Enrolment]:
+    """:func:`pause`, then the person's Home tab republished; when it raises (not taking part, a bad date), the
+    Home tab is republished only ``from_home`` (the form was opened there: it may show what no longer holds)."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    try:
+        paused = await pause(deps, team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id)
+    except (NotEnrolledError, PauseDateError):
+        if from_home:
+            await publish_home(client, deps, team_id=team_id, user_id=user_id)
+        raise
+    await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return paused
+
+
+async def resume_and_show(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: int | None = None,
+    from_home: bool = False,
+) -> list[Enrolment]:
+    """:func:`resume`; the person's Home tab is republished when something was resumed, or whatever happened
+    ``from_home`` (its *Resume* button may no longer apply). Raises NotEnrolledError like :func:`resume`."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    try:
+        resumed = await resume(deps, team_id=team_id, user_id=user_id, program_id=program_id)
+    except NotEnrolledError:
+        if from_home:
+            await publish_home(client, deps, team_id=team_id, user_id=user_id)
+        raise
+    if resumed or from_home:
+        await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return resumed
+
+
+async def leave_program(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, program_id: int | None
+) -> list[Enrolment]:
+    """Leave ``program_id`` (or every program), confirmed from ``/mentor leave`` or the Home tab: what they left,
+    [] when they no longer took part. Their Home tab is republished either way."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    try:
+        left = await leave(deps, team_id=team_id, user_id=user_id, program_id=program_id)
+    except NotEnrolledError:
+        left = []
+    await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return left
+
+
+async def erase_data(deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str) -> bool:
+    """:func:`erase`, confirmed by the person; their Home tab is republished."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    erased = await erase(deps.db, team_id=team_id, user_id=user_id)
+    await publish_home(client, deps, team_id=team_id, user_id=user_id)
+    return erased

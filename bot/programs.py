@@ -1,9 +1,11 @@
-"""Program settings: validation of the admin's modal and saving with an audit trail."""
+"""Program settings: validation of the admin's modal and saving with an audit trail; moving a program along its
+life cycle, announcing it, and the audit log, with what follows each for admins and the program's people."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -353,6 +355,70 @@ async def move(
     return outcome
 
 
+async def settings_of(deps: Deps, *, team_id: str, program_id: int | None) -> dict[str, Any] | None:
+    """*Edit settings*: the settings of one of the workspace's programs, as the form shows them (None: no such
+    program, or a stale button)."""
+    if not program_id:
+        return None
+    async with deps.db.read() as session:
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+    return program_fields(program) if program is not None else None
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What an admin's move of a program came to (see :func:`move`)."""
+
+    program_id: int
+    program_name: str
+    to_state: str
+    outcome: ProgramMove
+
+
+async def move_program(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    team_id: str,
+    actor_id: str,
+    program_id: int,
+    from_state: str,
+    to_state: str,
+) -> Moved | None:
+    """An admin's *Open*, *Start* or *End* (confirmed in Slack first): the move (see :func:`move`), then the admin's
+    Home tab republished. None when the workspace has no such program. :func:`after_move` follows once the admin
+    has been told."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    async with deps.db.read() as session:
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+    if program is None:
+        return None
+    outcome = await move(
+        deps, team_id=team_id, actor_id=actor_id, program_id=program_id, from_state=from_state, to_state=to_state
+    )
+    await publish_home(client, deps, team_id=team_id, user_id=actor_id)
+    return Moved(program_id, program.name, to_state, outcome)
+
+
+async def after_move(deps: Deps, client: AsyncWebClient, moved: Moved, *, team_id: str, actor_id: str) -> None:
+    """What follows a move: when a program ends, the pairs that completed it together are celebrated and its chart
+    and summary go to whoever ended it; the Home tabs of everyone in it are republished (after the admin's)."""
+    from bot import recognition, results  # these read bot.intros, which reads this module
+    from bot.home import refresh_program_homes  # bot.home and the outbox read this module
+    from bot.outbox.deliver import deliver
+
+    if moved.outcome != ProgramMove.MOVED:
+        return
+    if moved.to_state == ProgramState.ENDED:
+        keys = await recognition.completions(deps, team_id=team_id, program_id=moved.program_id)
+        await deliver(deps, client, team_id=team_id, keys=keys)
+        await results.send_files(
+            deps, client, team_id=team_id, user_id=actor_id, program_id=moved.program_id, what="chart"
+        )
+    await refresh_program_homes(client, deps, team_id=team_id, program_id=moved.program_id, skip=actor_id)
+
+
 async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, program_id: int) -> Reply:
     """Post a program's invitation in its announcement channel; what to tell the admin."""
     async with deps.db.read() as session:
@@ -371,6 +437,24 @@ async def announce(deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id
     async with deps.db.session() as session:
         await _audit(session, team_id, actor_id, "program.announce", program_id, {}, {"channel_id": program.channel_id})
     return announce_result_reply(channel_id=program.channel_id, error=None)
+
+
+async def announce_program(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, program_id: int
+) -> Reply:
+    """*Announce*: :func:`announce`, then the admin's Home tab republished (its audit log); what to tell them."""
+    from bot.home import publish_home  # bot.home reads this module
+
+    reply = await announce(deps, client, team_id=team_id, actor_id=actor_id, program_id=program_id)
+    await publish_home(client, deps, team_id=team_id, user_id=actor_id)
+    return reply
+
+
+async def audit_log(deps: Deps, *, team_id: str, limit: int) -> list[dict[str, Any]]:
+    """The workspace's latest admin changes, newest first (the audit log modal)."""
+    async with deps.db.read() as session:
+        entries = await audit_repo.audit_entries(session, team_id=team_id, limit=limit)
+    return [entry.model_dump() for entry in entries]
 
 
 async def target_program(deps: Deps, *, team_id: str, name: str | None) -> Program:

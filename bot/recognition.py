@@ -8,6 +8,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.intros import PairRefusal, active_pair_of
 from bot.outbox.batch import Batch
 from bot.outbox.kinds import CelebratePayload, ConsentAskPayload, Kind
 from bot.outbox.outcomes import Outcome, Skip
@@ -93,6 +94,25 @@ async def _reached(
 async def record_consent(deps: Deps, *, team_id: str, user_id: str, celebrate: bool) -> None:
     async with deps.db.session() as session:
         await recognition_repo.record_consent(session, team_id=team_id, user_id=user_id, celebrate=celebrate)
+
+
+async def answer_consent(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, user_id: str, pair_id: int, celebrate: bool
+) -> PairRefusal | None:
+    """The private "may we celebrate your milestones?" answered (either answer, any time; the latest counts). After
+    a yes, the milestones the pair has already reached are delivered, if the clicker is one of its people and it is
+    still active (otherwise why not: nothing else changes)."""
+    from bot.outbox.deliver import deliver  # the outbox reads this module
+
+    await record_consent(deps, team_id=team_id, user_id=user_id, celebrate=celebrate)
+    if not celebrate:
+        return None
+    found = await active_pair_of(deps, team_id=team_id, pair_id=pair_id, user_id=user_id)
+    if isinstance(found, PairRefusal):
+        return found
+    keys = await due_celebrations(deps, pair=found.pair)  # milestones already reached
+    await deliver(deps, client, team_id=team_id, keys=keys)
+    return None
 
 
 async def send_ask(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:

@@ -1,11 +1,17 @@
-"""The roster admins page through, and what they can do to a person: pause, resume, remove, promote to admin."""
+"""The roster admins page through, and what they can do to a person: pause, resume, remove, promote to admin (the
+person is told by DM, and both Home tabs are republished)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.home import publish_home
 from bot.runtime.context import Deps
+from bot.slack.client import try_call
+from prompts.participants import ADMIN_CHANGES, admin_changed_you_dm
 from prompts.roster import PAGE_SIZE, roster_modal
 from storage import admins as admins_repo
 from storage import audit as audit_repo
@@ -136,3 +142,20 @@ async def act_on_person(deps: Deps, *, team_id: str, actor_id: str, verb: str, p
             after=after,
         )
         return PersonAction(person.user_id, action, program.name)
+
+
+async def act(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, actor_id: str, verb: str, participant_id: int
+) -> tuple[str, Verb | NotDone]:
+    """An admin's action on a person from the roster (see :func:`act_on_person`): the person is told by DM what
+    changed for them, and their Home tab and the admin's (its figures) are republished. Returns (their user id,
+    outcome); no user id for no such person."""
+    done = await act_on_person(deps, team_id=team_id, actor_id=actor_id, verb=verb, participant_id=participant_id)
+    person, outcome, program_name = done.user_id, done.outcome, done.program_name
+    if person and outcome in ADMIN_CHANGES:
+        dm = admin_changed_you_dm(outcome, program_name)
+        await try_call(client.chat_postMessage(channel=person, **dm.as_kwargs()), what="chat.postMessage")
+    if person:
+        await publish_home(client, deps, team_id=team_id, user_id=person)
+        await publish_home(client, deps, team_id=team_id, user_id=actor_id)  # the admin's figures
+    return person, outcome

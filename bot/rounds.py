@@ -10,7 +10,7 @@ every pair still active, are never made again.
 A preview is stored (``match_round`` in state preview, ``pair`` rows proposed) and nothing is sent; admins swap
 or drop pairs; publishing turns it into the round in one transaction (program row locked, so two admins clicking
 *Publish* publish once) and enqueues every introduction and "not paired this round" DM in the outbox under a
-unique key, then delivers them (:mod:`bot.intros`).
+unique key, then delivers them (:mod:`bot.intros`): :func:`publish_round`, for the admin's *Publish*.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.matching import Barrier, Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
+from bot.outbox.deliver import deliver
 from bot.outbox.kinds import IntroPayload, Kind, PairEndedPayload, UnmatchedPayload
 from bot.programs import target_program
 from bot.runtime.context import Deps
@@ -186,6 +189,20 @@ async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | 
     return RoundView(found, program, pairs, len(found.ends))
 
 
+async def previewable(deps: Deps, *, team_id: str, program_id: int) -> Program | None:
+    """*Preview matches*: the workspace's program, if it takes sign-ups or runs (None: gone, a draft or ended)."""
+    async with deps.db.read() as session:
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+    return program if program is not None and program.state in JOINABLE_STATES else None
+
+
+async def preview_round(deps: Deps, *, team_id: str, program: Program, actor_id: str) -> RoundView | None:
+    """Compute and store the program's next round (see :func:`preview`), as the preview modal shows it."""
+    stored = await preview(deps, team_id=team_id, program=program, actor_id=actor_id)
+    assert stored.id is not None
+    return await load_round(deps, team_id=team_id, round_id=stored.id)
+
+
 class Adjustment(StrEnum):
     """What an admin's adjustment of a preview came to (prompts/rounds.py words them), when no hard rule
     (:class:`bot.matching.Barrier`) refused it."""
@@ -260,6 +277,37 @@ class PublishOutcome(StrEnum):
     PUBLISHED = "published"
     STALE = "stale"  # published already, or replaced by a newer preview, or matched before another round
     CLOSED = "closed"  # the program is no longer open or running
+
+
+def total_score(found: RoundView | None) -> float:
+    return sum(p.score for p in found.pairs) if found else 0.0
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """What an adjustment came to (:class:`Adjustment`, or the rule that refused a swap); the round's total score
+    before and after, and the round as it now is (None: gone)."""
+
+    outcome: Adjustment | Barrier
+    before: float
+    after: float
+    round: RoundView | None
+
+
+async def adjust(deps: Deps, *, team_id: str, round_id: int, what: str, pair_ids: Sequence[int]) -> Adjusted:
+    """An admin's choice in a pair's *Adjust* menu: ``drop`` one pair, or ``swap`` the mentees of two."""
+    before = await load_round(deps, team_id=team_id, round_id=round_id)
+    outcome: Adjustment | Barrier
+    if what == "drop" and len(pair_ids) == 1:
+        outcome = await drop_pair(deps, team_id=team_id, round_id=round_id, pair_id=pair_ids[0])
+    elif what == "swap" and len(pair_ids) == 2:
+        outcome = await swap_mentees(
+            deps, team_id=team_id, round_id=round_id, first_id=pair_ids[0], second_id=pair_ids[1]
+        )
+    else:
+        outcome = Adjustment.STALE
+    after = await load_round(deps, team_id=team_id, round_id=round_id)
+    return Adjusted(outcome, total_score(before), total_score(after), after)
 
 
 @dataclass(frozen=True)
@@ -391,6 +439,26 @@ async def publish(deps: Deps, *, team_id: str, round_id: int, actor_id: str) -> 
         )
     people = introduced | set(told) | set(still_paired)
     return Published(PublishOutcome.PUBLISHED, program.name, len(kept), len(told), tuple(keys), tuple(sorted(people)))
+
+
+@dataclass(frozen=True)
+class RoundPublished:
+    """What the admin's *Publish* did: :class:`Published`, and how many of its messages Slack took or refused."""
+
+    published: Published
+    sent: int = 0
+    failed: int = 0
+
+
+async def publish_round(
+    deps: Deps, client: AsyncWebClient, *, team_id: str, round_id: int, actor_id: str
+) -> RoundPublished:
+    """The admin's *Publish*: :func:`publish`, then its introductions and DMs delivered."""
+    result = await publish(deps, team_id=team_id, round_id=round_id, actor_id=actor_id)
+    if result.outcome != PublishOutcome.PUBLISHED:
+        return RoundPublished(result)
+    delivered = await deliver(deps, client, team_id=team_id, keys=result.keys)
+    return RoundPublished(result, delivered.sent, delivered.failed)
 
 
 async def preview_for_cli(deps: Deps, *, team_id: str, program_name: str | None) -> MatchRound:

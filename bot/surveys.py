@@ -5,6 +5,7 @@ through the outbox."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -140,6 +141,43 @@ async def save(deps: Deps, *, person: Participant, stage: str, answers: dict[str
             recommend=answers["recommend"],
             change=answers["change"],
         )
+
+
+@dataclass(frozen=True)
+class SurveyForm:
+    """What the survey form shows: the topics whose confidence is asked (key, label), and the person's earlier
+    answers when answering again."""
+
+    program_id: int
+    skills: list[tuple[str, str]]
+    saved: dict[str, Any] | None
+
+
+async def survey_form(deps: Deps, *, team_id: str, user_id: str, program_id: int, stage: str) -> SurveyForm | None:
+    """*Answer the survey*: the form of a survey this person was sent; None for anyone else (or a forged stage)."""
+    found = await survey_target(deps, team_id=team_id, user_id=user_id, program_id=program_id, stage=stage)
+    if found is None:
+        return None
+    program, person = found
+    assert program.id is not None
+    saved = await saved_answers(deps, person=person, stage=stage)
+    return SurveyForm(program.id, skill_choices(person, program), saved)
+
+
+async def submit_survey(
+    deps: Deps, *, team_id: str, user_id: str, program_id: int, stage: str, values: dict[str, Any]
+) -> tuple[bool, dict[str, str]]:
+    """The survey form's answers, saved (replacing an earlier answer for that stage): whether they were the first;
+    or inline errors keyed by block id."""
+    found = await survey_target(deps, team_id=team_id, user_id=user_id, program_id=program_id, stage=stage)
+    if found is None:
+        return False, {prompts.RECOMMEND: prompts.ERRORS["closed"]}
+    program, person = found
+    skills = [key for key, _ in skill_choices(person, program)]  # from the database, not the form
+    answers, errors = parse_survey(values, skills)
+    if answers is None:
+        return False, errors
+    return await save(deps, person=person, stage=stage, answers=answers), {}
 
 
 async def send_survey(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:

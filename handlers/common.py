@@ -6,19 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import intros, participants
+from bot import participants
 from bot.participants import Enrolment
-from bot.runtime.context import deps
 from bot.slack.client import try_call
 from prompts.blocks import Reply
-from prompts.intros import not_in_pair_reply, pair_gone_reply
 from prompts.optin import PROGRAM, optin_modal
 from prompts.participants import form_failed_reply, no_open_program_reply, program_closed_reply
 from prompts.topics import program_topics
-from storage.models import Pair, PairState, Program
 
 
 def team_and_user(body: dict[str, Any]) -> tuple[str, str]:
@@ -105,18 +101,3 @@ def pair_and_period(value: Any) -> tuple[int, int]:
     """A ``pair:period`` button value or private_metadata (0 for anything that isn't a number)."""
     pair, _, period = str(value or "").partition(":")
     return parse_id(pair) or 0, parse_id(period) or 0
-
-
-async def active_pair_of_clicker(
-    body: dict[str, Any], pair_id: int, respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
-) -> tuple[Pair, Program] | None:
-    """The pair a button in its group DM names, and its program, if the clicker is one of its two people and it is
-    still active; anyone else (a forwarded message), or an ended pair, is told why not, privately."""
-    team_id, user_id = team_and_user(body)
-    found = await intros.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
-    if found is None:
-        await tell(client, respond, body, not_in_pair_reply())
-    elif found[0].state != PairState.ACTIVE:
-        await tell(client, respond, body, pair_gone_reply())
-        return None
-    return found

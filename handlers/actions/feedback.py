@@ -1,4 +1,5 @@
-"""The feedback DM's *Give feedback* button (opens the form) and the private pairing-fit question's answers."""
+"""The feedback DM's *Give feedback* button (opens the form) and the private pairing-fit question's answers (for
+the pair's two people: :mod:`handlers.access`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import feedback
-from bot.outbox.deliver import deliver
+from bot.feedback import NoFeedback
 from bot.runtime.context import deps
 from bot.slack.client import try_call
-from handlers.common import active_pair_of_clicker, pair_and_period, parse_id, team_and_user, tell
+from handlers.access import member_pair
+from handlers.common import pair_and_period, team_and_user, tell
 from prompts import feedback as prompts
 from prompts.blocks import Reply
 from prompts.intros import not_in_pair_reply
@@ -30,21 +32,13 @@ async def handle_open_feedback(
     await ack()
     team_id, user_id = team_and_user(body)
     pair_id, period = pair_and_period(action.get("value"))
-    found, met = await feedback.meeting_of(
-        deps(context), team_id=team_id, user_id=user_id, pair_id=pair_id, period=period
-    )
-    if found is None or not met:
-        await tell(client, respond, body, not_in_pair_reply() if found is None else Reply(prompts.ERRORS["closed"]))
+    form = await feedback.feedback_form(deps(context), team_id=team_id, user_id=user_id, pair_id=pair_id, period=period)
+    if isinstance(form, NoFeedback):
+        reply = not_in_pair_reply() if form is NoFeedback.NOT_IN_PAIR else Reply(prompts.ERRORS["closed"])
+        await tell(client, respond, body, reply)
         return
-    pair, program = found
-    saved = await feedback.saved_feedback(deps(context), pair=pair, period=period, author_id=user_id)
     view = prompts.feedback_modal(
-        pair_id=pair_id,
-        period=period,
-        partner_id=feedback.partner_of(pair, user_id),
-        role=feedback.role_of(pair, user_id),
-        topic=feedback.suggested_topic(pair, program),
-        saved=saved.model_dump() if saved else None,
+        pair_id=pair_id, period=period, partner_id=form.partner_id, role=form.role, topic=form.topic, saved=form.saved
     )
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open feedback")
 
@@ -61,19 +55,11 @@ async def handle_fit_answer(
     offers a rematch."""
     await ack()
     _, user_id = team_and_user(body)
-    if (
-        found := await active_pair_of_clicker(body, parse_id(action.get("value")) or 0, respond, context, client)
-    ) is None:
-        return
-    pair, _ = found
-    if not await feedback.has_met(deps(context), pair=pair):  # asked after the first meeting, not before
+    pair = member_pair(context).pair
+    working = action["action_id"] == prompts.ACTION_FIT_YES
+    if not await feedback.answer_fit(deps(context), client, pair=pair, user_id=user_id, working=working):
         await tell(client, respond, body, Reply(prompts.ERRORS["closed"]))
         return
-    working = action["action_id"] == prompts.ACTION_FIT_YES
-    await feedback.record_fit(deps(context), pair=pair, user_id=user_id, working=working)
     assert pair.id is not None
     reply = prompts.fit_yes_reply() if working else prompts.fit_no_reply(pair.id, feedback.partner_of(pair, user_id))
     await try_call(respond(replace_original=True, **reply.as_kwargs()), what="respond fit")
-    if not working:  # admins are told (by DM, and on Home); the partner never is
-        keys = await feedback.alert_admins(deps(context), pair=pair, user_id=user_id)
-        await deliver(deps(context), client, team_id=pair.team_id, keys=keys)

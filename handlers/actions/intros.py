@@ -1,4 +1,5 @@
-"""The buttons of a pair's introduction: only the pair's two people can use them, and only while it is active."""
+"""The buttons of a pair's introduction: only the pair's two people can use them, and only while it is active
+(:mod:`handlers.access`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import intros
 from bot.runtime.context import deps
 from bot.slack.client import try_call
-from handlers.common import active_pair_of_clicker, parse_id, tell
+from handlers.access import member_pair
+from handlers.common import tell
 from prompts import intros as intro_prompts
 from prompts.blocks import Reply
 
@@ -23,19 +25,11 @@ async def _post_in_conversation(client: AsyncWebClient, body: dict[str, Any], re
 
 
 async def handle_scheduled(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """*We've scheduled our first meeting*: told to both, once."""
     await ack()
-    pair_id = parse_id(action.get("value")) or 0
-    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
-        return
-    pair, _ = found
+    pair = member_pair(context).pair
     assert pair.id is not None
     if await intros.mark_scheduled(deps(context), team_id=pair.team_id, pair_id=pair.id):
         await _post_in_conversation(client, body, intro_prompts.scheduled_message(body["user"]["id"]), "scheduled")
@@ -44,20 +38,12 @@ async def handle_scheduled(
 
 
 async def handle_another_topic(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """*Suggest another topic*: the next one the pair hasn't had, posted for both."""
     await ack()
-    pair_id = parse_id(action.get("value")) or 0
-    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
-        return
-    pair, program = found
-    topic = await intros.another_topic(deps(context), pair=pair, program=program)
+    found = member_pair(context)
+    topic = await intros.another_topic(deps(context), pair=found.pair, program=found.program)
     if topic is None:
         await tell(client, respond, body, intro_prompts.no_more_topics_reply())
     else:
@@ -65,19 +51,11 @@ async def handle_another_topic(
 
 
 async def handle_not_working(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """*This match doesn't work for me*: a private modal (an optional reason), never seen by the partner."""
     await ack()
-    pair_id = parse_id(action.get("value")) or 0
-    if (found := await active_pair_of_clicker(body, pair_id, respond, context, client)) is None:
-        return
-    pair, _ = found
+    pair = member_pair(context).pair
     assert pair.id is not None
     partner = pair.mentee_id if body["user"]["id"] == pair.mentor_id else pair.mentor_id
     view = intro_prompts.rematch_modal(pair.id, partner)

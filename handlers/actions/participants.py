@@ -10,7 +10,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participants
-from bot.home import publish_home
 from bot.runtime.context import deps
 from bot.runtime.errors import NotEnrolledError
 from bot.slack.client import try_call
@@ -36,19 +35,12 @@ async def handle_confirm_leave(
     """From ``/mentor leave`` (replaces the question) or the Home tab (Slack asked to confirm; Home refreshes)."""
     await ack()
     team_id, user_id = team_and_user(body)
-    from_message = bool(body.get("response_url"))
-    try:
-        left = await participants.leave(
-            deps(context), team_id=team_id, user_id=user_id, program_id=program_id_of(action)
-        )
-    except NotEnrolledError:
-        if from_message:
-            await _answer(respond, participant_prompts.not_enrolled_reply())
-        await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
-        return
-    if from_message:
-        await _answer(respond, participant_prompts.left_reply([e.program.name for e in left]))
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
+    left = await participants.leave_program(
+        deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id_of(action)
+    )
+    if body.get("response_url"):
+        names = [e.program.name for e in left]
+        await _answer(respond, participant_prompts.left_reply(names) if left else not_enrolled_reply())
 
 
 async def handle_confirm_delete(
@@ -56,12 +48,10 @@ async def handle_confirm_delete(
 ) -> None:
     await ack()
     team_id, user_id = team_and_user(body)
-    db = deps(context).db
-    erased = await participants.erase(db, team_id=team_id, user_id=user_id)
+    erased = await participants.erase_data(deps(context), client, team_id=team_id, user_id=user_id)
     await _answer(
         respond, participant_prompts.deleted_reply() if erased else participant_prompts.nothing_to_delete_reply()
     )
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
 
 
 async def handle_cancel(ack: AsyncAck, respond: AsyncRespond) -> None:
@@ -92,7 +82,8 @@ async def handle_resume_button(
     await ack()
     team_id, user_id = team_and_user(body)
     try:
-        await participants.resume(deps(context), team_id=team_id, user_id=user_id, program_id=program_id_of(action))
+        await participants.resume_and_show(
+            deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id_of(action), from_home=True
+        )
     except NotEnrolledError:
         await tell(client, None, body, not_enrolled_reply())
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

@@ -9,10 +9,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import recognition
-from bot.outbox.deliver import deliver
 from bot.runtime.context import deps
 from bot.slack.client import try_call
-from handlers.common import active_pair_of_clicker, parse_id, team_and_user
+from handlers.access import refusal_reply
+from handlers.common import parse_id, team_and_user, tell
 from prompts import recognition as prompts
 
 
@@ -27,10 +27,14 @@ async def handle_consent(
     await ack()
     team_id, user_id = team_and_user(body)
     celebrate = action["action_id"] == prompts.ACTION_YES
-    await recognition.record_consent(deps(context), team_id=team_id, user_id=user_id, celebrate=celebrate)
+    refused = await recognition.answer_consent(
+        deps(context),
+        client,
+        team_id=team_id,
+        user_id=user_id,
+        pair_id=parse_id(action.get("value")) or 0,
+        celebrate=celebrate,
+    )
     await try_call(respond(replace_original=False, **prompts.consent_reply(celebrate).as_kwargs()), what="respond")
-    if celebrate and (
-        found := await active_pair_of_clicker(body, parse_id(action.get("value")) or 0, respond, context, client)
-    ):
-        keys = await recognition.due_celebrations(deps(context), pair=found[0])  # milestones already reached
-        await deliver(deps(context), client, team_id=team_id, keys=keys)
+    if refused is not None:
+        await tell(client, respond, body, refusal_reply(refused))

@@ -1,4 +1,5 @@
-"""The Home tab's *Results* buttons: *Export CSV* and *Chart*, sent to the admin's DM (admins only, on the server)."""
+"""The Home tab's *Results* buttons: *Export CSV* and *Chart*, sent to the admin's DM (admins only, on the server:
+:mod:`handlers.access`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import results
 from bot.runtime.context import deps
-from handlers.access import admin_or_refuse
-from handlers.common import program_id_of, tell
+from handlers.common import program_id_of, team_and_user, tell
 from prompts.results import ACTION_EXPORT, results_failed_reply
 
 
@@ -19,9 +19,7 @@ async def handle_results_file(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client)) is None:
-        return
-    team_id, user_id = who
+    team_id, user_id = team_and_user(body)
     what = "export" if action["action_id"] == ACTION_EXPORT else "chart"
     sent = await results.send_files(
         deps(context), client, team_id=team_id, user_id=user_id, program_id=program_id_of(action) or 0, what=what

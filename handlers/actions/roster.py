@@ -1,4 +1,5 @@
-"""The roster modal: open it, search, page, and act on a person. Every step checks that the clicker is an admin."""
+"""The roster modal: open it, search, page, and act on a person. Every step is for admins only, checked on the
+server (:mod:`handlers.access`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,11 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.admins import is_admin
-from bot.home import publish_home
-from bot.roster import act_on_person, roster_view
+from bot import roster
 from bot.runtime.context import deps
 from bot.slack.client import try_call
-from handlers.access import admin_or_refuse
 from handlers.common import parse_id, program_id_of, team_and_user
-from prompts.participants import ADMIN_CHANGES, admin_changed_you_dm, not_admin_reply
-from prompts.roster import gone_modal, person_result
+from prompts.roster import ACTION_SEARCH, SEARCH_BLOCK, gone_modal, person_result
 
 
 def _position(body: dict[str, Any]) -> tuple[int, int, str]:
@@ -32,7 +29,7 @@ def _position(body: dict[str, Any]) -> tuple[int, int, str]:
 async def _roster(
     context: AsyncBoltContext, team_id: str, *, program_id: int, page: int, query: str, notice: str = ""
 ) -> dict[str, Any]:
-    view = await roster_view(
+    view = await roster.roster_view(
         deps(context), team_id=team_id, program_id=program_id, page=page, query=query, notice=notice
     )
     return view if view is not None else gone_modal()
@@ -54,9 +51,7 @@ async def handle_open_roster(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client, opens_view=True)) is None:
-        return
-    team_id, _ = who
+    team_id, _ = team_and_user(body)
     view = await _roster(context, team_id, program_id=program_id_of(action) or 0, page=0, query="")
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open")
 
@@ -65,8 +60,6 @@ async def handle_search(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if await admin_or_refuse(body, context, client) is None:
-        return
     await _show(client, context, body, page=0, query=(action.get("value") or "").strip())
 
 
@@ -74,8 +67,6 @@ async def handle_page(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if await admin_or_refuse(body, context, client) is None:
-        return
     try:
         wanted = json.loads(action.get("value") or "{}")
         page, query = int(wanted.get("page", 0)), str(wanted.get("query", ""))
@@ -88,37 +79,26 @@ async def handle_person(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    if (who := await admin_or_refuse(body, context, client)) is None:
-        return
-    team_id, user_id = who
+    team_id, user_id = team_and_user(body)
     chosen = (action.get("selected_option") or {}).get("value") or action.get("value") or ""  # menu, or button
     verb, _, raw_id = str(chosen).partition(":")
     participant_id = parse_id(raw_id)
     if participant_id is None:
         return
-    person, outcome, program_name = await act_on_person(
-        deps(context), team_id=team_id, actor_id=user_id, verb=verb, participant_id=participant_id
+    person, outcome = await roster.act(
+        deps(context), client, team_id=team_id, actor_id=user_id, verb=verb, participant_id=participant_id
     )
     _, page, query = _position(body)
     notice = person_result(person, outcome) if person else "That person is no longer in this program."
     await _show(client, context, body, page=page, query=query, notice=notice)
-    if person and outcome in ADMIN_CHANGES:
-        dm = admin_changed_you_dm(outcome, program_name)
-        await try_call(client.chat_postMessage(channel=person, **dm.as_kwargs()), what="chat.postMessage")
-    if person:
-        await publish_home(client, deps(context), team_id=team_id, user_id=person)
-        await publish_home(client, deps(context), team_id=team_id, user_id=user_id)  # the admin's figures
 
 
 async def handle_roster_submission(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The modal's *Search* button: show the first page of the matches in place."""
-    team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=True):
-        await ack(response_action="errors", errors={"roster_search": not_admin_reply().text})
-        return
-    value = ((view["state"]["values"].get("roster_search") or {}).get("roster_search") or {}).get("value") or ""
+    team_id, _ = team_and_user(body)
+    value = ((view["state"]["values"].get(SEARCH_BLOCK) or {}).get(ACTION_SEARCH) or {}).get("value") or ""
     program_id, _, _ = _position(body)
     new_view = await _roster(context, team_id, program_id=program_id, page=0, query=value.strip())
     await ack(response_action="update", view=new_view)

@@ -27,18 +27,11 @@ async def handle_open_survey(
     await ack()
     team_id, user_id = team_and_user(body)
     program_text, _, stage = str(action.get("value") or "").partition(":")
-    found = await surveys.survey_target(
+    form = await surveys.survey_form(
         deps(context), team_id=team_id, user_id=user_id, program_id=parse_id(program_text) or 0, stage=stage
     )
-    if found is None:
+    if form is None:
         await tell(client, respond, body, Reply(prompts.ERRORS["closed"]))
         return
-    program, person = found
-    assert program.id is not None
-    view = prompts.survey_modal(
-        program_id=program.id,
-        stage=stage,
-        skills=surveys.skill_choices(person, program),
-        saved=await surveys.saved_answers(deps(context), person=person, stage=stage),
-    )
+    view = prompts.survey_modal(program_id=form.program_id, stage=stage, skills=form.skills, saved=form.saved)
     await try_call(client.views_open(trigger_id=body["trigger_id"], view=view), what="views.open survey")

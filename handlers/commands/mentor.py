@@ -12,7 +12,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import intros, participants
-from bot.home import employee_programs, publish_home
+from bot.home import my_programs
+from bot.intros import TopicFor
 from bot.participants import Enrolment
 from bot.runtime.context import Deps, deps
 from bot.runtime.errors import NotEnrolledError, PauseDateError
@@ -22,8 +23,6 @@ from handlers.common import open_optin
 from prompts import intros as intro_prompts
 from prompts import participants as participant_prompts
 from prompts.blocks import Reply
-from storage import rounds as rounds_repo
-from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ class Request:
     deps: Deps
     client: AsyncWebClient
 
-    @property
-    def db(self) -> Database:
-        return self.deps.db
-
 
 async def _programs(req: Request) -> list[Enrolment]:
     return await participants.programs_for(req.deps, team_id=req.team_id, user_id=req.user_id)
@@ -48,17 +43,14 @@ async def _programs(req: Request) -> list[Enrolment]:
 
 async def _status(req: Request, enrolments: list[Enrolment]) -> Reply:
     """The person's state (and pair) in every program they have a row in, or an invitation to join."""
-    mine = [e for e in enrolments if e.participant is not None]
     latest = participants.latest_profile(enrolments)
-    if not mine or latest is None:
+    if latest is None:
         return (
             participant_prompts.not_enrolled_reply()
             if any(e.joinable for e in enrolments)
             else participant_prompts.no_open_program_reply()
         )
-    async with req.db.read() as session:
-        pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
-    programs = employee_programs(mine, pairs)
+    programs = await my_programs(req.deps, team_id=req.team_id, user_id=req.user_id, enrolments=enrolments)
     return participant_prompts.status_reply(programs=programs, answers=latest.answers(), timezone=latest.timezone)
 
 
@@ -81,19 +73,15 @@ def _names(enrolments: list[Enrolment]) -> list[str]:
 
 async def _pause(req: Request) -> Reply:
     until = req.command.pause_until
-    paused = await participants.pause(
-        req.deps, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
+    paused = await participants.pause_and_show(
+        req.deps, req.client, team_id=req.team_id, user_id=req.user_id, until=until, now=datetime.now(UTC)
     )
-    await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
     return participant_prompts.paused_reply(until, _names(paused))
 
 
 async def _resume(req: Request) -> Reply:
-    resumed = await participants.resume(req.deps, team_id=req.team_id, user_id=req.user_id)
-    if not resumed:
-        return participant_prompts.already_active_reply()
-    await publish_home(req.client, req.deps, team_id=req.team_id, user_id=req.user_id)
-    return participant_prompts.resumed_reply(_names(resumed))
+    resumed = await participants.resume_and_show(req.deps, req.client, team_id=req.team_id, user_id=req.user_id)
+    return participant_prompts.resumed_reply(_names(resumed)) if resumed else participant_prompts.already_active_reply()
 
 
 async def _leave(req: Request) -> Reply:
@@ -116,7 +104,7 @@ async def _avoid(req: Request) -> Reply:
         return participant_prompts.avoid_problem_reply("self")
     add, remove = ((), cmd.people) if cmd.remove else (cmd.people, ())
     people, ok = await participants.update_avoid_list(
-        req.db, team_id=req.team_id, user_id=req.user_id, add=add, remove=remove
+        req.deps.db, team_id=req.team_id, user_id=req.user_id, add=add, remove=remove
     )
     if not ok:
         return participant_prompts.avoid_problem_reply("full")
@@ -125,48 +113,35 @@ async def _avoid(req: Request) -> Reply:
 
 async def _rematch(req: Request) -> Reply:
     """``/mentor rematch [reason]``: a private request for a new partner in the next round."""
-    async with req.db.read() as session:
-        pairs = await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id)
-    if not pairs:
-        return intro_prompts.rematch_needs_pair_reply()
-    if len(pairs) > 1:
-        return intro_prompts.rematch_which_pair_reply(len(pairs))
-    found = await intros.pair_of_member(req.deps, team_id=req.team_id, pair_id=pairs[0].id or 0, user_id=req.user_id)
-    if found is None:
-        return intro_prompts.rematch_needs_pair_reply()
-    pair, program = found
-    added = await intros.request_rematch(req.deps, pair=pair, user_id=req.user_id, reason=req.command.reason)
-    return intro_prompts.rematch_recorded_reply(program.name, again=not added)
+    rematch = await intros.rematch_my_pair(
+        req.deps, team_id=req.team_id, user_id=req.user_id, reason=req.command.reason
+    )
+    if isinstance(rematch, int):  # not in exactly one pair
+        return intro_prompts.rematch_which_pair_reply(rematch) if rematch else intro_prompts.rematch_needs_pair_reply()
+    return intro_prompts.rematch_recorded_reply(rematch.program_name, again=rematch.again)
 
 
 async def _topic(req: Request) -> Reply:
     """``/mentor topic [@partner]``: the pair's next topic (never one it has had), posted in its conversation."""
-    async with req.db.read() as session:
-        pairs = list(await rounds_repo.pairs_of_user(session, team_id=req.team_id, user_id=req.user_id))
-    wanted = set(req.command.people) - {req.user_id}
-    if wanted:
-        pairs = [p for p in pairs if wanted & {p.mentor_id, p.mentee_id}]
-    if not pairs:
-        return intro_prompts.topic_needs_pair_reply(next(iter(wanted), None))
-    by_partner = {(p.mentee_id if p.mentor_id == req.user_id else p.mentor_id): p for p in pairs}  # newest wins
-    if len(by_partner) > 1:
-        return intro_prompts.topic_which_pair_reply(list(by_partner))
-    # The same two people paired in two programs share one conversation: the newest pair's topics go there.
-    [(partner, chosen)] = by_partner.items()
-    found = await intros.pair_of_member(req.deps, team_id=req.team_id, pair_id=chosen.id or 0, user_id=req.user_id)
-    if found is None:
-        return intro_prompts.topic_needs_pair_reply()
-    pair, program = found
-    topic = await intros.another_topic(req.deps, pair=pair, program=program)
-    if topic is None:
+    found = await intros.next_topic(req.deps, team_id=req.team_id, user_id=req.user_id, named=req.command.people)
+    if found.found is TopicFor.NO_PAIR:
+        return intro_prompts.topic_needs_pair_reply(next(iter(found.partners), None))
+    if found.found is TopicFor.WHICH_PAIR:
+        return intro_prompts.topic_which_pair_reply(list(found.partners))
+    if found.found is TopicFor.NO_MORE or found.topic is None:
         return intro_prompts.no_more_topics_reply()
-    message = intro_prompts.topic_message(topic, req.user_id)
+    [partner] = found.partners
+    message = intro_prompts.topic_message(found.topic, req.user_id)
     posted = (
-        await try_call(req.client.chat_postMessage(channel=pair.channel_id, **message.as_kwargs()), what="topic")
-        if pair.channel_id
+        await try_call(req.client.chat_postMessage(channel=found.channel_id, **message.as_kwargs()), what="topic")
+        if found.channel_id
         else None
     )
-    return intro_prompts.topic_posted_reply(partner) if posted is not None else intro_prompts.topic_private_reply(topic)
+    return (
+        intro_prompts.topic_posted_reply(partner)
+        if posted is not None
+        else intro_prompts.topic_private_reply(found.topic)
+    )
 
 
 async def _help(req: Request) -> Reply:

@@ -13,7 +13,6 @@ from bot.runtime.context import deps
 from bot.slack.client import try_call
 from handlers.common import parse_id, team_and_user
 from prompts import intros as intro_prompts
-from storage.models import PairState
 
 
 async def handle_rematch_submission(
@@ -21,16 +20,19 @@ async def handle_rematch_submission(
 ) -> None:
     await ack()
     team_id, user_id = team_and_user(body)
-    pair_id = parse_id(view.get("private_metadata")) or 0
-    found = await intros.pair_of_member(deps(context), team_id=team_id, pair_id=pair_id, user_id=user_id)
-    if found is None or found[0].state != PairState.ACTIVE:
+    values = view["state"]["values"]
+    reason = str(
+        (values.get(intro_prompts.REMATCH_REASON) or {}).get(intro_prompts.REMATCH_REASON, {}).get("value") or ""
+    )
+    rematch = await intros.rematch_pair(
+        deps(context),
+        team_id=team_id,
+        user_id=user_id,
+        pair_id=parse_id(view.get("private_metadata")) or 0,
+        reason=reason,
+    )
+    if rematch is None:
         reply = intro_prompts.pair_gone_reply()
     else:
-        pair, program = found
-        values = view["state"]["values"]
-        reason = str(
-            (values.get(intro_prompts.REMATCH_REASON) or {}).get(intro_prompts.REMATCH_REASON, {}).get("value") or ""
-        )
-        added = await intros.request_rematch(deps(context), pair=pair, user_id=user_id, reason=reason)
-        reply = intro_prompts.rematch_recorded_reply(program.name, again=not added)
+        reply = intro_prompts.rematch_recorded_reply(rematch.program_name, again=rematch.again)
     await try_call(client.chat_postMessage(channel=user_id, **reply.as_kwargs()), what="rematch DM")

@@ -11,7 +11,6 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participants
-from bot.home import publish_home
 from bot.runtime.context import deps
 from bot.runtime.errors import NotEnrolledError, PauseDateError
 from handlers.common import team_and_user
@@ -49,7 +48,13 @@ async def handle_pause_submission(
     await ack()
     # If they left in the meantime (another tab, a command), nothing is paused: the Home tab shows where they stand.
     with contextlib.suppress(NotEnrolledError, PauseDateError):
-        await participants.pause(
-            deps(context), team_id=team_id, user_id=user_id, until=until, now=now, program_id=program_id
+        await participants.pause_and_show(
+            deps(context),
+            client,
+            team_id=team_id,
+            user_id=user_id,
+            until=until,
+            now=now,
+            program_id=program_id,
+            from_home=True,
         )
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)

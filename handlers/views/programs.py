@@ -1,5 +1,5 @@
-"""The program settings modal's submission (editing a program, or creating one): admins only, validated inline,
-audited; then the admin's Home tab, and those of the program's people, refreshed."""
+"""The program settings modal's submission (editing a program, or creating one): admins only (:mod:`handlers.access`),
+validated inline, audited; then the admin's Home tab, and those of the program's people, refreshed."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.admins import is_admin
-from bot.home import publish_home, refresh_program_homes
+from bot.home import refresh_after_change
 from bot.programs import save_settings, settings_from_state
 from bot.runtime.context import deps
 from handlers.common import team_and_user
 from prompts.optin import program_id_from_metadata
-from prompts.participants import NOT_ADMIN
 from prompts.programs import ERRORS, NAME
 
 
@@ -33,9 +31,6 @@ async def handle_settings_submission(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     team_id, user_id = team_and_user(body)
-    if not await is_admin(deps(context), client, team_id=team_id, user_id=user_id, before_ack=True):
-        await ack(response_action="errors", errors={NAME: NOT_ADMIN})
-        return
     meta = _metadata(view.get("private_metadata", ""))
     new = meta.get("new") is True
     program_id = program_id_from_metadata(view.get("private_metadata", ""))
@@ -59,6 +54,10 @@ async def handle_settings_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    await publish_home(client, deps(context), team_id=team_id, user_id=user_id)
-    if changed is not None and program_id is not None:
-        await refresh_program_homes(client, deps(context), team_id=team_id, program_id=program_id, skip=user_id)
+    await refresh_after_change(
+        client,
+        deps(context),
+        team_id=team_id,
+        actor_id=user_id,
+        program_id=program_id if changed is not None else None,
+    )

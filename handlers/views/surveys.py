@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import surveys
 from bot.runtime.context import deps
@@ -15,22 +14,19 @@ from prompts import surveys as prompts
 
 
 async def handle_survey_submission(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     team_id, user_id = team_and_user(body)
     program_text, _, rest = str(view.get("private_metadata") or "").partition(":")
-    stage = rest.partition(":")[0]
-    found = await surveys.survey_target(
-        deps(context), team_id=team_id, user_id=user_id, program_id=parse_id(program_text) or 0, stage=stage
+    first, errors = await surveys.submit_survey(
+        deps(context),
+        team_id=team_id,
+        user_id=user_id,
+        program_id=parse_id(program_text) or 0,
+        stage=rest.partition(":")[0],
+        values=view["state"]["values"],
     )
-    if found is None:
-        await ack(response_action="errors", errors={prompts.RECOMMEND: prompts.ERRORS["closed"]})
-        return
-    program, person = found
-    skills = [key for key, _ in surveys.skill_choices(person, program)]  # from the database, not the form
-    answers, errors = surveys.parse_survey(view["state"]["values"], skills)
-    if answers is None:
+    if errors:
         await ack(response_action="errors", errors=errors)
         return
-    first = await surveys.save(deps(context), person=person, stage=stage, answers=answers)
     await ack(response_action="update", view=prompts.thanks_view(again=not first))
