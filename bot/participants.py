@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.optin import Profile
-from bot.runtime.errors import NotEnrolledError, PauseDateError, ProgramClosedError
+from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem, ProgramClosedError
 from bot.slack.client import try_call, user_timezone
 from prompts.participants import DEFAULT_OBJECTIVES, profile_not_saved_dm, profile_saved_dm
 from storage import admins as admins_repo
@@ -301,9 +301,9 @@ async def check_pause(
 
 def check_pause_date(until: date, today: date) -> None:
     if until <= today:
-        raise PauseDateError("past")
+        raise PauseDateError(PauseProblem.PAST)
     if until > today + timedelta(days=MAX_PAUSE_DAYS):
-        raise PauseDateError("too_far")
+        raise PauseDateError(PauseProblem.TOO_FAR)
 
 
 async def resume(deps: Deps, *, team_id: str, user_id: str, program_id: int | None = None) -> list[Enrolment]:

@@ -99,13 +99,6 @@ async def add_rematch_request(
     return True
 
 
-async def latest_preview(session: AsyncSession, *, team_id: str, program_id: int) -> MatchRound | None:
-    query = select(MatchRound).where(
-        MatchRound.team_id == team_id, MatchRound.program_id == program_id, MatchRound.state == RoundState.PREVIEW
-    )
-    return (await session.exec(query.order_by(col(MatchRound.id).desc()))).first()
-
-
 async def get_round(
     session: AsyncSession, *, team_id: str, round_id: int, for_update: bool = False
 ) -> MatchRound | None:

@@ -1,13 +1,20 @@
-"""The app's own error tree.
+"""The app's own error tree::
 
-Handlers let these propagate to the single ``@app.error`` handler (``bot/runtime/app.py``), which logs the traceback and
-shows the person a short apology; the CLI turns :class:`ConfigError` into one line and exit code 2.
+    MentorError                     every error this app raises on purpose
+    ├── ConfigError                 a setting is missing or wrong (the CLI: one line, exit 2)
+    ├── NotEnrolledError            the person needs a profile and has none
+    ├── ProgramClosedError          the program no longer takes sign-ups
+    └── InvalidCommandError         a ``/mentor`` argument could not be understood
+        ├── PauseDateError          a pause date that is not a date, already past, or too far ahead
+        └── UnknownCommandError     (handlers.commands.parsing) no such subcommand, with a "did you mean"
 
-``DatabaseError`` (any failure of the database, from ``storage.db``) is re-exported here, so a handler that must
-answer a failed write itself can catch it without importing ``storage``.
+Handlers catch the ones they answer (an ephemeral reply, an inline modal error); anything else propagates to the
+single ``@app.error`` handler (``bot/runtime/app.py``), which logs the traceback and shows the person a short
+apology. The database's own failures are ``storage.db.DatabaseError``; Slack's are slack_sdk's ``SlackApiError``
+and ``SlackClientError`` (``bot.slack.pacing.PacedOut`` among them), caught where the call is made.
 """
 
-from storage.db import DatabaseError as DatabaseError
+from enum import StrEnum
 
 
 class MentorError(Exception):
@@ -26,21 +33,21 @@ class ProgramClosedError(MentorError):
     """The program a form was filled in for no longer takes sign-ups (ended, or moved back by an admin)."""
 
 
-class NotFoundError(MentorError):
-    """An admin action names a program or person this workspace does not have (stale or forged)."""
-
-
 class InvalidCommandError(MentorError):
     """A ``/mentor`` argument could not be understood; the message is shown to the person."""
 
 
+class PauseProblem(StrEnum):
+    FORMAT = "format"  # not a date
+    PAST = "past"  # already past where the person is
+    TOO_FAR = "too_far"  # more than a year ahead
+
+
 class PauseDateError(InvalidCommandError):
-    """``/mentor pause until`` with a date that is not a date, already past, or too far ahead.
+    """``/mentor pause until`` (or the pause form) with a bad date: ``reason`` says what is wrong with it, ``word``
+    is what the person typed."""
 
-    ``reason`` is one of ``"format"``, ``"past"``, ``"too_far"``; ``word`` is what the person typed.
-    """
-
-    def __init__(self, reason: str, word: str = "") -> None:
+    def __init__(self, reason: PauseProblem, word: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.word = word

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.runtime.errors import InvalidCommandError, PauseDateError
+from bot.runtime.errors import InvalidCommandError, PauseDateError, PauseProblem
 
 SUBCOMMANDS = (
     "join",
@@ -52,11 +52,11 @@ def parse_pause_until(words: list[str]) -> date | None:
     if not words:
         return None
     if len(words) != 1:
-        raise PauseDateError("format", " ".join(words))
+        raise PauseDateError(PauseProblem.FORMAT, " ".join(words))
     try:
         return date.fromisoformat(words[0])
     except ValueError:
-        raise PauseDateError("format", words[0]) from None
+        raise PauseDateError(PauseProblem.FORMAT, words[0]) from None
 
 
 def parse(text: str) -> Command:

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import participants
 from bot.runtime.context import deps
-from bot.runtime.errors import NotEnrolledError, PauseDateError
+from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem
 from handlers.common import team_and_user
 from prompts.home import PAUSE_ERRORS, PAUSE_UNTIL
 from prompts.optin import program_id_from_metadata
@@ -25,7 +25,7 @@ def _until(values: dict[str, Any]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise PauseDateError("format", text[:30]) from exc
+        raise PauseDateError(PauseProblem.FORMAT, text[:30]) from exc
 
 
 async def handle_pause_submission(
