@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bot.runtime.settings import normalize_database_url
 from storage.db import Database
+from tests.bot.runtime.test_cli import bot_env, run_bot
 from tests.bot.test_results import GOLDEN, seed, seed_surveys
-from tests.slack_fake import FakeSlack
-from tests.test_cli import bot_env, run_bot
+from tests.support.fake_slack import FakeSlack
 
 
 def seeded(tmp_path: Path, team_id: str) -> None:

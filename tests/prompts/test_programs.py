@@ -9,7 +9,7 @@ import pytest
 from prompts.home import home_view
 from prompts.programs import admin_section, settings_modal
 from storage.models import default_rules
-from tests.prompts.blockkit import assert_valid_blocks, assert_valid_view, buttons
+from tests.support.blockkit import assert_valid_blocks, assert_valid_view, buttons
 
 PROGRAM = {
     "id": 7,
@@ -83,7 +83,7 @@ def test_each_state_offers_its_next_moves_with_a_confirmation(state: str, moves:
 
 
 def test_fifty_programs_with_a_big_employee_part_stay_under_100_blocks() -> None:
-    from tests.prompts.samples import long_answers
+    from tests.support.samples import long_answers
 
     programs = [{**PROGRAM, "id": i, "state": ("draft", "open", "running", "ended")[i % 4]} for i in range(50)]
     audit = [{"actor_id": "U1", "action": "program.settings", "at": datetime(2027, 1, 1), "after": {"name": 1}}] * 9
@@ -95,7 +95,7 @@ def test_fifty_programs_with_a_big_employee_part_stay_under_100_blocks() -> None
 
 def test_announcement_and_results() -> None:
     from prompts.programs import announce_result_reply, announcement
-    from tests.prompts.blockkit import assert_valid_reply
+    from tests.support.blockkit import assert_valid_reply
 
     post = announcement(PROGRAM)
     assert_valid_reply(post)

@@ -12,7 +12,7 @@ from bot import participants
 from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import Program
-from tests.program_state import first_program_id
+from tests.support.programs import first_program_id
 
 
 async def end_behind_the_apps_back(db: Database, program_id: int) -> None:

@@ -21,11 +21,11 @@ from bot.runtime.settings import Settings, normalize_database_url
 from bot.runtime.state import AppState
 from storage import workspaces as workspaces_repo
 from storage.db import Database
-from tests.program_state import first_program_id, open_enrolment
-from tests.slack_fake import FakeSlack
-from tests.slack_requests import SIGNING_SECRET, SlackSender
+from tests.support.fake_slack import FakeSlack
+from tests.support.programs import first_program_id, open_enrolment
+from tests.support.signed import SIGNING_SECRET, SlackSender
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def bot_env(fake: FakeSlack | None, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -211,7 +211,7 @@ async def test_sigterm_right_after_an_ack_still_saves_the_answers(tmp_path: Path
     from sqlmodel import select
 
     from storage.models import Participant
-    from tests.optin_state import optin_values
+    from tests.support.optin import optin_values
 
     port = free_port()
     with FakeSlack(team_id="TSTOP") as fake:

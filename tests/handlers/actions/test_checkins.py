@@ -19,8 +19,8 @@ from prompts.checkins import checkin_message
 from storage import outbox
 from storage.db import Database
 from storage.models import MeetingLog, Outbox, Pair, Participant
-from tests.handlers.test_rounds import PEOPLE, enrol
-from tests.slack_requests import SlackSender
+from tests.handlers.actions.test_rounds import PEOPLE, enrol
+from tests.support.signed import SlackSender
 
 
 async def one_pair(slack: SlackSender, deps: Deps, team_id: str) -> Pair:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.slack_fake import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 EVENTS_PATH = "/slack/events"

@@ -19,7 +19,7 @@ from bot.runtime.settings import (
     read_environment,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 BOT = "xoxb-1-2-abc"
 APP = "xapp-1-A1-2-def"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -14,9 +14,9 @@ from bot.home import refusals
 from bot.runtime.settings import normalize_database_url
 from storage.db import Database
 from storage.models import Outbox, Pair
-from tests.slack_fake import FakeSlack
-from tests.test_cli import bot_env, run_bot
-from tests.test_import import HEADER
+from tests.bot.runtime.test_cli import bot_env, run_bot
+from tests.bot.test_importer import HEADER
+from tests.support.fake_slack import FakeSlack
 
 SHEET = (
     "U001,mentor,Marketing,2,AI tools at work; Figma,,\n"

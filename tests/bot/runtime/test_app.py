@@ -21,9 +21,9 @@ from bot.runtime.settings import Settings, normalize_database_url
 from bot.runtime.state import AppState
 from storage.db import Database
 from storage.models import Program
-from tests.optin_state import optin_values
-from tests.slack_fake import FakeSlack
-from tests.slack_requests import SIGNING_SECRET, SlackSender
+from tests.support.fake_slack import FakeSlack
+from tests.support.optin import optin_values
+from tests.support.signed import SIGNING_SECRET, SlackSender
 
 
 @pytest.fixture

@@ -33,8 +33,8 @@ from storage import programs as programs_repo
 from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import Participant, ParticipantState
-from tests.slack_fake import FakeSlack
-from tests.test_cli import bot_env
+from tests.bot.runtime.test_cli import bot_env
+from tests.support.fake_slack import FakeSlack
 
 ZONES = ["America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Paris", "Asia/Kolkata", "Asia/Tokyo"]
 

@@ -16,8 +16,8 @@ from prompts.topics import CATALOGUE, program_topics
 from storage import avoid as avoid_repo
 from storage.db import Database
 from storage.models import Participant
-from tests.slack_fake import FakeSlack
-from tests.test_cli import bot_env, run_bot
+from tests.bot.runtime.test_cli import bot_env, run_bot
+from tests.support.fake_slack import FakeSlack
 
 HEADER = "slack_user_id,role,department,years_experience,skills_to_share,topics_to_learn,manager_slack_user_id\n"
 GOOD = (

@@ -19,7 +19,7 @@ from storage import avoid as avoid_repo
 from storage import participants as participants_repo
 from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, RematchRequest
-from tests.slack_requests import SlackSender
+from tests.support.signed import SlackSender
 
 
 def dumps(value: Any) -> str:

@@ -13,8 +13,8 @@ from bot.optin import Profile
 from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import Admin, AuditLog, Participant
-from tests.program_state import first_program_id
-from tests.slack_requests import SlackSender
+from tests.support.programs import first_program_id
+from tests.support.signed import SlackSender
 
 DEPARTMENTS = ("Legal", "Sales", "IT")
 

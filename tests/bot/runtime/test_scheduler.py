@@ -12,8 +12,8 @@ from bot.runtime.settings import Settings
 from bot.slack.client import make_client
 from storage import workspaces as workspaces_repo
 from storage.db import Database, job_store_url
-from tests.program_state import first_program_id, open_enrolment
-from tests.slack_fake import FakeSlack
+from tests.support.fake_slack import FakeSlack
+from tests.support.programs import first_program_id, open_enrolment
 
 
 async def test_scheduler_runs_due_work_at_start(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.slack_requests import SlackSender, sign
+from tests.support.signed import SlackSender, sign
 
 
 async def test_healthz(slack: SlackSender) -> None:

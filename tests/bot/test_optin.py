@@ -12,7 +12,7 @@ from prompts import optin as ids
 from prompts.optin import CUSTOM_TOPIC_MAX, MAX_TOPICS, optin_modal
 from prompts.surveys import CONFIDENCE
 from prompts.topics import CATALOGUE
-from tests.optin_state import optin_values
+from tests.support.optin import optin_values
 
 USER = "U0SELF"
 KEYS = [t.key for t in CATALOGUE]
@@ -22,7 +22,7 @@ MODAL_BLOCK_IDS = {
 
 
 def values(**answers: Any) -> dict[str, Any]:
-    """``view.state.values`` in Slack's shape (tests/optin_state.py), with one skill shared by default."""
+    """``view.state.values`` in Slack's shape (tests/support/optin.py), with one skill shared by default."""
     answers.setdefault("shares", ["ai_tools"])
     return optin_values(**answers)
 

@@ -19,8 +19,8 @@ from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.db import Database
 from storage.models import Outbox, Pair, Program
-from tests.bot.test_rhythm import start_program
-from tests.slack_fake import FakeSlack
+from tests.bot.test_checkins import start_program
+from tests.support.fake_slack import FakeSlack
 
 
 async def a_pair(db: Database, team_id: str, program_id: int) -> tuple[Pair, Program]:

@@ -18,7 +18,7 @@ from bot.slack.client import make_client
 from storage import outbox
 from storage.db import Database
 from storage.models import Outbox, utcnow
-from tests.slack_fake import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 
 async def enqueue(db: Database, team_id: str, n: int) -> None:

@@ -14,9 +14,9 @@ from sqlmodel import select
 from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import AuditLog, Participant, Program
-from tests.optin_state import optin_values
-from tests.program_state import first_program_id, settings_values
-from tests.slack_requests import SlackSender
+from tests.support.optin import optin_values
+from tests.support.programs import first_program_id, settings_values
+from tests.support.signed import SlackSender
 
 
 async def programs(db: Database, team_id: str) -> dict[str, Program]:

@@ -15,9 +15,9 @@ from bot.runtime.state import AppState
 from bot.slack.client import make_client
 from storage.db import Database
 from storage.models import Admin, AuditLog, Program
-from tests.program_state import first_program_id, settings_values
-from tests.slack_fake import FakeSlack
-from tests.slack_requests import SlackSender
+from tests.support.fake_slack import FakeSlack
+from tests.support.programs import first_program_id, settings_values
+from tests.support.signed import SlackSender
 
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D1", "event_ts": "1.2"}
 

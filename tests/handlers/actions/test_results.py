@@ -10,8 +10,8 @@ import json
 
 from storage.db import Database
 from tests.bot.test_results import seed
-from tests.handlers.test_programs import programs
-from tests.slack_requests import SlackSender
+from tests.handlers.actions.test_programs import programs
+from tests.support.signed import SlackSender
 
 
 async def results_home(slack: SlackSender) -> str:

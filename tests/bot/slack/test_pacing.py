@@ -16,8 +16,8 @@ from bot.slack.client import make_client
 from bot.slack.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, Pacers, _retry_after
 from storage.db import Database
 from storage.models import Outbox
-from tests.bot.test_outbox import enqueue
-from tests.slack_fake import FakeSlack
+from tests.bot.outbox.test_deliver import enqueue
+from tests.support.fake_slack import FakeSlack
 
 
 def test_a_tiered_method_bursts_a_minutes_worth_then_keeps_to_its_tier() -> None:
