@@ -4,10 +4,10 @@ Run from the repository root::
 
     python bench/ack_latency.py [--mode burst|sustained] [--requests N] [--database-url URL] [--check]
 
-It starts a fake Slack Web API in this process (``tests.support.fake_slack.FakeSlack``), the real bot
-(``python -m bot``) and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the
-opt-in modal's submission at 1, 10 and 50 concurrent requests, sends signed requests to each and times send → HTTP
-response (the ack). It prints a Markdown table (p50/p95/p99 in ms), the bot's p99 against the floor's, and PASS/FAIL against the
+It starts a fake Slack Web API in this process (``tests.support.fake_slack.FakeSlack``), the real bot (``python -m
+bot``) and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the opt-in modal's
+submission at 1, 10 and 50 concurrent requests, sends signed requests to each and times send → HTTP response (the
+ack). It prints a Markdown table (p50/p95/p99 in ms), the bot's p99 against the floor's, and PASS/FAIL against the
 targets: p99 under 100 ms at 50 concurrent, and within 2× the floor.
 
 Two modes read "C concurrent requests" differently:
