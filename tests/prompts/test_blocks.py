@@ -14,9 +14,16 @@ from prompts import participants
 from prompts.blocks import Reply
 from prompts.home import home_view
 from prompts.optin import optin_modal
-
-from .blockkit import MESSAGE_LIMIT, VIEW_LIMIT, assert_valid_blocks, assert_valid_reply, assert_valid_view
-from .samples import OBJECTIVES, PAUSED_UNTIL, PROGRAM, answers, hostile_answers, long_answers, program_item
+from tests.support.blockkit import MESSAGE_LIMIT, VIEW_LIMIT, assert_valid_blocks, assert_valid_reply, assert_valid_view
+from tests.support.samples import (
+    OBJECTIVES,
+    PAUSED_UNTIL,
+    PROGRAM,
+    answers,
+    hostile_answers,
+    long_answers,
+    program_item,
+)
 
 # --- the checker catches what it claims to catch ----------------------------------------------------------------
 

@@ -9,9 +9,8 @@ import pytest
 
 from prompts import participants
 from prompts.blocks import Reply
-
-from .blockkit import assert_valid_reply, buttons, walk_text
-from .samples import HOSTILE, PAUSED_UNTIL, PROGRAM, answers, escape_problems, hostile_answers
+from tests.support.blockkit import assert_valid_reply, buttons, walk_text
+from tests.support.samples import HOSTILE, PAUSED_UNTIL, PROGRAM, answers, escape_problems, hostile_answers
 
 
 def mrkdwn(reply: Reply) -> str:
