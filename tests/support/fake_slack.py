@@ -29,6 +29,8 @@ import email.policy
 import hashlib
 import itertools
 import json
+import selectors
+import socket
 import threading
 import time
 from collections import deque
@@ -166,10 +168,33 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of concurrent calls is queued, not dropped (a dropped connect waits 1 s)
+    timeout = 0  # handle_request() never blocks: serve_until_woken() calls it once the listening socket is ready
 
     def __init__(self, fake: FakeSlack) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.fake = fake
+        self._wake_up, self._woken = socket.socketpair()
+
+    def serve_until_woken(self) -> None:
+        """Serve requests (each in its own thread) until :meth:`wake` is called: unlike ``serve_forever``, which
+        notices a shutdown only at its next poll, this stops at once, so a test's teardown does not wait."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._woken, selectors.EVENT_READ)
+            while True:
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._woken in ready:
+                    return
+                self.handle_request()
+
+    def wake(self) -> None:
+        self._wake_up.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_up.close()
+        self._woken.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -336,6 +361,7 @@ class FakeSlack:
         self._view_counter = itertools.count(1)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()  # woken by each new call
 
     # --- lifecycle ----------------------------------------------------------------------------------------
 
@@ -343,9 +369,7 @@ class FakeSlack:
         if self._server is not None:
             return self
         server = _Server(self)
-        thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
-        )
+        thread = threading.Thread(target=server.serve_until_woken, name="fake-slack", daemon=True)
         thread.start()
         self._server = server
         self._thread = thread
@@ -356,10 +380,11 @@ class FakeSlack:
         self._server = None
         self._thread = None
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.wake()
         if thread is not None:
             thread.join(timeout=5)
+        if server is not None:
+            server.server_close()
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -479,16 +504,25 @@ class FakeSlack:
         return them."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while True:
-            found = [call for call in self.calls_to(method) if where is None or where(call)]
-            if len(found) >= count:
-                return found
-            if loop.time() >= deadline:
-                raise AssertionError(
-                    f"expected {count} call(s) to {method!r} within {timeout}s, got {len(found)}; "
-                    f"methods seen so far: {self.methods()}"
-                )
-            await asyncio.sleep(0.01)
+        waiter = (loop, asyncio.Event())
+        with self._lock:
+            self._waiters.add(waiter)
+        try:
+            while True:
+                waiter[1].clear()  # before looking: a call recorded from now on wakes the wait below
+                found = [call for call in self.calls_to(method) if where is None or where(call)]
+                if len(found) >= count:
+                    return found
+                if loop.time() >= deadline:
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method!r} within {timeout}s, got {len(found)}; "
+                        f"methods seen so far: {self.methods()}"
+                    )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter[1].wait(), deadline - loop.time())
+        finally:
+            with self._lock:
+                self._waiters.discard(waiter)
 
     def dm_channel_id(self, users: str) -> str:
         """The stable DM channel id answered for a user id (or comma-separated user ids)."""
@@ -503,6 +537,10 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
+            waiters = list(self._waiters)
+        for loop, event in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there any more
+                loop.call_soon_threadsafe(event.set)
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._lock:
