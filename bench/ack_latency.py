@@ -4,10 +4,10 @@ Run from the repository root::
 
     python bench/ack_latency.py [--mode burst|sustained] [--requests N] [--database-url URL] [--check]
 
-It starts a fake Slack Web API in this process (``tests.slack_fake.FakeSlack``), the real bot (``python -m bot``)
-and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the opt-in modal's submission
-at 1, 10 and 50 concurrent requests, sends signed requests to each and times send → HTTP response (the ack).
-It prints a Markdown table (p50/p95/p99 in ms), the bot's p99 against the floor's, and PASS/FAIL against the
+It starts a fake Slack Web API in this process (``tests.support.fake_slack.FakeSlack``), the real bot (``python -m
+bot``) and a bare Bolt app as subprocesses on loopback, then, for ``/mentor status`` and for the opt-in modal's
+submission at 1, 10 and 50 concurrent requests, sends signed requests to each and times send → HTTP response (the
+ack). It prints a Markdown table (p50/p95/p99 in ms), the bot's p99 against the floor's, and PASS/FAIL against the
 targets: p99 under 100 ms at 50 concurrent, and within 2× the floor.
 
 Two modes read "C concurrent requests" differently:
@@ -68,8 +68,8 @@ import aiohttp  # noqa: E402
 from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from prompts.optin import optin_modal  # noqa: E402
-from tests.optin_state import optin_values  # noqa: E402
-from tests.slack_fake import FakeSlack  # noqa: E402
+from tests.support.fake_slack import FakeSlack  # noqa: E402
+from tests.support.optin import optin_values  # noqa: E402
 
 TEAM_ID = "T0BENCH"
 BOT_TOKEN = "xoxb-bench"
@@ -155,7 +155,7 @@ def user_id(n: int) -> str:
 
 
 def command_body(fake: FakeSlack, text: str, uid: str) -> str:
-    """A ``/mentor`` slash command as Slack posts it (as ``tests.slack_requests.SlackSender.command_body``)."""
+    """A ``/mentor`` slash command as Slack posts it (as ``tests.support.signed.SlackSender.command_body``)."""
     return urlencode(
         {
             "token": "verification-token",
@@ -180,7 +180,7 @@ OPTIN_VALUES = optin_values()
 
 
 def optin_body(uid: str) -> str:
-    """The opt-in modal's view_submission (as ``tests.slack_requests.SlackSender.submit_view``)."""
+    """The opt-in modal's view_submission (as ``tests.support.signed.SlackSender.submit_view``)."""
     view = {
         **OPTIN_VIEW,
         "id": "V" + uuid.uuid4().hex[:8].upper(),
@@ -216,7 +216,7 @@ VERIFIER = SignatureVerifier(SIGNING_SECRET)
 
 
 def sign(body: bytes) -> dict[str, str]:
-    """Slack's signature headers with a fresh timestamp (as ``tests.slack_requests.sign``)."""
+    """Slack's signature headers with a fresh timestamp (as ``tests.support.signed.sign``)."""
     timestamp = str(int(time.time()))
     signature = VERIFIER.generate_signature(timestamp=timestamp, body=body)
     assert signature is not None  # None only without a signing secret

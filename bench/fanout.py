@@ -47,7 +47,7 @@ FIRST_CHECKIN = datetime(2027, 1, 19, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Pari
 
 
 def serve_fake(port_out: multiprocessing.Queue, stop: multiprocessing.Event, per_second: float) -> None:  # type: ignore[type-arg]
-    from tests.slack_fake import FakeSlack
+    from tests.support.fake_slack import FakeSlack
 
     with FakeSlack(team_id=TEAM) as fake:
         if per_second:

@@ -24,8 +24,8 @@ from bot.runtime.settings import Settings, normalize_database_url
 from bot.runtime.state import AppState
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.slack_fake import FakeSlack
-from tests.slack_requests import SIGNING_SECRET, SlackSender
+from tests.support.fake_slack import FakeSlack
+from tests.support.signed import SIGNING_SECRET, SlackSender
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_TEST_POSTGRES = "postgresql://127.0.0.1:5432/test"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from tests.slack_requests import SlackSender
+from tests.support.signed import SlackSender
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "slack" / "payloads"
 pytestmark = pytest.mark.skipif(not PAYLOADS.exists(), reason=f"{PAYLOADS} is absent (shared/ comes with CI)")

@@ -8,7 +8,7 @@ from typing import Any
 from prompts import feedback as fb
 from prompts import surveys as sv
 from prompts.results import results_blocks
-from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
+from tests.support.blockkit import assert_valid_reply, assert_valid_view
 
 
 def test_feedback_builders_are_valid_and_private() -> None:

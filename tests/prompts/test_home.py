@@ -9,9 +9,8 @@ import pytest
 
 from prompts.home import ABOUT, ACTION_PAUSE, ACTION_RESUME, PROGRAMS_SHOWN, home_view, pause_modal
 from prompts.participants import ACTION_CONFIRM_LEAVE, ACTION_EDIT_PROFILE, ACTION_JOIN
-
-from .blockkit import assert_valid_view, buttons, walk_text
-from .samples import (
+from tests.support.blockkit import assert_valid_view, buttons, walk_text
+from tests.support.samples import (
     HOSTILE,
     OBJECTIVES,
     PAUSED_UNTIL,
@@ -20,7 +19,7 @@ from .samples import (
     escape_problems,
     hostile_answers,
 )
-from .samples import (
+from tests.support.samples import (
     program_item as program,
 )
 

@@ -6,8 +6,7 @@ import pytest
 
 from bot.matching import NEED_MENTEES, NEED_MENTORS, NO_FIT, TAKEN, Reasons
 from prompts.matching import UNMATCHED, explanation, unmatched_text
-
-from .samples import escape_problems
+from tests.support.samples import escape_problems
 
 
 def reasons(**overrides: object) -> Reasons:

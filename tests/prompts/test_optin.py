@@ -12,9 +12,8 @@ from prompts import optin as ids
 from prompts.optin import optin_modal, program_id_from_metadata
 from prompts.surveys import CONFIDENCE
 from prompts.topics import CATALOGUE, SIDE_LABELS, TOPICS_BY_KEY
-
-from .blockkit import assert_valid_view, walk_text
-from .samples import HOSTILE, OBJECTIVES, PROGRAM, answers, escape_problems, long_answers
+from tests.support.blockkit import assert_valid_view, walk_text
+from tests.support.samples import HOSTILE, OBJECTIVES, PROGRAM, answers, escape_problems, long_answers
 
 INPUT_IDS = [
     ids.ROLE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from prompts.roster import PAGE_SIZE, roster_modal
-from tests.prompts.blockkit import assert_valid_view
+from tests.support.blockkit import assert_valid_view
 
 
 def people(n: int) -> list[dict]:

@@ -10,7 +10,7 @@ from prompts import intros, rounds
 from prompts.home import home_view
 from prompts.programs import admin_section, delivery_problems
 from prompts.topics import CATALOGUE, GENERIC_QUESTIONS, TopicIdea
-from tests.prompts.blockkit import assert_valid_reply, assert_valid_view
+from tests.support.blockkit import assert_valid_reply, assert_valid_view
 
 REASONS = {
     "shared_topics": ["ai_tools", "social_media", "digital_tools", "Figma"],

@@ -15,7 +15,7 @@ from storage import programs as programs_repo
 from storage import workspaces as workspaces_repo
 from storage.db import Database
 from storage.models import Participant, Program
-from tests.program_state import first_program_id, open_enrolment
+from tests.support.programs import first_program_id, open_enrolment
 
 PROFILE = Profile(
     role="mentor",

@@ -12,7 +12,7 @@ from bot.runtime.settings import Settings
 from bot.runtime.state import AppState
 from storage.db import Database
 from storage.models import SlackEvent, Workspace
-from tests.slack_requests import SlackSender
+from tests.support.signed import SlackSender
 
 HOME_OPENED = {"type": "app_home_opened", "user": "U100", "channel": "D100", "tab": "home", "event_ts": "1.2"}
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Participant, Program
-from tests.optin_state import optin_values
-from tests.slack_requests import SlackSender
+from tests.support.optin import optin_values
+from tests.support.signed import SlackSender
 
 
 async def open_join_modal(slack: SlackSender, user_id: str = "U100") -> dict:

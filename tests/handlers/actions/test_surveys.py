@@ -1,0 +1,109 @@
+"""Confidence at sign-up (the "before" baseline) and the mid/end survey (signed requests through the real app,
+the fake Web API, both databases): the baseline is kept as first given, the survey asks about the topics the
+person picked, validates inline, and a second answer replaces the first."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from bot.outbox.deliver import deliver
+from bot.runtime.context import Deps
+from bot.runtime.settings import Settings
+from bot.slack.client import make_client
+from prompts import surveys as sv
+from storage import outbox
+from storage import programs as programs_repo
+from storage.db import Database
+from storage.models import SkillRating, SurveyAnswer
+from tests.support.optin import optin_values
+from tests.support.programs import first_program_id
+from tests.support.signed import SlackSender, click_in_message
+
+
+def level(value: str) -> dict:
+    return {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+
+
+async def sign_up(slack: SlackSender, confidence: str | None) -> None:
+    before = len(slack.fake.calls_to("views.open"))
+    await slack.command("join")
+    form = (await slack.fake.wait_for("views.open", before + 1))[-1]["view"]  # this command's form
+    assert any(b.get("block_id") == sv.CONFIDENCE for b in form["blocks"]), "the form asks for a baseline"
+    values = optin_values(role="mentee", years="25", shares=[], learns=["ai_tools", "social_media"])
+    if confidence:
+        values[sv.CONFIDENCE] = {sv.CONFIDENCE: level(confidence)}
+    assert (await slack.submit_view(form, values))[0] == 200
+
+
+async def ratings(db: Database, team_id: str) -> list[tuple[str, str, int]]:
+    async with db.read() as session:
+        rows = (await session.exec(select(SkillRating).where(SkillRating.team_id == team_id))).all()
+    return sorted((r.skill, r.stage, r.value) for r in rows)
+
+
+async def test_the_baseline_then_the_half_way_survey(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    await sign_up(slack, "2")
+    await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
+    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
+    await sign_up(slack, "5")  # editing the profile later doesn't move the baseline
+    await slack.fake.wait_for("chat.postMessage", 2, where=lambda c: c["channel"] == "U100")
+    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
+
+    program_id = await first_program_id(deps, team_id)
+    async with db.session() as session:  # the half-way milestone queued U100's survey; the program is running
+        program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+        assert program is not None
+        program.state = "running"
+        session.add(program)
+        message = outbox.Message(
+            f"survey:{program_id}:mid:U100", "survey", {"program_id": program_id, "stage": "mid", "user_id": "U100"}
+        )
+        await outbox.enqueue_many(session, team_id=team_id, messages=[message])
+    deps.state.programs.forget(team_id)
+    assert (await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)).sent == 1
+    [dm] = [c for c in slack.fake.calls_to("chat.postMessage") if "Answer the survey" in json.dumps(c.get("blocks"))]
+    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": dm["text"]}, "U100")
+    [opened] = await slack.fake.wait_for("views.open", where=lambda c: c["view"].get("callback_id") == sv.CALLBACK_ID)
+    form = opened["view"]
+    labels = [b["label"]["text"] for b in form["blocks"] if b.get("type") == "input"]
+    assert labels[:2] == ["Confidence with AI tools at work", "Confidence with Social media & personal branding"]
+
+    _, body = await slack.submit_view(
+        form, {f"{sv.SKILL_PREFIX}0": {f"{sv.SKILL_PREFIX}0": level("4")}}, user_id="U100"
+    )
+    assert json.loads(body)["errors"] == {
+        f"{sv.SKILL_PREFIX}1": sv.ERRORS["level"],
+        sv.RECOMMEND: sv.ERRORS["recommend"],
+    }
+    answers = {
+        f"{sv.SKILL_PREFIX}0": {f"{sv.SKILL_PREFIX}0": level("4")},
+        f"{sv.SKILL_PREFIX}1": {f"{sv.SKILL_PREFIX}1": level("3")},
+        sv.RECOMMEND: {sv.RECOMMEND: level("9")},
+        sv.CHANGE: {sv.CHANGE: {"type": "plain_text_input", "value": "More time"}},
+    }
+    _, body = await slack.submit_view(form, answers, user_id="U100")
+    assert "your answers are saved" in body
+    answers[sv.RECOMMEND] = {sv.RECOMMEND: level("10")}
+    _, body = await slack.submit_view(form, answers, user_id="U100")
+    assert "Your answers are updated" in body
+    assert await ratings(db, team_id) == [
+        ("ai_tools", "before", 2),
+        ("ai_tools", "mid", 4),
+        ("social_media", "before", 2),
+        ("social_media", "mid", 3),
+    ]
+    async with db.read() as session:
+        [survey] = (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all()
+    assert (survey.stage, survey.recommend, survey.change) == ("mid", 10, "More time")
+
+    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:end", {"text": "x"}, "U100")  # never sent
+    await slack.fake.wait_for("response_url", where=lambda c: "isn't for you" in json.dumps(c))
+    forged = sv.survey_modal(program_id=program_id, stage="end", skills=[])
+    _, body = await slack.submit_view(forged, answers, user_id="U100")
+    assert json.loads(body)["errors"] == {sv.RECOMMEND: sv.ERRORS["closed"]}
+    await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": "x"}, "USTRANGER")
+    await slack.fake.wait_for("response_url", 2, where=lambda c: "isn't for you" in json.dumps(c))
