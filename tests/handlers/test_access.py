@@ -15,8 +15,8 @@ from prompts import checkins, feedback, intros, programs, results, roster, round
 from prompts.participants import NOT_ADMIN
 from storage import rounds as rounds_repo
 from storage.models import MeetingLog
-from tests.handlers.test_checkins import click_in_message, one_pair
-from tests.slack_requests import SlackSender
+from tests.support.rounds import one_pair
+from tests.support.signed import SlackSender, click_in_message
 
 
 def slack_methods(slack: SlackSender) -> set[str]:
