@@ -297,15 +297,17 @@ class _Handler(BaseHTTPRequestHandler):
             params, valid = self._parse(split.query)
             token = self._token(params)
             failure = fake._take_failure(method)
+            if failure is not None:
+                answer = _failure_answer(failure)
+            elif not valid:
+                answer = _json_answer({"ok": False, "error": "invalid_json"})
+            elif token == INVALID_TOKEN:
+                answer = _json_answer({"ok": False, "error": "invalid_auth"})
+            else:  # what the call changes (an upload completed, a view stored) is there before anyone sees the call
+                answer = _json_answer(fake._answer(method, params))
             fake._record(Call(method, params, path, token, failed=failure is not None))
             fake._pause()
-            if failure is not None:
-                return _failure_answer(failure)
-            if not valid:
-                return _json_answer({"ok": False, "error": "invalid_json"})
-            if token == INVALID_TOKEN:
-                return _json_answer({"ok": False, "error": "invalid_auth"})
-            return _json_answer(fake._answer(method, params))
+            return answer
         if path.startswith("/webhook/") and self.command == "POST":
             name = path[len("/webhook/") :] or "hook"
             params, valid = self._parse("")

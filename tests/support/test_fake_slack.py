@@ -369,3 +369,15 @@ async def test_files_upload_v2_round_trip() -> None:
             "upload",
             "files.completeUploadExternal",
         ] and file_id.startswith("F")
+
+
+async def test_what_a_call_changes_is_there_once_the_call_is_seen() -> None:
+    """A test that waits for a call reads the fake's state right away: with a slow fake (the answer sent after a
+    pause), a completed upload must already carry its channel when ``wait_for`` sees the call."""
+    with FakeSlack(delay=0.3) as slow:
+        client = AsyncWebClient(token="xoxb-test", base_url=slow.url)
+        upload = asyncio.create_task(client.files_upload_v2(channel="D123", content=b"a,b\n", filename="x.csv"))
+        await slow.wait_for("files.completeUploadExternal", timeout=10)
+        [stored] = slow.uploads.values()
+        assert stored.get("channel_id") == "D123"
+        await upload
