@@ -16,10 +16,10 @@ from prompts.topics import CATALOGUE, program_topics
 from storage import avoid as avoid_repo
 from storage.db import Database
 from storage.models import Participant
-from tests.bot.runtime.test_cli import bot_env, run_bot
+from tests.support.cli import bot_env, run_bot
 from tests.support.fake_slack import FakeSlack
+from tests.support.importer import HEADER
 
-HEADER = "slack_user_id,role,department,years_experience,skills_to_share,topics_to_learn,manager_slack_user_id\n"
 GOOD = (
     "U001,mentor,Marketing,2,AI tools at work; figma,,U900\n"
     "U002,mentee,Finance,24,,ai_tools;LEADERSHIP,\n"
@@ -85,6 +85,7 @@ def participants(db_file: Path, team: str) -> list[Participant]:
     return asyncio.run(read())
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_the_command_imports_updates_and_reports(tmp_path: Path) -> None:
     sheet = tmp_path / "people.csv"
     sheet.write_text(HEADER + GOOD + "U404,mentee,Sales,20,,ai_tools,\nU005,boss,IT,2,,,\n", encoding="utf-8")
@@ -116,6 +117,7 @@ def test_the_command_imports_updates_and_reports(tmp_path: Path) -> None:
         assert missing.returncode == 2 and "Could not read" in missing.stderr and "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_match_dry_run_prints_the_proposal_and_sends_nothing(tmp_path: Path) -> None:
     import json
 
@@ -176,6 +178,7 @@ def test_files_that_are_not_comma_separated_csv_get_one_clear_line() -> None:
         read_rows(HEADER + 'U1,mentor,"IT"x,2,ai_tools,,\n' + "U2,\r,IT\n", CATALOGUE)
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_re_import_keeps_what_people_typed_and_does_not_re_enrol_who_left(tmp_path: Path) -> None:
     from sqlmodel import update
 

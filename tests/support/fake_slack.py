@@ -29,6 +29,8 @@ import email.policy
 import hashlib
 import itertools
 import json
+import selectors
+import socket
 import threading
 import time
 from collections import deque
@@ -166,10 +168,33 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of concurrent calls is queued, not dropped (a dropped connect waits 1 s)
+    timeout = 0  # handle_request() never blocks: serve_until_woken() calls it once the listening socket is ready
 
     def __init__(self, fake: FakeSlack) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.fake = fake
+        self._wake_up, self._woken = socket.socketpair()
+
+    def serve_until_woken(self) -> None:
+        """Serve requests (each in its own thread) until :meth:`wake` is called: unlike ``serve_forever``, which
+        notices a shutdown only at its next poll, this stops at once, so a test's teardown does not wait."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._woken, selectors.EVENT_READ)
+            while True:
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._woken in ready:
+                    return
+                self.handle_request()
+
+    def wake(self) -> None:
+        self._wake_up.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_up.close()
+        self._woken.close()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -272,15 +297,19 @@ class _Handler(BaseHTTPRequestHandler):
             params, valid = self._parse(split.query)
             token = self._token(params)
             failure = fake._take_failure(method)
-            fake._record(Call(method, params, path, token, failed=failure is not None))
+            try:  # answered before it is recorded: once a test sees the call, what it changed here is in place
+                if failure is not None:
+                    answer = _failure_answer(failure)
+                elif not valid:
+                    answer = _json_answer({"ok": False, "error": "invalid_json"})
+                elif token == INVALID_TOKEN:
+                    answer = _json_answer({"ok": False, "error": "invalid_auth"})
+                else:
+                    answer = _json_answer(fake._answer(method, params))
+            finally:
+                fake._record(Call(method, params, path, token, failed=failure is not None))
             fake._pause()
-            if failure is not None:
-                return _failure_answer(failure)
-            if not valid:
-                return _json_answer({"ok": False, "error": "invalid_json"})
-            if token == INVALID_TOKEN:
-                return _json_answer({"ok": False, "error": "invalid_auth"})
-            return _json_answer(fake._answer(method, params))
+            return answer
         if path.startswith("/webhook/") and self.command == "POST":
             name = path[len("/webhook/") :] or "hook"
             params, valid = self._parse("")
@@ -343,9 +372,7 @@ class FakeSlack:
         if self._server is not None:
             return self
         server = _Server(self)
-        thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
-        )
+        thread = threading.Thread(target=server.serve_until_woken, name="fake-slack", daemon=True)
         thread.start()
         self._server = server
         self._thread = thread
@@ -356,10 +383,11 @@ class FakeSlack:
         self._server = None
         self._thread = None
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.wake()
         if thread is not None:
             thread.join(timeout=5)
+        if server is not None:
+            server.server_close()
 
     def __enter__(self) -> FakeSlack:
         return self.start()

@@ -1,12 +1,16 @@
-"""Program settings modal ``state.values`` as Slack sends them."""
+"""Programs: the settings modal's ``state.values`` as Slack sends them, and a workspace's programs as stored."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import select
+
 from bot.runtime.context import Deps
 from prompts import programs as ids
 from prompts.topics import CATALOGUE
+from storage.db import Database
+from storage.models import Program
 
 
 def settings_values(
@@ -74,3 +78,9 @@ async def open_enrolment(deps: Deps, team_id: str, user_id: str) -> Any:
     from bot import participants
 
     return participants.form_target(await participants.programs_for(deps, team_id=team_id, user_id=user_id))
+
+
+async def programs(db: Database, team_id: str) -> dict[str, Program]:
+    """The workspace's programs by name."""
+    async with db.read() as session:
+        return {p.name: p for p in (await session.exec(select(Program).where(Program.team_id == team_id))).all()}

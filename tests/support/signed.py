@@ -1,4 +1,5 @@
-"""Building and signing Slack requests (slash commands, interactivity, events) the way Slack sends them."""
+"""Building and signing Slack requests (slash commands, interactivity, events) the way Slack sends them; a button in
+the pair's group DM; a ``/mentor`` command's reply."""
 
 from __future__ import annotations
 
@@ -216,3 +217,47 @@ class SlackSender:
         return await self.post(
             self.event_body(event, event_id=event_id), content_type="application/json", headers=headers
         )
+
+
+async def click_in_message(
+    slack: SlackSender, action_id: str, value: str, message: dict[str, Any], user_id: str
+) -> tuple[int, str]:
+    """A button in a channel message (the pair's group DM), as Slack sends it: with the message itself."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": slack.team_id},
+        "api_app_id": "A0001",
+        "token": "verification-token",
+        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
+        "team": {"id": slack.team_id, "domain": "example"},
+        "container": {
+            "type": "message",
+            "message_ts": "1700000001.000100",
+            "channel_id": "GPAIR",
+            "is_ephemeral": False,
+        },
+        "channel": {"id": "GPAIR", "name": "mpdm-pair"},
+        "message": {**message, "ts": "1700000001.000100", "type": "message"},
+        "response_url": slack.fake.webhook_url("action"),
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b",
+                "value": value,
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+        "state": {"values": {}},
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return await slack.interactive(payload)
+
+
+async def reply_to(slack: SlackSender, text: str, user_id: str = "U100") -> dict:
+    """Send ``/mentor text`` and return the ephemeral reply posted to the response_url."""
+    hook = f"h{time.monotonic_ns()}"
+    status, body = await slack.command(text, user_id=user_id, hook=hook)
+    assert status == 200 and body == ""  # acked at once, the answer follows on the response_url
+    return (await slack.fake.wait_for("response_url", where=lambda c: c["_hook"] == hook))[0]

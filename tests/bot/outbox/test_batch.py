@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
 from sqlmodel import select, update
 
 from bot import intros
@@ -19,7 +20,7 @@ from storage import programs as programs_repo
 from storage import rounds as rounds_repo
 from storage.db import Database
 from storage.models import Outbox, Pair, Program
-from tests.bot.test_checkins import start_program
+from tests.support.checkins import start_program
 from tests.support.fake_slack import FakeSlack
 
 
@@ -55,6 +56,7 @@ async def test_a_topic_asked_for_while_a_batch_is_sent_is_never_the_one_it_sugge
     assert after.topics == [*pair.topics, reserved.key, topic.key], "both recorded, neither lost"
 
 
+@pytest.mark.slow  # waits out the client's retry backoff in real time
 async def test_a_message_not_posted_gives_its_topics_back(
     db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 from slack_sdk.errors import SlackApiError
-from sqlmodel import delete, select, update
+from sqlmodel import select, update
 
 from bot.home import refusals
 from bot.outbox.deliver import deliver
@@ -19,18 +19,7 @@ from storage import outbox
 from storage.db import Database
 from storage.models import Outbox, utcnow
 from tests.support.fake_slack import FakeSlack
-
-
-async def enqueue(db: Database, team_id: str, n: int) -> None:
-    async with db.session() as session:
-        payloads = [
-            {"user_id": f"U{i:04d}", "side": "mentee", "reason": "need_mentors", "program": "P"} for i in range(n)
-        ]
-        messages = [outbox.Message(f"t:{team_id}:{i}", "unmatched", payloads[i]) for i in range(n)]
-        assert await outbox.enqueue_many(session, team_id=team_id, messages=messages) == n
-        again = [outbox.Message(f"t:{team_id}:0", "unmatched", {}), outbox.Message(f"t:{team_id}:new", "x", {})]
-        assert await outbox.enqueue_many(session, team_id=team_id, messages=again) == 1, "a key goes in once"
-        await session.exec(delete(Outbox).where(Outbox.key == f"t:{team_id}:new"))  # type: ignore[arg-type]
+from tests.support.outbox import enqueue
 
 
 async def test_parallel_deliveries_send_each_message_once(
@@ -82,6 +71,7 @@ async def test_a_replica_skips_what_another_is_claiming(postgresql_url: str, tea
     assert not {r.key for r in mine} & {r.key for r in theirs}
 
 
+@pytest.mark.slow  # waits out the client's retry backoff in real time
 async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
@@ -109,6 +99,7 @@ async def test_uncertain_failures_are_not_resent_and_passing_ones_are(
     assert len(fake_slack.calls_to("chat.postMessage")) == 1 + 1 + 3 + 1 + 1
 
 
+@pytest.mark.slow  # waits out the client's retry backoff in real time
 async def test_the_client_repeats_a_call_only_when_that_cannot_post_twice(
     settings: Settings, fake_slack: FakeSlack, deps: Deps
 ) -> None:
@@ -168,8 +159,6 @@ async def test_a_token_slack_no_longer_accepts_stops_delivery_and_loses_nothing(
 async def test_a_delivery_that_stops_part_way_releases_what_it_never_tried(
     db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:
-    import pytest
-
     await enqueue(db, team_id, 3)
     async with db.session() as session:  # the second message is broken (a bug): delivery stops there
         await session.exec(update(Outbox).where(Outbox.key == f"t:{team_id}:1").values(payload={"user_id": "U1"}))  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -21,27 +20,12 @@ from bot.runtime.settings import Settings, normalize_database_url
 from bot.runtime.state import AppState
 from storage import workspaces as workspaces_repo
 from storage.db import Database
+from tests.support.cli import bot_env, run_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.programs import first_program_id, open_enrolment
-from tests.support.signed import SIGNING_SECRET, SlackSender
+from tests.support.signed import SlackSender
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def bot_env(fake: FakeSlack | None, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "MENTOR_", "PORT"))}
-    env["PYTHONPATH"] = str(ROOT)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
-    if fake is not None:
-        env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url)
-    env.update(extra)
-    return env
-
-
-def run_bot(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+pytestmark = pytest.mark.slow  # every test runs python -m bot as a process
 
 
 async def start_bot(fake: FakeSlack, tmp_path: Path, port: int) -> asyncio.subprocess.Process:

@@ -8,15 +8,18 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bot.home import refusals
 from bot.runtime.settings import normalize_database_url
 from storage.db import Database
 from storage.models import Outbox, Pair
-from tests.bot.runtime.test_cli import bot_env, run_bot
-from tests.bot.test_importer import HEADER
+from tests.support.cli import bot_env, run_bot
 from tests.support.fake_slack import FakeSlack
+from tests.support.importer import HEADER
+
+pytestmark = pytest.mark.slow  # python -m bot as a process
 
 SHEET = (
     "U001,mentor,Marketing,2,AI tools at work; Figma,,\n"

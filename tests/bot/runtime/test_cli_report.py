@@ -6,11 +6,15 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.runtime.settings import normalize_database_url
 from storage.db import Database
-from tests.bot.runtime.test_cli import bot_env, run_bot
-from tests.bot.test_results import GOLDEN, seed, seed_surveys
+from tests.support.cli import bot_env, run_bot
 from tests.support.fake_slack import FakeSlack
+from tests.support.results import GOLDEN, seed, seed_surveys
+
+pytestmark = pytest.mark.slow  # python -m bot as a process
 
 
 def seeded(tmp_path: Path, team_id: str) -> None:

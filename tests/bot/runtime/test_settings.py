@@ -284,6 +284,7 @@ def assert_config_exit(result: subprocess.CompletedProcess[str], variable: str) 
     assert ".env" in lines[0]
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_cli_without_settings_exits_2_with_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / ".env").exists()
     result = run_bot(tmp_path, {})
@@ -291,11 +292,13 @@ def test_cli_without_settings_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: SLACK_BOT_TOKEN is not set")
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_cli_with_a_bad_database_url_exits_2_with_one_line(tmp_path: Path) -> None:
     result = run_bot(tmp_path, {**HTTP_ENV, "DATABASE_URL": "mysql://u@db/mentor"})
     assert_config_exit(result, "DATABASE_URL")
 
 
+@pytest.mark.slow  # python -m bot as a process
 def test_cli_migrate_with_a_nonsense_database_url_exits_2_with_one_line(tmp_path: Path) -> None:
     result = run_bot(tmp_path, {"DATABASE_URL": "nonsense"}, "migrate")
     assert_config_exit(result, "DATABASE_URL")

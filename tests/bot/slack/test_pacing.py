@@ -16,8 +16,8 @@ from bot.slack.client import make_client
 from bot.slack.pacing import FORGET_AFTER, MAX_WAIT, SAFETY, Pacer, Pacers, _retry_after
 from storage.db import Database
 from storage.models import Outbox
-from tests.bot.outbox.test_deliver import enqueue
 from tests.support.fake_slack import FakeSlack
+from tests.support.outbox import enqueue
 
 
 def test_a_tiered_method_bursts_a_minutes_worth_then_keeps_to_its_tier() -> None:
@@ -61,6 +61,7 @@ def test_a_429_with_nothing_through_only_waits() -> None:
     assert pacer.interval is None and pacer.reserve(5.0) == pytest.approx(30.0)
 
 
+@pytest.mark.slow  # 100 DMs paced in real time
 async def test_a_fan_out_meets_the_limit_once_then_stays_below_it(
     db: Database, deps: Deps, settings: Settings, fake_slack: FakeSlack, team_id: str
 ) -> None:

@@ -5,70 +5,17 @@ can pause or leave at once."""
 from __future__ import annotations
 
 import json
-import time
-import uuid
-from typing import Any
 
 from sqlmodel import select, update
 
-from bot import rounds
-from bot.programs import target_program
 from bot.runtime.context import Deps
 from bot.runtime.settings import Settings
 from prompts.checkins import checkin_message
 from storage import outbox
 from storage.db import Database
-from storage.models import MeetingLog, Outbox, Pair, Participant
-from tests.handlers.actions.test_rounds import PEOPLE, enrol
-from tests.support.signed import SlackSender
-
-
-async def one_pair(slack: SlackSender, deps: Deps, team_id: str) -> Pair:
-    program_id = await enrol(slack, deps, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UE1")})
-    program = await target_program(deps, team_id=team_id, name=None)
-    assert program.id == program_id
-    stored = await rounds.preview(deps, team_id=team_id, program=program, actor_id="UADMIN")
-    assert stored.id is not None
-    await rounds.publish(deps, team_id=team_id, round_id=stored.id, actor_id="UADMIN")
-    async with deps.db.read() as session:
-        [pair] = (await session.exec(select(Pair).where(Pair.team_id == team_id))).all()
-    return pair
-
-
-async def click_in_message(
-    slack: SlackSender, action_id: str, value: str, message: dict[str, Any], user_id: str
-) -> tuple[int, str]:
-    """A button in a channel message (the pair's group DM), as Slack sends it: with the message itself."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": slack.team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
-        "team": {"id": slack.team_id, "domain": "example"},
-        "container": {
-            "type": "message",
-            "message_ts": "1700000001.000100",
-            "channel_id": "GPAIR",
-            "is_ephemeral": False,
-        },
-        "channel": {"id": "GPAIR", "name": "mpdm-pair"},
-        "message": {**message, "ts": "1700000001.000100", "type": "message"},
-        "response_url": slack.fake.webhook_url("action"),
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "value": value,
-                "type": "button",
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-        "state": {"values": {}},
-        "is_enterprise_install": False,
-        "enterprise": None,
-    }
-    return await slack.interactive(payload)
+from storage.models import MeetingLog, Outbox, Participant
+from tests.support.rounds import one_pair
+from tests.support.signed import SlackSender, click_in_message
 
 
 async def test_a_check_in_answer_is_logged_and_shown_to_both(

@@ -20,8 +20,8 @@ from storage import admins as admins_repo
 from storage import outbox
 from storage.db import Database
 from storage.models import Feedback, FitAnswer, Outbox, Pair
-from tests.handlers.actions.test_checkins import click_in_message, one_pair
-from tests.support.signed import SlackSender
+from tests.support.rounds import one_pair
+from tests.support.signed import SlackSender, click_in_message
 
 
 async def met(slack: SlackSender, deps: Deps, settings: Settings, team_id: str) -> Pair:

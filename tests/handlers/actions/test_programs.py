@@ -15,13 +15,8 @@ from bot.runtime.context import Deps
 from storage.db import Database
 from storage.models import AuditLog, Participant, Program
 from tests.support.optin import optin_values
-from tests.support.programs import first_program_id, settings_values
+from tests.support.programs import first_program_id, programs, settings_values
 from tests.support.signed import SlackSender
-
-
-async def programs(db: Database, team_id: str) -> dict[str, Program]:
-    async with db.read() as session:
-        return {p.name: p for p in (await session.exec(select(Program).where(Program.team_id == team_id))).all()}
 
 
 async def rows(db: Database, team_id: str, user_id: str = "U100") -> dict[int, Participant]:

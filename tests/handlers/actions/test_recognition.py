@@ -17,8 +17,8 @@ from prompts.checkins import checkin_message
 from storage import outbox
 from storage.db import Database
 from storage.models import Outbox, Program
-from tests.handlers.actions.test_checkins import click_in_message, one_pair
-from tests.support.signed import SlackSender
+from tests.support.rounds import one_pair
+from tests.support.signed import SlackSender, click_in_message
 
 
 def posts(slack: SlackSender) -> list[str]:

@@ -9,8 +9,8 @@ import io
 import json
 
 from storage.db import Database
-from tests.bot.test_results import seed
-from tests.handlers.actions.test_programs import programs
+from tests.support.programs import programs
+from tests.support.results import seed
 from tests.support.signed import SlackSender
 
 

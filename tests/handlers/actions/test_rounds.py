@@ -16,46 +16,14 @@ from prompts.participants import NOT_ADMIN
 from prompts.topics import TOPICS_BY_KEY
 from storage import admins as admins_repo
 from storage import avoid as avoid_repo
-from storage import participants as participants_repo
 from storage.db import Database
 from storage.models import MatchRound, Outbox, Pair, RematchRequest
+from tests.support.rounds import PEOPLE, enrol
 from tests.support.signed import SlackSender
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-# user: role, department, years, shares, learns, tz offset (hours)
-PEOPLE: dict[str, tuple[str, str, int, list[str], list[str], int]] = {
-    "UM1": ("mentor", "Marketing", 2, ["ai_tools", "social_media"], [], 1),
-    "UM2": ("mentor", "IT", 3, ["data_literacy"], [], -5),
-    "UE1": ("mentee", "Finance", 20, [], ["ai_tools", "leadership"], 1),
-    "UE2": ("mentee", "Sales", 25, [], ["data_literacy"], -5),
-    "UE3": ("mentee", "Legal", 30, [], ["social_media"], 9),
-}
-
-
-async def enrol(slack: SlackSender, deps: Deps, team_id: str, people: dict[str, Any] = PEOPLE) -> int:
-    """Everyone in the workspace's default program (as the sign-up form would store them); its id."""
-    [program] = await participants.programs_or_default(deps, team_id=team_id)
-    assert program.id is not None
-    async with deps.db.session() as session:
-        for user, (role, dept, years, shares, learns, tz) in people.items():
-            slack.fake.add_user(user, tz_offset=tz * 3600)
-            answers = {
-                "role": role,
-                "department": dept,
-                "years_experience": years,
-                "shares": shares,
-                "learns": learns,
-                "tz_offset": tz * 3600,
-            }
-            await participants_repo.upsert_profile(
-                session, team_id=team_id, program_id=program.id, user_id=user, answers=answers
-            )
-    slack.fake.add_user("UADMIN", is_admin=True)
-    return program.id
 
 
 def is_preview(call: dict[str, Any]) -> bool:

@@ -17,10 +17,9 @@ from storage import outbox
 from storage import programs as programs_repo
 from storage.db import Database
 from storage.models import SkillRating, SurveyAnswer
-from tests.handlers.actions.test_checkins import click_in_message
 from tests.support.optin import optin_values
 from tests.support.programs import first_program_id
-from tests.support.signed import SlackSender
+from tests.support.signed import SlackSender, click_in_message
 
 
 def level(value: str) -> dict:

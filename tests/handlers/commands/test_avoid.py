@@ -7,8 +7,7 @@ from sqlmodel import select
 from handlers.commands.parsing import parse
 from storage.db import Database
 from storage.models import Avoid
-from tests.handlers.commands.test_mentor import reply_to
-from tests.support.signed import SlackSender
+from tests.support.signed import SlackSender, reply_to
 
 
 def test_parsing_mentions_as_slack_escapes_them() -> None:

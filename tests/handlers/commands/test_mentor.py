@@ -11,7 +11,7 @@ from sqlmodel import select
 from storage.db import Database
 from storage.models import Participant
 from tests.support.optin import optin_values
-from tests.support.signed import SlackSender
+from tests.support.signed import SlackSender, reply_to
 
 
 async def join(slack: SlackSender, user_id: str = "U100", **answers: object) -> None:
@@ -20,14 +20,6 @@ async def join(slack: SlackSender, user_id: str = "U100", **answers: object) -> 
     await slack.submit_view(view, optin_values(**answers), user_id=user_id)  # type: ignore[arg-type]
     await slack.fake.wait_for("views.publish")
     slack.fake.reset()
-
-
-async def reply_to(slack: SlackSender, text: str, user_id: str = "U100") -> dict:
-    """Send ``/mentor text`` and return the ephemeral reply posted to the response_url."""
-    hook = f"h{time.monotonic_ns()}"
-    status, body = await slack.command(text, user_id=user_id, hook=hook)
-    assert status == 200 and body == ""  # acked at once, the answer follows on the response_url
-    return (await slack.fake.wait_for("response_url", where=lambda c: c["_hook"] == hook))[0]
 
 
 async def person(db: Database, team_id: str, user_id: str = "U100") -> Participant | None:
