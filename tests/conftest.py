@@ -1,6 +1,9 @@
 """Shared fixtures: a real SQLite file and a real PostgreSQL database, the fake Slack Web API, the real app
 served over HTTP on loopback, and a client that sends correctly signed Slack requests to it.
 
+The run has one event loop and one :class:`Database` per database, as a process has; each test gets its own
+workspace, fake Slack, app and :class:`AppState`, and what it leaves running is cancelled when it ends.
+
 PostgreSQL: ``TEST_POSTGRES_URL`` (default ``postgresql://127.0.0.1:5432/test``) is used to create a throw-away
 database for the run, dropped at the end. If it cannot be reached the PostgreSQL half of the suite is skipped with
 the reason, unless ``MENTOR_REQUIRE_POSTGRES=1`` (set by ``.ci/run``), which turns the skip into a failure.
@@ -84,11 +87,38 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
+@pytest.fixture(scope="session")
+async def databases() -> AsyncIterator[dict[str, Database]]:
+    """One :class:`Database` per URL for the whole run, as a process has one: its engine keeps its connections and
+    its compiled statements from test to test (tests share no rows: each has a workspace of its own)."""
+    opened: dict[str, Database] = {}
+    yield opened
+    for database in opened.values():
+        await database.dispose()
+
+
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    yield database
-    await database.dispose()
+def db(database_url: str, databases: dict[str, Database]) -> Database:
+    if database_url not in databases:
+        databases[database_url] = Database(database_url)
+    return databases[database_url]
+
+
+@pytest.fixture(autouse=True)
+async def no_task_outlives_its_test(databases: dict[str, Database]) -> AsyncIterator[None]:
+    """The tests share one event loop (``asyncio_default_test_loop_scope``): what a test left running, such as its
+    app's work after an ack, is cancelled when the test ends, as closing a loop of its own would do. A database
+    connection such work still held is not reused: that database's engine starts afresh."""
+    yield
+    current = asyncio.current_task()
+    leftover = [task for task in asyncio.all_tasks() if task is not current]
+    for task in leftover:
+        task.cancel()
+    await asyncio.gather(*leftover, return_exceptions=True)
+    for url, database in list(databases.items()):
+        if database.engine.pool.checkedout():  # type: ignore[attr-defined]
+            databases[url] = Database(url)
+            await database.dispose()
 
 
 @pytest.fixture

@@ -297,15 +297,17 @@ class _Handler(BaseHTTPRequestHandler):
             params, valid = self._parse(split.query)
             token = self._token(params)
             failure = fake._take_failure(method)
-            if failure is not None:
-                answer = _failure_answer(failure)
-            elif not valid:
-                answer = _json_answer({"ok": False, "error": "invalid_json"})
-            elif token == INVALID_TOKEN:
-                answer = _json_answer({"ok": False, "error": "invalid_auth"})
-            else:  # what the call changes (an upload completed, a view stored) is there before anyone sees the call
-                answer = _json_answer(fake._answer(method, params))
-            fake._record(Call(method, params, path, token, failed=failure is not None))
+            try:  # answered before it is recorded: once a test sees the call, what it changed here is in place
+                if failure is not None:
+                    answer = _failure_answer(failure)
+                elif not valid:
+                    answer = _json_answer({"ok": False, "error": "invalid_json"})
+                elif token == INVALID_TOKEN:
+                    answer = _json_answer({"ok": False, "error": "invalid_auth"})
+                else:
+                    answer = _json_answer(fake._answer(method, params))
+            finally:
+                fake._record(Call(method, params, path, token, failed=failure is not None))
             fake._pause()
             return answer
         if path.startswith("/webhook/") and self.command == "POST":
@@ -363,7 +365,6 @@ class FakeSlack:
         self._view_counter = itertools.count(1)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()  # woken by each new call
 
     # --- lifecycle ----------------------------------------------------------------------------------------
 
@@ -506,25 +507,16 @@ class FakeSlack:
         return them."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        waiter = (loop, asyncio.Event())
-        with self._lock:
-            self._waiters.add(waiter)
-        try:
-            while True:
-                waiter[1].clear()  # before looking: a call recorded from now on wakes the wait below
-                found = [call for call in self.calls_to(method) if where is None or where(call)]
-                if len(found) >= count:
-                    return found
-                if loop.time() >= deadline:
-                    raise AssertionError(
-                        f"expected {count} call(s) to {method!r} within {timeout}s, got {len(found)}; "
-                        f"methods seen so far: {self.methods()}"
-                    )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waiter[1].wait(), deadline - loop.time())
-        finally:
-            with self._lock:
-                self._waiters.discard(waiter)
+        while True:
+            found = [call for call in self.calls_to(method) if where is None or where(call)]
+            if len(found) >= count:
+                return found
+            if loop.time() >= deadline:
+                raise AssertionError(
+                    f"expected {count} call(s) to {method!r} within {timeout}s, got {len(found)}; "
+                    f"methods seen so far: {self.methods()}"
+                )
+            await asyncio.sleep(0.01)
 
     def dm_channel_id(self, users: str) -> str:
         """The stable DM channel id answered for a user id (or comma-separated user ids)."""
@@ -539,10 +531,6 @@ class FakeSlack:
     def _record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
-            waiters = list(self._waiters)
-        for loop, event in waiters:
-            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there any more
-                loop.call_soon_threadsafe(event.set)
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._lock:
