@@ -54,12 +54,18 @@ def build_app(
     authorization: TokenAuthorization | None = None,
     http: aiohttp.ClientSession | None = None,
 ) -> AsyncApp:
+    """Bolt's own signature check is off: over HTTP, :func:`bot.runtime.server.build_web_app` verifies every
+    request before Bolt sees it (:mod:`bot.runtime.gate`; Bolt's check would log the whole body of a request that
+    fails it), and Slack authenticates a Socket Mode connection itself. Whatever dispatches to this app over HTTP
+    must go through that gate."""
     settings = deps.settings
+    authorization = authorization or TokenAuthorization(settings.bot_token)
+
     app = AsyncApp(
         client=make_client(settings, deps.state.pacers, with_token=False, session=http),
-        authorize=authorization or TokenAuthorization(settings.bot_token),  # type: ignore[arg-type]
+        authorize=authorization,  # type: ignore[arg-type]
         signing_secret=settings.signing_secret or None,
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=False,
     )
 
     @app.use
@@ -85,8 +91,9 @@ def build_app(
 
 
 def _first_input_block(body: dict[str, Any]) -> str | None:
-    for block in (body.get("view") or {}).get("blocks") or []:
-        if block.get("type") == "input" and block.get("block_id"):
+    view = body.get("view")
+    for block in view.get("blocks") or [] if isinstance(view, dict) else []:
+        if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str):
             return str(block["block_id"])
     return None
 
@@ -94,8 +101,15 @@ def _first_input_block(body: dict[str, Any]) -> str | None:
 async def on_error(
     error: Exception, body: dict[str, Any], response: BoltResponse | None, context: AsyncBoltContext
 ) -> BoltResponse | None:
-    """Log the traceback; tell the person, briefly, in the place they were looking."""
-    logger.error("Unhandled error in a Slack listener (%s)", body.get("type") or body.get("command"), exc_info=error)
+    """Log the traceback; tell the person, briefly, in the place they were looking.
+
+    Only once the request is authorized (verified, a token given): an error before
+    that answers nothing, to no address the request names (its ``response_url``), and Slack gets a 500.
+    """
+    kind = body.get("type") or body.get("command")
+    logger.error("Unhandled error in a Slack listener (%s)", kind if isinstance(kind, str) else None, exc_info=error)
+    if context.authorize_result is None:
+        return None
     apology = apology_reply()
     if response is not None:  # not acknowledged yet: answer in the HTTP response itself
         if body.get("type") == "view_submission" and (block_id := _first_input_block(body)):
@@ -111,8 +125,9 @@ async def on_error(
                 body=json.dumps({"response_type": "ephemeral", **apology.as_kwargs()}),
                 headers={"content-type": ["application/json;charset=utf-8"]},
             )
+    user = body.get("user")
     if context.respond is not None and body.get("response_url"):
         await try_call(context.respond(response_type="ephemeral", **apology.as_kwargs()), what="respond")
-    elif user_id := (body.get("user") or {}).get("id"):
+    elif isinstance(user, dict) and isinstance(user_id := user.get("id"), str) and user_id:
         await try_call(context.client.chat_postMessage(channel=user_id, **apology.as_kwargs()), what="apology")
     return None

@@ -19,6 +19,7 @@ from bot.runtime.context import Deps
 from bot.runtime.server import build_web_app
 from bot.runtime.settings import Settings, normalize_database_url
 from bot.runtime.state import AppState
+from prompts.programs import SETTINGS_CALLBACK_ID
 from storage.db import Database
 from storage.models import Program
 from tests.support.fake_slack import FakeSlack
@@ -77,14 +78,15 @@ async def test_answers_that_cannot_be_saved_come_back_by_dm(broken_slack: SlackS
 
 
 async def test_modal_failure_before_the_ack_keeps_the_modal_open(broken_slack: SlackSender) -> None:
-    """A submission whose state Slack sent malformed fails before the ack: the modal stays, with a message."""
+    """A submission that fails before the ack (here: checking who may save a program's settings reads the admin
+    table, which this database lacks): the modal stays, with a message."""
     view = {
         "type": "modal",
-        "callback_id": "mentor_optin",
+        "callback_id": SETTINGS_CALLBACK_ID,
         "private_metadata": '{"program_id": 1}',
         "blocks": [{"type": "input", "block_id": "role", "label": {"type": "plain_text", "text": "Role"}}],
     }
-    status, body = await broken_slack.submit_view(view, {"role": "not-a-dict"})
+    status, body = await broken_slack.submit_view(view, {"role": {"role": {"type": "plain_text_input", "value": "x"}}})
     assert status == 200
     answer = json.loads(body)
     assert answer["response_action"] == "errors"
