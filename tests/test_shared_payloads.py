@@ -1,4 +1,7 @@
-"""Real Slack payloads from ``../shared/slack/payloads`` reach the right listener (skipped without shared/)."""
+"""Real Slack payloads from ``../shared/slack/payloads`` reach the right listener (skipped without shared/).
+
+The app serves only the workspace it is installed in (the fake's ``auth.test`` says which: the test's), so each
+payload's own workspace id is replaced by the test's."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ async def test_slash_command_payload_opens_the_modal(slack: SlackSender) -> None
     form = parse_qs((PAYLOADS / "slash_command_mentor.form.txt").read_text().strip(), keep_blank_values=True)
     fields = {k: v[0] for k, v in form.items()}
     fields["response_url"] = slack.fake.webhook_url("shared")  # never call the real Slack
+    fields["team_id"] = slack.team_id
     status, _ = await slack.post(urlencode(fields), content_type="application/x-www-form-urlencoded")
     assert status == 200
     [call] = await slack.fake.wait_for("views.open")
@@ -27,6 +31,7 @@ async def test_slash_command_payload_opens_the_modal(slack: SlackSender) -> None
 @pytest.mark.parametrize("name", ["event_app_home_opened.json", "event_app_home_opened_first_time.json"])
 async def test_app_home_opened_payloads_publish_home(slack: SlackSender, name: str) -> None:
     body = (PAYLOADS / name).read_text()
+    body = body.replace(json.loads(body)["team_id"], slack.team_id)
     status, _ = await slack.post(body, content_type="application/json")
     assert status == 200
     [call] = await slack.fake.wait_for("views.publish")
@@ -41,5 +46,6 @@ async def test_url_verification_payload(slack: SlackSender) -> None:
 
 async def test_unhandled_button_payload_is_signed_but_unknown(slack: SlackSender) -> None:
     body = (PAYLOADS / "block_actions_dm_button.form.txt").read_text().strip()
+    body = body.replace(json.loads(parse_qs(body)["payload"][0])["team"]["id"], slack.team_id)
     status, _ = await slack.post(body, content_type="application/x-www-form-urlencoded")
     assert status == 404  # Bolt's answer for a valid request no listener handles

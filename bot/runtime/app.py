@@ -1,5 +1,6 @@
-"""Builds the Bolt ``AsyncApp``: the app's :class:`~bot.runtime.context.Deps` (settings, database, the
-:class:`~bot.runtime.state.AppState`) in every request's context, handlers registered, one global error handler."""
+"""Builds the Bolt ``AsyncApp``: only installed workspaces, the app's :class:`~bot.runtime.context.Deps`
+(settings, database, the :class:`~bot.runtime.state.AppState`) in every request's context, handlers registered, one
+global error handler."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.runtime.context import Deps
-from bot.slack.auth import TokenAuthorization
-from bot.slack.client import make_client, try_call
+from bot.slack.auth import RequestWorkspace, TokenAuthorization
+from bot.slack.client import SLACK_FAILURES, make_client, slack_error, try_call
 from handlers import actions, commands, events, views
 from prompts.participants import apology_reply
 from storage import workspaces as workspaces_repo
@@ -61,8 +62,32 @@ def build_app(
     settings = deps.settings
     authorization = authorization or TokenAuthorization(settings.bot_token)
 
+    async def only_installed(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> Any:
+        """Before Bolt's authorization, and before anything reads or writes the database: a request from a
+        workspace the app is not installed in is refused (:meth:`TokenAuthorization.installed`). An event gets an
+        empty 200, so Slack neither retries it nor counts it as a failure of the app's event subscription (which
+        it turns off when failures pile up); anything else gets an empty 403: the person sees that it failed, and
+        is told nothing about this app. When Slack could not confirm the installation (at start-up nor now), an
+        empty 503: nothing is answered to anyone."""
+        if body.get("type") == "url_verification":  # names no workspace; Bolt answers it (ssl_check: before this)
+            return await next()
+        try:
+            installed = await authorization.installed(context.client, RequestWorkspace.of(body, context))
+        except SLACK_FAILURES as exc:  # auth.test failed at start-up and again now: nothing can be authorized
+            logger.warning("Could not confirm the installation with Slack (%s)", slack_error(exc))
+            return BoltResponse(status=503, body="")
+        if installed:
+            return await next()
+        logger.warning(
+            "Refused a request from workspace %s (enterprise %s): not installed there",
+            context.team_id,
+            context.enterprise_id,
+        )
+        return BoltResponse(status=200 if body.get("type") == "event_callback" else 403, body="")
+
     app = AsyncApp(
         client=make_client(settings, deps.state.pacers, with_token=False, session=http),
+        before_authorize=only_installed,
         authorize=authorization,  # type: ignore[arg-type]
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=False,
@@ -103,7 +128,7 @@ async def on_error(
 ) -> BoltResponse | None:
     """Log the traceback; tell the person, briefly, in the place they were looking.
 
-    Only once the request is authorized (verified, a token given): an error before
+    Only once the request is authorized (verified, from the installed workspace, a token given): an error before
     that answers nothing, to no address the request names (its ``response_url``), and Slack gets a 500.
     """
     kind = body.get("type") or body.get("command")
