@@ -188,7 +188,9 @@ class Avoid(SQLModel, table=True):
 
 
 class SlackEvent(SQLModel, table=True):
-    """Events API deliveries already handled, so Slack's retries (X-Slack-Retry-Num) are not processed twice."""
+    """Events API deliveries and interactions already handled, so Slack's retries (X-Slack-Retry-Num) are not
+    processed twice: an event by its ``event_id``, an interaction by a digest of its ``trigger_id``
+    (:func:`storage.workspaces.interaction_key`)."""
 
     __tablename__ = "slack_event"
 

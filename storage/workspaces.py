@@ -1,10 +1,12 @@
-"""Workspaces (installed, uninstalled) and the de-duplication of Slack's Events API retries.
+"""Workspaces (installed, uninstalled) and the de-duplication of Slack's retries (Events API events, and
+interactions: clicks, form submissions, shortcuts, slash commands).
 
 Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlmodel import col, delete, select, update
@@ -45,7 +47,19 @@ async def record_event_once(session: AsyncSession, *, team_id: str, event_id: st
     )
 
 
+def interaction_key(*, team_id: str, trigger_id: str) -> str:
+    """An interaction's row in ``slack_event``: a digest of its workspace and its ``trigger_id`` (unique to each
+    interaction), 64 hex digits whatever their lengths, and never an Events API id (those start with "Ev")."""
+    return hashlib.sha256(f"{team_id}:{trigger_id}".encode()).hexdigest()
+
+
+async def record_interaction_once(session: AsyncSession, *, team_id: str, trigger_id: str) -> bool:
+    """True the first time an interaction is recorded, False for Slack's retries of it (one insert)."""
+    key = interaction_key(team_id=team_id, trigger_id=trigger_id)
+    return await record_event_once(session, team_id=team_id, event_id=key)
+
+
 async def prune_events(session: AsyncSession, *, before: datetime) -> int:
-    """Forget handled event ids older than ``before`` (Slack stops retrying after minutes)."""
+    """Forget handled events and interactions older than ``before`` (Slack stops retrying after minutes)."""
     result = await session.exec(delete(SlackEvent).where(col(SlackEvent.received_at) < before))
     return int(result.rowcount or 0)

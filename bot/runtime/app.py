@@ -1,6 +1,6 @@
 """Builds the Bolt ``AsyncApp``: only installed workspaces, the app's :class:`~bot.runtime.context.Deps`
-(settings, database, the :class:`~bot.runtime.state.AppState`) in every request's context, handlers registered, one
-global error handler."""
+(settings, database, the :class:`~bot.runtime.state.AppState`) in every request's context, Slack's retries dropped,
+handlers registered, one global error handler."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.runtime.context import Deps
+from bot.runtime.interactions import handle_once
 from bot.slack.auth import RequestWorkspace, TokenAuthorization
 from bot.slack.client import SLACK_FAILURES, make_client, slack_error, try_call
 from handlers import actions, commands, events, views
@@ -94,17 +96,28 @@ def build_app(
     )
 
     @app.use
-    async def inject_and_deduplicate(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> Any:
+    async def inject_and_deduplicate(
+        body: dict[str, Any], context: AsyncBoltContext, request: AsyncBoltRequest, next: Any
+    ) -> Any:
         context["deps"] = deps
+        team_id = context.team_id
         event_id = body.get("event_id")
-        # Recorded before the listener runs: a retry of an event whose handling failed is dropped too, which is
-        # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
-        if body.get("type") == "event_callback" and event_id and context.team_id:
+        trigger_id = body.get("trigger_id")
+        if not team_id:
+            return await next()
+        if body.get("type") == "event_callback" and event_id:
+            # Recorded before the listener runs: a retry of an event whose handling failed is dropped too, which is
+            # right for what events do here (refresh a Home tab, mark an uninstall) and never double-processes.
             async with deps.db.session() as session:
-                first = await workspaces_repo.record_event_once(session, team_id=context.team_id, event_id=event_id)
-            if not first:
-                logger.info("Dropping a repeated delivery of event %s", event_id)
-                return BoltResponse(status=200, body="")
+                first = await workspaces_repo.record_event_once(session, team_id=team_id, event_id=event_id)
+        elif trigger_id:  # an interaction or a slash command (see bot.runtime.interactions)
+            retry = bool(request.headers.get("x-slack-retry-num"))
+            first = await handle_once(deps, team_id=team_id, trigger_id=trigger_id, retry=retry)
+        else:
+            first = True
+        if not first:
+            logger.info("Dropping a repeated delivery of %s in workspace %s", body.get("type") or "a command", team_id)
+            return BoltResponse(status=200, body="")
         return await next()
 
     commands.register(app)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.participants import ProgramCache
 from bot.runtime.acks import AckGate
+from bot.runtime.interactions import RecentInteractions
 from bot.slack.client import UserCache
 from bot.slack.pacing import Pacers
 
@@ -21,3 +22,4 @@ class AppState:
     pacers: Pacers = field(default_factory=Pacers)  # the pace learnt for each Web API method
     programs: ProgramCache = field(default_factory=ProgramCache)  # each workspace's programs, for a few seconds
     acks: AckGate = field(default_factory=AckGate)  # requests still waiting for their ack (HTTP only)
+    interactions: RecentInteractions = field(default_factory=RecentInteractions)  # for Slack's retries of them

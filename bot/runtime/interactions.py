@@ -1,0 +1,84 @@
+"""Slack's retries of an interaction (a click, a form submission, a shortcut, a slash command) are handled once.
+
+Slack resends a request it got no answer to in time, marked ``X-Slack-Retry-Num``; an interaction carries a
+``trigger_id`` unique to it, which identifies the retry. Events are de-duplicated by their ``event_id`` before
+their listener runs (:mod:`bot.runtime.app`); interactions cannot afford that write: their ack has Slack's 3 s, and
+on SQLite every write queues behind the process's other writes (``storage.db``), so a database write before every
+ack would make one slow write delay every click and form. Hence:
+
+* **First delivery** (no retry header): remembered in this process at once (:class:`RecentInteractions`, free),
+  and recorded in the database (``slack_event``, one insert) in the background, after pending acks.
+* **A retry**: dropped if this process remembers the interaction; otherwise recorded now (one insert, only for
+  retries, which are rare and already late) and dropped if the record was there: another replica, or this process
+  before a restart, handled it.
+* **A repeat without a retry header** that this process remembers is dropped too: Slack never sends one.
+
+The one case left is a retry reaching another replica before the first delivery's record is committed: that takes
+milliseconds after the ack, and Slack retries 3 s after the first delivery at the earliest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+from storage import workspaces as workspaces_repo
+from storage.db import DatabaseError
+
+if TYPE_CHECKING:
+    from bot.runtime.context import Deps
+
+logger = logging.getLogger(__name__)
+
+KEEP_SECONDS = 15 * 60  # Slack's last retry comes minutes after the first delivery
+MAX_REMEMBERED = 100_000  # beyond this many in KEEP_SECONDS, the oldest are forgotten early (the database remains)
+
+
+class RecentInteractions:
+    """The interactions this process received in the last :data:`KEEP_SECONDS`, oldest first, and the database
+    records of first deliveries still being written."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], float] = {}  # (team, trigger_id) → monotonic time; insertion-ordered
+        self._writing: set[asyncio.Task[None]] = set()
+
+    def first_sighting(self, team_id: str, trigger_id: str) -> bool:
+        """True the first time this process sees the interaction (and remember it), False afterwards."""
+        now = time.monotonic()
+        while self._seen and (
+            len(self._seen) >= MAX_REMEMBERED or next(iter(self._seen.values())) < now - KEEP_SECONDS
+        ):
+            del self._seen[next(iter(self._seen))]
+        if (team_id, trigger_id) in self._seen:
+            return False
+        self._seen[(team_id, trigger_id)] = now
+        return True
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._writing.add(task)  # held until done: the event loop keeps only weak references to tasks
+        task.add_done_callback(self._writing.discard)
+
+
+async def handle_once(deps: Deps, *, team_id: str, trigger_id: str, retry: bool) -> bool:
+    """Whether to handle this delivery of an interaction (see the module's docstring)."""
+    recent = deps.state.interactions
+    if not recent.first_sighting(team_id, trigger_id):
+        return False
+    if not retry:
+        recent.in_background(_record(deps, team_id=team_id, trigger_id=trigger_id))
+        return True
+    async with deps.db.session() as session:
+        return await workspaces_repo.record_interaction_once(session, team_id=team_id, trigger_id=trigger_id)
+
+
+async def _record(deps: Deps, *, team_id: str, trigger_id: str) -> None:
+    await deps.state.acks.wait_idle()
+    try:
+        async with deps.db.session() as session:
+            await workspaces_repo.record_interaction_once(session, team_id=team_id, trigger_id=trigger_id)
+    except DatabaseError as exc:  # the interaction is handled anyway; only another replica's dedup is weaker
+        logger.warning("Could not record interaction in workspace %s (%s)", team_id, type(exc).__name__)
