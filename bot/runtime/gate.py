@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -286,10 +285,9 @@ _COMMAND_NEEDS = ("command", "team_id", "user_id")
 
 
 def shape_problem(body: Mapping[str, Any]) -> Refusal | None:
-    """:attr:`Refusal.BAD_SHAPE` when a field Bolt or a handler reads has the wrong type or is missing, when the
-    body is nested deeper than Slack ever nests (so that Bolt, which parses it again, can), or when a text holds
-    half of a UTF-16 surrogate pair (JSON's ``"\\ud800"``: no database would store it)."""
-    if not _well_formed(body):
+    """:attr:`Refusal.BAD_SHAPE` when a field Bolt or a handler reads has the wrong type or is missing, or when
+    the body is nested deeper than Slack ever nests (so that Bolt, which parses it again, can)."""
+    if not _shallow(body):
         return Refusal.BAD_SHAPE
     if "command" in body or "ssl_check" in body:  # a form (or a JSON body that claims to be one)
         needs: Sequence[str] = _COMMAND_NEEDS if "command" in body else ()
@@ -313,27 +311,15 @@ def shape_problem(body: Mapping[str, Any]) -> Refusal | None:
 MAX_DEPTH = 32  # Slack's deepest payloads (rich text inside a form's answers) nest about a dozen levels
 
 
-def _well_formed(body: Mapping[str, Any]) -> bool:
+def _shallow(body: Mapping[str, Any]) -> bool:
     stack: list[tuple[Any, int]] = [(body, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, str):
-            if not node.isascii() and _SURROGATE.search(node):
-                return False
-            continue
-        if isinstance(node, dict):
-            children: list[Any] = [*node.keys(), *node.values()]
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         if children and depth >= MAX_DEPTH:
             return False
         stack.extend((child, depth + 1) for child in children)
     return True
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _fits(body: Mapping[str, Any], fields: Sequence[_Field]) -> bool:

@@ -238,8 +238,6 @@ def malformed(slack: SlackSender) -> dict[str, tuple[bytes, str | None, int]]:
         "JSON nested deeper than Slack does": (b'{"type": "x", "a": ' + b"[" * 500 + b"]" * 500 + b"}", JSON, 400),
         "JSON integer of 5000 digits": (b'{"type": "event_callback", "n": ' + b"9" * 5000 + b"}", JSON, 400),
         "JSON not UTF-8": (b'{"type": "event_callback", "text": "\xff\xfe"}', JSON, 400),
-        "JSON half a surrogate pair": (b'{"type": "x", "text": "\\ud800' + SECRET.encode() + b'"}', JSON, 400),
-        "JSON half a surrogate pair in a key": (b'{"type": "x", "\\udfff": 1}', JSON, 400),
         "JSON in UTF-16": (json.dumps({"type": "event_callback", "text": SECRET}).encode("utf-16"), JSON, 400),
         "empty JSON body": (b"", JSON, 400),
         "empty form": (b"", FORM, 400),
