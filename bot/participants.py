@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.optin import Profile
-from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem, ProgramClosedError
+from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem, ProgramClosedError, describe
 from bot.slack.client import try_call, user_timezone
 from prompts.participants import DEFAULT_OBJECTIVES, profile_not_saved_dm, profile_saved_dm
 from storage import admins as admins_repo
@@ -412,8 +412,8 @@ async def join(
         enrolment, joined = await save_profile(
             deps.db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
         )
-    except (DatabaseError, OSError, ProgramClosedError):
-        logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
+    except (DatabaseError, OSError, ProgramClosedError) as exc:
+        logger.error("Could not save the opt-in answers of %s in %s: %s", user_id, team_id, describe(exc))
         carried = {**profile.answers(), "program_id": program_id}
         dm = profile_not_saved_dm(
             answers=profile.answers(),
