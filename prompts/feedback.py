@@ -133,6 +133,54 @@ def thanks_view(*, partner_id: str, note: str, edited: bool) -> Block:
     }
 
 
+def saving_view() -> Block:
+    """What the form turns into the moment it is sent (the answers are saved right after, then
+    :func:`thanks_view` or :func:`not_saved_view` replaces it)."""
+    return {
+        "type": "modal",
+        "title": plain("Meeting feedback"),
+        "close": plain("Done"),
+        "blocks": [section(":hourglass_flowing_sand: Saving your feedback…"), context(PRIVACY)],
+    }
+
+
+NOT_SAVED = "Sorry, we couldn't save your feedback just now. Here it is, so nothing is lost:"
+
+
+def not_saved_view() -> Block:
+    return {
+        "type": "modal",
+        "title": plain("Meeting feedback"),
+        "close": plain("Done"),
+        "blocks": [
+            section(
+                ":warning: Sorry, we couldn't save your feedback just now. We've sent your answers to you by DM, so "
+                "nothing is lost: *Give feedback again* there when you're ready."
+            )
+        ],
+    }
+
+
+def not_saved_dm(*, pair_id: int, period: int, answers: dict[str, Any]) -> Reply:
+    """After the form closed, saving failed: the person's answers (rating, topic, learned, note, share) back, and
+    the button that opens the form again."""
+    shown = [
+        ("How useful", RATINGS.get(str(answers.get("rating")), "—")),
+        ("Talked about", answers.get("topic") or "—"),
+        ("Learned", answers.get("learned") or "—"),
+        ("Note", answers.get("note") or "—"),
+        ("Share the note", "yes" if answers.get("share_note") else "no"),
+    ]
+    return Reply(
+        NOT_SAVED,
+        [
+            section(f":warning: {NOT_SAVED}"),
+            *(section(f"*{label}:* {esc(str(value))}") for label, value in shown),
+            actions(button("Give feedback again", ACTION_OPEN, value=f"{pair_id}:{period}", style="primary")),
+        ],
+    )
+
+
 def shared_note_message(*, author_id: str, note: str, author_role: str) -> Reply:
     """A partner's note, shared by its author (never with a rating)."""
     who = "your mentee" if author_role == "mentee" else "your reverse mentor"

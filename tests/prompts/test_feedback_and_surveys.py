@@ -20,6 +20,10 @@ def test_feedback_builders_are_valid_and_private() -> None:
     assert "editing your feedback" in json.dumps(edited)
     for note in ("shared", "already", "private"):
         assert_valid_view(fb.thanks_view(partner_id="U2", note=note, edited=False))
+    assert_valid_view(fb.saving_view())
+    assert_valid_view(fb.not_saved_view())
+    longest = {"rating": 1, "topic": "t" * fb.TOPIC_MAX, "learned": "l" * fb.LEARNED_MAX, "note": "n" * fb.NOTE_MAX}
+    assert_valid_reply(fb.not_saved_dm(pair_id=1, period=2, answers={**longest, "share_note": True}))
     for reply in (
         fb.ask_message(pair_id=1, period=2, partner_id="U2"),
         fb.shared_note_message(author_id="U1", note="line one\nline two", author_role="mentee"),
@@ -39,6 +43,12 @@ def test_survey_builders_show_at_most_eight_topics() -> None:
     inputs = [b for b in view["blocks"] if b.get("type") == "input"]
     assert len(inputs) == sv.SKILLS_SHOWN + 2
     assert_valid_view(sv.thanks_view(again=True))
+    assert_valid_view(sv.saving_view())
+    assert_valid_view(sv.not_saved_view())
+    answers = {"levels": {k: 3 for k, _ in skills[:8]}, "recommend": 7, "change": "c" * sv.CHANGE_MAX}
+    unsaved = sv.not_saved_dm(program_id=1, stage="mid", answers=answers, labels=dict(skills))
+    assert_valid_reply(unsaved)
+    assert "Topic 7" in json.dumps(unsaved.blocks) and "c" * sv.CHANGE_MAX in json.dumps(unsaved.blocks)
     assert_valid_reply(sv.survey_dm(program_id=1, program_name="P", stage="mid"))
 
 
