@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participants, results
-from bot.admins import is_admin
+from bot.admins import hidden_from, is_admin
 from bot.checkins import stalled_by_program
 from bot.outbox.outcomes import GONE, PERSON_GONE
 from bot.participants import Enrolment
@@ -142,13 +142,13 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
         asked = [
             {**r.model_dump(), "program": names.get(r.program_id, "")}
             for r in requests
-            if r.pair_id not in mine or r.user_id == user_id
+            if not hidden_from(user_id, said_by=r.user_id, pair_id=r.pair_id, viewer_pairs=mine)
         ]
         # The same rule for "this pairing isn't working" answers, asked privately after a pair's first meeting.
         unhappy = [
             {"user_id": fit.user_id, "program": names.get(fit.program_id, "")}
             for fit, pair in concerns
-            if pair.id not in mine or fit.user_id == user_id
+            if not hidden_from(user_id, said_by=fit.user_id, pair_id=pair.id, viewer_pairs=mine)
         ]
         view["blocks"] += admin_section(
             [program_fields(p) for p in seen.programs],
