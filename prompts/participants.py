@@ -105,7 +105,7 @@ def profile_saved_dm(
 ) -> Reply:
     """The DM after a successful opt-in or edit, with an *Edit profile* button."""
     if joined:
-        title = f"Welcome to {program_name}! :tada:"
+        title = f"Welcome to {program_name}! :tada:"  # a header: plain text, where markup is never live
         next_steps = (
             "We'll match you with a partner when the next round starts and introduce you both here in Slack. "
             "Until then you can change your answers at any time."
@@ -122,7 +122,7 @@ def profile_saved_dm(
         ),
         context("`/mentor pause` to take a break · `/mentor leave` to stop · `/mentor help` for everything else"),
     ]
-    return Reply(f"{title} Your profile is saved.", blocks)
+    return Reply(f"{esc(title)} Your profile is saved.", blocks)
 
 
 def _program_status(item: dict[str, Any]) -> str:

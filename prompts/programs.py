@@ -518,9 +518,9 @@ def announcement(program: dict[str, Any]) -> Reply:
         lines.append(f"*Objectives:* {esc(program['objectives'])}")
     if frame or cadence:
         lines.append(f"*When:* {frame}{', ' if frame and cadence else ''}{'pairs meet ' + cadence if cadence else ''}")
-    text = f"Join {name}: reverse mentoring is open for sign-ups."
+    text = f"Join {esc(name)}: reverse mentoring is open for sign-ups."
     blocks = [
-        header(f"Join {name}"),
+        header(f"Join {name}"),  # plain text, where markup is never live
         section("\n".join(lines)),
         actions(button("Join", ACTION_JOIN, value=str(program["id"]) if program.get("id") else None, style="primary")),
         context("Takes two minutes. Or type `/mentor` anywhere."),
