@@ -319,8 +319,8 @@ class MeetingLog(SQLModel, table=True):
 class Feedback(SQLModel, table=True):
     """One person's feedback on one meeting (a pair's check-in ``period`` answered *We met*); editing replaces it.
 
-    Confidential: the rating, what they learned and the note are for admins in aggregate or as anonymous text; the
-    partner sees the note only when ``share_note`` is ticked, never the rating."""
+    Confidential: admins see the rating in averages and what they learned as anonymous text (groups of 3 or more),
+    never the note; the partner sees the note only when ``share_note`` is ticked, never the rating."""
 
     __tablename__ = "feedback"
     __table_args__ = (UniqueConstraint("pair_id", "period", "author_id", name="uq_feedback_pair_period_author"),)
