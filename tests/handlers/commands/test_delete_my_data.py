@@ -259,7 +259,7 @@ async def test_erasing_leaves_no_trace_in_any_table(
         field: f"ERASE-ME-{field.upper()}-{tag}"
         for field in ("department", "skill", "goals", "topic", "learned", "note", "reason", "change")
     }
-    await a_whole_life(slack, deps, settings, team_id, me, words)
+    pair = await a_whole_life(slack, deps, settings, team_id, me, words)
     traces = [me, slack.fake.dm_channel_id(me), *words.values()]
     before = {(t, c) for t, c, _, text in await scan(db) for trace in traces if trace in text}
     assert {("outbox", "key"), ("audit_log", "target"), ("admin", "user_id"), ("meeting_log", "by_user")} <= before
@@ -288,6 +288,12 @@ async def test_erasing_leaves_no_trace_in_any_table(
     missing = [table for table in KEPT_ANONYMOUSLY if f"`{table}`" not in section]
     assert missing == [], "the README's 'What erasing keeps' names every table something stays in"
 
+    # The partner edits the feedback whose note went to them: the kept message's key stops a second send.
+    posted = len(slack.fake.calls_to("chat.postMessage"))
+    await feedback(slack, pair, "UPARTNER", note="Thanks again")
+    await deliver(deps, make_client(settings, deps.state.pacers), team_id=team_id)
+    assert len(slack.fake.calls_to("chat.postMessage")) == posted, "nothing is sent again, to nobody"
+
 
 async def test_an_import_or_an_admin_never_enrols_an_erased_person_again_until_they_join_themselves(
     slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
@@ -300,8 +306,9 @@ async def test_an_import_or_an_admin_never_enrols_an_erased_person_again_until_t
     await join(slack, other, role="mentee", department="Sales", years="25", shares=[], learns=["ai_tools"], manager=me)
     await reply_to(slack, f"avoid <@{me}|me>", user_id=other)
     await erase(slack, me)
-    erased = await row_of(db, team_id, me)
-    assert erased is None
+    assert await row_of(db, team_id, me) is None
+    status = (await reply_to(slack, "status", user_id=other))["text"]
+    assert me not in status and "erased" not in status, "their manager is no longer shown, by ID or marker"
 
     client = make_client(settings, deps.state.pacers)
     sheet = HEADER + f"{me},mentor,IT,3,ai_tools,,\n"
