@@ -150,8 +150,17 @@ class Participant(SQLModel, table=True):
             "learns": list(self.learns or []),
             "goals": self.goals,
             "meeting_format": self.meeting_format,
-            "manager_id": self.manager_id,
+            # a manager who erased their data is not shown (their marker still keeps the reporting line)
+            "manager_id": None if (self.manager_id or "").startswith(ERASED_MARKER) else self.manager_id,
         }
+
+
+# What replaces an erased person's Slack ID where the row is kept for someone else (the audit log, who promoted an
+# admin, who previewed a round, a message kept for its recipient): shown as such, never mentioned.
+ERASED_PERSON = "erased person"
+# What stands in for an erased person where someone else's data named them (a "don't pair me with" list, a manager
+# answer): this prefix and their keyed hash (storage/erasures.py). Never a Slack ID, so it matches nobody.
+ERASED_MARKER = "erased:"
 
 
 class Admin(SQLModel, table=True):
@@ -403,3 +412,14 @@ class Consent(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     celebrate: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Erasure(SQLModel, table=True):
+    """Someone who erased their data (``/mentor delete-my-data``), as a keyed hash of their Slack ID, never the ID:
+    an HR import or an admin does not enrol them again; joining again themselves removes the row. Each row has its
+    own random key (``salt``), so a hash says nothing without it (see ``storage.erasures``)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_hash: str = Field(primary_key=True, max_length=64)  # HMAC-SHA256(salt, team_id:user_id), hex
+    salt: str = Field(max_length=64)  # random, hex
+    erased_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import String, bindparam, cast, or_
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Outbox, OutboxState, utcnow
+from storage.models import ERASED_PERSON, Outbox, OutboxState, utcnow
 from storage.sql import dialect_insert
 
 CHUNK = 500  # rows per multi-row INSERT (well under SQLite's 32,766 bound parameters)
@@ -166,3 +166,36 @@ async def trouble(session: AsyncSession, *, team_id: str, stuck_before: datetime
         "uncertain": uncertain,
         "stuck": int((await session.exec(stuck)).one()),
     }
+
+
+async def forget_user(session: AsyncSession, *, team_id: str, user_id: str) -> int:
+    """Delete-my-data. A message whose key names the person (to them, or about them: the admins' "this pairing
+    isn't working" alert, a note they shared) goes, whatever its state: only the person could owe that key again.
+    Any other message that names them (a note their partner shared with them, "your pairing ended" naming them as
+    the partner) keeps its row, so its key still stops a second send, with their ID replaced by ERASED_PERSON;
+    one that was for them also loses its conversation and timestamp; one not sent yet is skipped. How many rows
+    changed."""
+    query = select(Outbox).where(
+        Outbox.team_id == team_id,
+        or_(
+            col(Outbox.key).contains(user_id, autoescape=True),
+            cast(col(Outbox.payload), String).contains(user_id, autoescape=True),
+        ),
+    )
+    changed = 0
+    for row in (await session.exec(query)).all():
+        named = any(value == user_id for value in row.payload.values())
+        if user_id in row.key.split(":"):
+            await session.delete(row)
+        elif named:
+            if row.payload.get("user_id") == user_id:
+                row.channel_id = row.ts = None
+            row.payload = {k: ERASED_PERSON if v == user_id else v for k, v in row.payload.items()}
+            if row.state == OutboxState.PENDING:
+                row.state = OutboxState.SKIPPED
+            session.add(row)
+        else:
+            continue  # the ID only appears inside a longer one
+        changed += 1
+    await session.flush()
+    return changed
