@@ -398,6 +398,9 @@ class SurveyAnswer(SQLModel, table=True):
     stage: str = Field(max_length=8)  # mid, end
     recommend: int
     change: str = Field(default="", max_length=1000)
+    # Whether the form said admins would read ``change`` word for word when it was answered: answers given before the
+    # form said so (migration 0011) stay out of the free-text export.
+    change_for_admins: bool = Field(default=False)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

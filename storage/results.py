@@ -276,7 +276,8 @@ async def pairs_and_meetings(
 async def feedback_texts(session: AsyncSession, *, team_id: str, program_id: int, min_people: int) -> FeedbackTexts:
     """What people learned or taught, from each side (``author_role``) where at least ``min_people`` people wrote
     some, and what survey answers would change, from each survey stage where at least ``min_people`` people wrote
-    some. Notes are not read: they are for the partner, when shared, and never for admins."""
+    some, counting only answers given when the form said admins read them. Notes are not read: they are for the
+    partner, when shared, and never for admins."""
     learned_by = (Feedback.team_id == team_id, Feedback.program_id == program_id, Feedback.learned != "")
     sides = (
         select(Feedback.author_role)
@@ -285,7 +286,12 @@ async def feedback_texts(session: AsyncSession, *, team_id: str, program_id: int
         .having(func.count(func.distinct(Feedback.author_id)) >= min_people)
     )
     learned = await session.exec(select(Feedback.learned).where(*learned_by, col(Feedback.author_role).in_(sides)))
-    changed_by = (SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == program_id, SurveyAnswer.change != "")
+    changed_by = (
+        SurveyAnswer.team_id == team_id,
+        SurveyAnswer.program_id == program_id,
+        SurveyAnswer.change != "",
+        col(SurveyAnswer.change_for_admins).is_(True),  # given after the form said admins read it
+    )
     stages = (
         select(SurveyAnswer.stage)
         .where(*changed_by)

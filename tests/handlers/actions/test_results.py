@@ -231,3 +231,23 @@ async def test_the_free_text_export_holds_only_what_the_forms_promise(
     learned = sorted(row[1] for row in files["feedback-text.csv"][1:] if row[0] == "learned_or_taught")
     assert learned == ["mentor one", "mentor three", "mentor two", *["private words"] * 5]
     assert "note" not in json.dumps(files)
+
+
+async def test_survey_texts_given_before_the_form_said_admins_read_them_are_never_exported(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    """The survey form once promised "only totals and averages": what those answers would change stays unread."""
+    await seed(db, team_id)
+    await seed_surveys(db, team_id)  # 4 people answered half-way on today's form
+    current = (await programs(db, team_id))["Digital skills 2027"]
+    async with db.session() as session:  # 3 people answered the end survey on the old form (as migration 0011 left)
+        session.add_all(
+            SurveyAnswer(
+                team_id=team_id, program_id=current.id or 0, user_id=u, stage="end", recommend=9, change="old words"
+            )
+            for u in ("UE1", "UE2", "UE3")
+        )
+    files = await export(slack, current.id or 0)
+    changes = [row[1] for row in files["feedback-text.csv"][1:] if row[0] == "what_to_change"]
+    assert changes == ["private change"] * 4
+    assert "old words" not in json.dumps(files)
