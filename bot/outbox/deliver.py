@@ -31,6 +31,7 @@ from bot.outbox.outcomes import (
     retires,
     uncertain,
 )
+from bot.outbox.reconcile import tagged
 from bot.runtime.context import Deps
 from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut, paced
@@ -136,7 +137,7 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -
     if sender is None:
         return Outcome.skipped(f"unknown kind {row.kind}")
     try:
-        return await sender(deps, client, row, batch)
+        return await sender(deps, tagged(client, row.key, deps), row, batch)  # its key in the post's metadata
     except PacedOut:
         return Outcome.pending(SlackCode.PACED_OUT)
     except SafeToRetry as exc:

@@ -11,14 +11,23 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.outbox.kinds import Audience, Recipient
 from bot.slack.client import slack_error
-from storage.models import OutboxState
-
-UNCERTAIN = "uncertain"  # the prefix of a failure after which Slack may have posted the message anyway
+from storage.models import Outbox, OutboxState
+from storage.outbox import UNCERTAIN  # the prefix of a failure after which Slack may have posted the message anyway
 
 
 def uncertain(error: str | None) -> bool:
     """Whether a recorded error says Slack may have posted the message anyway."""
     return (error or "").startswith(UNCERTAIN)
+
+
+def answerable(row: Outbox | None) -> bool:
+    """Whether a message's buttons are answered: it was sent, is being sent, or Slack may have posted it (then a
+    click on one of them shows it was)."""
+    if row is None:
+        return False
+    return row.state in (OutboxState.SENT, OutboxState.SENDING) or (
+        row.state == OutboxState.FAILED and uncertain(row.error)
+    )
 
 
 @dataclass(frozen=True)
