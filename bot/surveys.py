@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.batch import Batch
 from bot.outbox.kinds import Kind, SurveyPayload
-from bot.outbox.outcomes import Outcome, Skip
+from bot.outbox.outcomes import Outcome, Skip, answerable
 from bot.runtime.context import Deps
 from bot.runtime.errors import describe
 from bot.slack.client import try_call
@@ -24,7 +24,7 @@ from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import surveys as surveys_repo
 from storage.db import DatabaseError
-from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
+from storage.models import Outbox, Participant, ParticipantState, Program, ProgramState
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +78,10 @@ async def survey_target(
             session, team_id=team_id, program_id=program_id, user_id=user_id
         )
         # only a survey this person was sent (a forged stage or program gets nothing)
-        sent = await outbox.states(session, team_id=team_id, keys=[survey_key(program_id, stage, user_id)])
+        sent = await outbox.by_key(session, team_id=team_id, key=survey_key(program_id, stage, user_id))
     if program is None or person is None or person.state == ParticipantState.DELETED:
         return None
-    if sent.get(survey_key(program_id, stage, user_id)) not in (OutboxState.SENT, OutboxState.SENDING):
+    if not answerable(sent):  # sent, being sent, or Slack may have posted it (the click shows it was)
         return None
     return program, person
 

@@ -31,8 +31,10 @@ ERRORS = {
     "closed": "This check-in isn't recorded as a meeting (*We met*), so there's no feedback to give for it.",
 }
 PRIVACY = (
-    "Private: your rating and what you learned are seen by program admins only in totals or without your name. "
-    "Your partner sees your note only if you tick *Share with my partner*, and never your rating."
+    "What program admins see, never with your name: your rating, only in averages over 3 people or more; what you "
+    "talked about, once at least 3 people named the same topic; what you learned or taught, word for word, once at "
+    "least 3 people in your role have written some. Your note is never shown to admins: your partner sees it only if "
+    "you tick *Share my note with my partner*, and never your rating."
 )
 
 

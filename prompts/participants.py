@@ -267,8 +267,9 @@ def left_reply(names: list[str] | None = None) -> Reply:
 def delete_confirm_reply() -> Reply:
     text = (
         "Erase your data? We delete your answers (department, experience, skills, topics, goals, manager, "
-        "time zone) and any feedback text you wrote, and unlink you from the program. Only anonymous counts "
-        "stay (for example, that one mentor took part). This cannot be undone."
+        "time zone), any feedback and survey text you wrote, and every trace of your Slack ID, and unlink you "
+        "from the program. Only anonymous counts stay (for example, that one mentor took part). No import or "
+        "admin will enrol you again; `/mentor join` brings you back whenever you like. This cannot be undone."
     )
     return _confirmation(text, "Erase my data", ACTION_CONFIRM_DELETE, "Keep my data")
 

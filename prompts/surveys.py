@@ -23,7 +23,10 @@ ERRORS = {
     "change": f"Please keep this under {CHANGE_MAX} characters.",
     "closed": "This survey isn't for you, or its program is gone.",
 }
-PRIVATE = "Private: admins see only totals and averages for groups of 3 people or more, never your name."
+PRIVATE = (
+    "What program admins see, never with your name: your levels and your 0–10 answer, only in averages over 3 "
+    "people or more; what you would change, word for word, once at least 3 people have written some for this survey."
+)
 
 
 def _levels(action_id: str, initial: str | None = None) -> Block:

@@ -12,6 +12,7 @@ from bot import participants
 from bot.checkins import enqueue_due
 from bot.home import publish_home
 from bot.outbox.deliver import deliver
+from bot.outbox.reconcile import reconcile_due
 from bot.runtime.context import Deps
 from bot.slack.client import try_call
 from prompts.participants import auto_resumed_dm
@@ -30,8 +31,9 @@ class DueReport:
 
 async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime, team_id: str | None = None) -> DueReport:
     """Forget old event ids; resume people whose pause has ended and tell them; enqueue what the meeting rhythm
-    owes (check-ins, nudges, stalled-pair questions) and send the outbox of ``team_id`` (the bot token's
-    workspace; every active one when None).
+    owes (check-ins, nudges, stalled-pair questions), look up what Slack may have posted
+    (:mod:`bot.outbox.reconcile`) and send the outbox of ``team_id`` (the bot token's workspace; every active one
+    when None).
 
     Each resume is claimed in the database first, so two runners at the same instant cannot both send the DM.
     """
@@ -54,6 +56,7 @@ async def run_due(deps: Deps, client: AsyncWebClient, *, now: datetime, team_id:
         workspaces &= {team_id}
     for workspace in sorted(workspaces):  # the meeting rhythm, and what a network error or rate limit left
         await enqueue_due(deps, team_id=workspace, now=now)
+        await reconcile_due(deps, client, team_id=workspace)  # what Slack may have posted: found, or sent now
         sent += (await deliver(deps, client, team_id=workspace)).sent
     if resumed:
         logger.info("run-due at %s: %d resumed, %d told", now.isoformat(), len(resumed), sent)

@@ -136,6 +136,7 @@ async def test_the_baseline_then_the_half_way_survey(
     async with db.read() as session:
         [survey] = (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all()
     assert (survey.stage, survey.recommend, survey.change) == ("mid", 10, "More time")
+    assert survey.change_for_admins, "answered on the form that says admins read it word for word"
 
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:end", {"text": "x"}, "U100")  # never sent
     await slack.fake.wait_for("response_url", where=lambda c: "isn't for you" in json.dumps(c))
