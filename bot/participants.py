@@ -38,7 +38,6 @@ from storage import programs as programs_repo
 from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
 from storage import surveys as surveys_repo
-from storage import workspaces as workspaces_repo
 from storage.db import Database, DatabaseError
 from storage.models import ERASED_MARKER, JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
@@ -409,15 +408,15 @@ class Resumed:
     program_name: str
 
 
-async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
-    """Bring back everyone whose ``pause until`` date has come in their own time zone (claimed once each)."""
+async def resume_due(db: Database, *, now: datetime, team_ids: set[str]) -> list[Resumed]:
+    """Bring back everyone of these workspaces whose ``pause until`` date has come in their own time zone (claimed
+    once each)."""
     resumed: list[Resumed] = []
     async with db.read() as session:
-        active = await workspaces_repo.active_workspace_ids(session)
         candidates = await participants_repo.paused_with_end_date(session)
     for p, program_name in candidates:
         assert p.id is not None and p.paused_until is not None
-        if p.team_id not in active or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
+        if p.team_id not in team_ids or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
             continue
         async with db.session() as session:
             if await participants_repo.claim_resume(
