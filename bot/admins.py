@@ -36,3 +36,10 @@ async def is_admin(
     if promoted:
         return True
     return await _workspace_admin(deps, client, team_id=team_id, user_id=user_id, before_ack=before_ack)
+
+
+def hidden_from(viewer_id: str, *, said_by: str, pair_id: int | None, viewer_pairs: set[int]) -> bool:
+    """Whether something a person said privately about their pair (a rematch request, "this pairing isn't
+    working") is hidden from an admin looking at it: it is from an admin who is in that pair, unless they said it
+    themselves. Partners are never told, even when they are admins (the Home tab, the preview of a round)."""
+    return pair_id in viewer_pairs and said_by != viewer_id

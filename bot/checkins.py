@@ -28,6 +28,7 @@ here too, with what follows it: feedback and consent questions delivered, Home t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -40,7 +41,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import feedback, participants, recognition
 from bot.outbox.batch import Batch
 from bot.outbox.kinds import CheckinPayload, Kind, MilestonePayload, NudgePayload, StalledPayload, SurveyPayload
-from bot.outbox.outcomes import Outcome, Skip
+from bot.outbox.outcomes import Outcome, Skip, answerable
 from bot.runtime.context import Deps
 from bot.surveys import survey_key
 from prompts.checkins import checkin_message, milestone_message, nudge_message, stalled_dm
@@ -61,6 +62,8 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import Message
+
+logger = logging.getLogger(__name__)
 
 PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 ROLL_FORWARD_DAYS = 7
@@ -164,20 +167,37 @@ def checkin_key(pair_id: int, period: int) -> str:
 
 
 async def answer_checkin(
-    deps: Deps, client: AsyncWebClient, *, pair: Pair, period: int, answer: str, user_id: str
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    pair: Pair,
+    period: int,
+    answer: str,
+    user_id: str,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
 ) -> bool:
-    """Record one of the pair's people's answer to check-in ``period`` (False, nothing recorded, when the pair was
-    never sent that check-in). After *We met*, each person is asked privately how it went (once per meeting), the
-    consent question and milestones follow; both people's Home tabs are republished."""
+    """Record one of the pair's people's answer to check-in ``period``, clicked in the message ``message_ts`` of
+    ``channel_id`` (False, nothing recorded, when the pair was never sent that check-in). A check-in Slack may have
+    posted (it answered 500) is answered too: the click shows it was, and where, so it is marked sent there when
+    the click comes from the pair's conversation. After *We met*, each person is asked privately how it went (once
+    per meeting), the consent question and milestones follow; both people's Home tabs are republished."""
     from bot.home import publish_home  # bot.home and the outbox read this module
     from bot.outbox.deliver import deliver
 
     assert pair.id is not None
     key = checkin_key(pair.id, period)
-    async with deps.db.read() as session:  # only a check-in this pair was sent (or is being sent)
-        state = (await outbox.states(session, team_id=pair.team_id, keys=[key])).get(key)
-    if state not in (OutboxState.SENT, OutboxState.SENDING):
+    async with deps.db.read() as session:  # only a check-in this pair was sent (is being sent, or may have been)
+        row = await outbox.by_key(session, team_id=pair.team_id, key=key)
+    if row is None or not answerable(row):
         return False
+    if row.state == OutboxState.FAILED and message_ts and channel_id and channel_id == pair.channel_id:
+        async with deps.db.session() as session:
+            settled = await outbox.settle(
+                session, seen=row, state=OutboxState.SENT, channel_id=channel_id, ts=message_ts
+            )
+        if settled:
+            logger.info("Outbox %s: answered in %s, so posted: marked sent", key, channel_id)
     async with deps.db.session() as session:
         await checkins_repo.record_answer(
             session, team_id=pair.team_id, pair_id=pair.id, period=period, answer=answer, by_user=user_id, at=utcnow()

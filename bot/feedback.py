@@ -2,10 +2,12 @@
 (a short modal), and after the pair's first meeting whether the pairing works for them. A note for the partner is
 passed on only when its author ticks *share*; ratings never are. Everything goes through the outbox under a unique
 key, so a second *We met* click (or both people clicking it) asks once. The services for the feedback form and the
-fit question's buttons (:func:`feedback_form`, :func:`submit_feedback`, :func:`answer_fit`) deliver what follows."""
+fit question's buttons (:func:`feedback_form`, :func:`check_feedback` and :func:`record_feedback`, :func:`answer_fit`)
+deliver what follows."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any, NamedTuple
@@ -17,6 +19,8 @@ from bot.outbox.batch import Batch
 from bot.outbox.kinds import FeedbackAskPayload, FitAlertPayload, FitAskPayload, Kind, SharedNotePayload
 from bot.outbox.outcomes import Outcome, Skip
 from bot.runtime.context import Deps
+from bot.runtime.errors import describe
+from bot.slack.client import try_call
 from bot.topics import topic_label
 from prompts import feedback as prompts
 from storage import admins as admins_repo
@@ -24,7 +28,10 @@ from storage import checkins as checkins_repo
 from storage import feedback as feedback_repo
 from storage import outbox
 from storage import programs as programs_repo
+from storage.db import DatabaseError
 from storage.models import Feedback, MeetingAnswer, Outbox, Pair, PairState, Program, Role
+
+logger = logging.getLogger(__name__)
 
 
 def partner_of(pair: Pair, user_id: str) -> str:
@@ -213,6 +220,16 @@ async def feedback_form(
 
 
 @dataclass(frozen=True)
+class FeedbackAnswers:
+    """A feedback form's answers that passed every check, for a meeting that can take feedback: to save."""
+
+    pair: Pair
+    period: int
+    author_id: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class FeedbackSaved:
     """What saving feedback did (see :func:`save`): what became of the note, whether it replaced earlier feedback,
     and the note's outbox keys to deliver to the partner."""
@@ -224,20 +241,37 @@ class FeedbackSaved:
     keys: list[str]
 
 
-async def submit_feedback(
+async def check_feedback(
     deps: Deps, *, team_id: str, user_id: str, pair_id: int, period: int, values: dict[str, Any]
-) -> tuple[FeedbackSaved | None, dict[str, str]]:
-    """The feedback form's answers, saved (before the form's ack: quick); or inline errors keyed by block id, for
-    a meeting that can't take feedback or answers that don't pass. :func:`pass_on_note` follows the ack."""
+) -> tuple[FeedbackAnswers | None, dict[str, str]]:
+    """Before the form's ack: the answers, or inline errors keyed by block id, for a meeting that can't take
+    feedback or answers that don't pass. Only reads, which never wait for a writer (SQLite's WAL, PostgreSQL), so
+    the ack stays within Slack's 3 s however busy the database is; :func:`record_feedback` saves after the ack."""
     found, met = await meeting_of(deps, team_id=team_id, user_id=user_id, pair_id=pair_id, period=period)
     if found is None or not met:
         return None, {prompts.RATING: prompts.ERRORS["closed"]}
     fields, errors = parse_feedback(values)
     if fields is None:
         return None, errors
-    pair, _ = found
-    keys, note, edited = await save(deps, pair=pair, period=period, author_id=user_id, fields=fields)
-    return FeedbackSaved(pair, partner_of(pair, user_id), note, edited, keys), {}
+    return FeedbackAnswers(found[0], period, user_id, fields), {}
+
+
+async def record_feedback(deps: Deps, client: AsyncWebClient, answers: FeedbackAnswers) -> FeedbackSaved | None:
+    """Save checked answers (after the form's ack: a write may wait on a busy database). When saving fails
+    (logged), the person gets their answers back by DM with a button that opens the form again, so nothing they
+    wrote is lost, and None is returned. :func:`pass_on_note` follows a save."""
+    pair, author = answers.pair, answers.author_id
+    try:
+        keys, note, edited = await save(deps, pair=pair, period=answers.period, author_id=author, fields=answers.fields)
+    except (DatabaseError, OSError) as exc:
+        logger.error(
+            "Could not save the feedback of %s on pair %s in %s: %s", author, pair.id, pair.team_id, describe(exc)
+        )
+        assert pair.id is not None
+        dm = prompts.not_saved_dm(pair_id=pair.id, period=answers.period, answers=answers.fields)
+        await try_call(client.chat_postMessage(channel=author, **dm.as_kwargs()), what="chat.postMessage")
+        return None
+    return FeedbackSaved(pair, partner_of(pair, author), note, edited, keys)
 
 
 async def pass_on_note(deps: Deps, client: AsyncWebClient, saved: FeedbackSaved) -> None:

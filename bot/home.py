@@ -14,9 +14,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import participants, results
-from bot.admins import is_admin
+from bot.admins import hidden_from, is_admin
 from bot.checkins import stalled_by_program
-from bot.outbox.outcomes import GONE, PERSON_GONE
+from bot.outbox.kinds import pair_id_of, recipient_of
+from bot.outbox.outcomes import GONE, Retire, retires
 from bot.participants import Enrolment
 from bot.programs import program_fields
 from bot.runtime.context import Deps
@@ -142,13 +143,13 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
         asked = [
             {**r.model_dump(), "program": names.get(r.program_id, "")}
             for r in requests
-            if r.pair_id not in mine or r.user_id == user_id
+            if not hidden_from(user_id, said_by=r.user_id, pair_id=r.pair_id, viewer_pairs=mine)
         ]
         # The same rule for "this pairing isn't working" answers, asked privately after a pair's first meeting.
         unhappy = [
             {"user_id": fit.user_id, "program": names.get(fit.program_id, "")}
             for fit, pair in concerns
-            if pair.id not in mine or fit.user_id == user_id
+            if not hidden_from(user_id, said_by=fit.user_id, pair_id=pair.id, viewer_pairs=mine)
         ]
         view["blocks"] += admin_section(
             [program_fields(p) for p in seen.programs],
@@ -167,22 +168,24 @@ async def publish_home(client: AsyncWebClient, deps: Deps, *, team_id: str, user
 
 
 async def refusals(session: AsyncSession, *, team_id: str) -> list[dict[str, Any]]:
-    """Whom Slack's latest "gone" refusals were about, and what was done (see ``bot.outbox.deliver._retire``): a person
+    """Whom Slack's latest "gone" refusals were for, and what was done (``bot.outbox.outcomes.retires``): a person
     gone from Slack left every program; a message for a pair (its conversation, or one person's DM about it) ended
-    the pair; anything else was only not retried."""
+    the pair; a message for anyone else (an admin) was only not retried."""
     rows = await outbox.refusals(session, team_id=team_id, errors=sorted(GONE))
     pairs = await rounds_repo.pairs_by_id(
-        session, team_id=team_id, pair_ids=[int(r.payload["pair_id"]) for r in rows if "pair_id" in r.payload]
+        session, team_id=team_id, pair_ids=[pair_id for r in rows if (pair_id := pair_id_of(r)) is not None]
     )
     found: list[dict[str, Any]] = []
     for row in rows:
-        user, pair = row.payload.get("user_id"), pairs.get(int(row.payload.get("pair_id") or 0))
-        if user and row.error in PERSON_GONE:
-            found.append({"error": row.error, "user_id": str(user), "outcome": "left"})
-        elif pair is not None:
-            found.append({"error": row.error, "people": (pair.mentor_id, pair.mentee_id), "outcome": "pair_ended"})
+        recipient, pair = recipient_of(row), pairs.get(pair_id_of(row) or 0)
+        user = recipient.user_id if recipient else None
+        what = retires(recipient, str(row.error))
+        if what == Retire.PERSON and user:
+            found.append({"error": row.error, "user_id": user, "outcome": what.value})
+        elif what == Retire.PAIR and pair is not None:
+            found.append({"error": row.error, "people": (pair.mentor_id, pair.mentee_id), "outcome": what.value})
         elif user:
-            found.append({"error": row.error, "user_id": str(user), "outcome": "not_retried"})
+            found.append({"error": row.error, "user_id": user, "outcome": Retire.NOTHING.value})
     return found
 
 

@@ -8,7 +8,8 @@ ignoring case (anything else is kept as the person's own words, which still coun
 one skill, a mentee wants at least one topic, ...). Bad rows are reported with their line numbers and skipped;
 good rows are saved. Importing again updates people rather than adding them twice, and changes only what the
 sheet holds (goals and meeting format stay as people set them); someone who left the program is not enrolled
-again by a spreadsheet (they rejoin with ``/mentor join``). Time zones come from Slack (``users.info``), one
+again by a spreadsheet (they rejoin with ``/mentor join``), nor is someone who erased their data (they can join
+again themselves). Time zones come from Slack (``users.info``), one
 person at a time within Slack's rate limits, so a large file takes minutes: a progress line is printed every
 :data:`PROGRESS_EVERY` rows. A token Slack refuses stops the import with one line (exit 2).
 """
@@ -32,6 +33,7 @@ from bot.runtime.errors import ConfigError
 from bot.slack.client import SLACK_FAILURES, slack_error
 from prompts.optin import CUSTOM_TOPIC_MAX, DEPARTMENT_MAX, MAX_TOPICS, YEARS_MAX
 from prompts.topics import Topic, program_topics
+from storage import erasures as erasures_repo
 from storage import participants as participants_repo
 from storage.models import ParticipantState
 
@@ -48,6 +50,7 @@ PROGRESS_EVERY = 100
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 IMPORTED_GOALS = ""  # the spreadsheet has no goals: people add theirs with /mentor edit
 # What a re-import changes; what people typed themselves (goals, meeting format) stays as they left it.
+ERASED_ROW = "{user_id} asked to have their data erased: not enrolled (they can join again themselves with /mentor)"
 FROM_THE_SHEET = ("role", "department", "years_experience", "shares", "learns", "manager_id")
 
 
@@ -202,8 +205,13 @@ async def import_people(
     assert program.id is not None
     rows, errors = read_rows(text, program_topics(program.topics))
     report = ImportReport(program.name, rows=len(rows) + len(errors), errors=errors)
+    async with deps.db.read() as session:
+        erased = await erasures_repo.erased_among(session, team_id=team_id, user_ids=[row.user_id for row in rows])
     say(f"Importing {len(rows):,} people into {program.name}…")
     for done, row in enumerate(rows, start=1):
+        if row.user_id in erased:
+            report.errors.append(RowError(row.line, ERASED_ROW.format(user_id=row.user_id)))
+            continue
         user, problem = await _slack_user(client, row.user_id)
         if problem is not None:
             report.errors.append(RowError(row.line, problem))

@@ -19,22 +19,27 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.optin import Profile
-from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem, ProgramClosedError
+from bot.runtime.errors import NotEnrolledError, PauseDateError, PauseProblem, ProgramClosedError, describe
 from bot.slack.client import try_call, user_timezone
 from prompts.participants import DEFAULT_OBJECTIVES, profile_not_saved_dm, profile_saved_dm
+from prompts.topics import TOPICS_BY_KEY, program_topics
 from storage import admins as admins_repo
+from storage import audit as audit_repo
 from storage import avoid as avoid_repo
+from storage import checkins as checkins_repo
+from storage import erasures as erasures_repo
 from storage import feedback as feedback_repo
+from storage import outbox as outbox_repo
 from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import recognition as recognition_repo
 from storage import rounds as rounds_repo
 from storage import surveys as surveys_repo
-from storage import workspaces as workspaces_repo
 from storage.db import Database, DatabaseError
-from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
+from storage.models import ERASED_MARKER, JOINABLE_STATES, Participant, ParticipantState, Program, ProgramState
 
 if TYPE_CHECKING:  # the context holds the AppState, which holds this module's ProgramCache
     from bot.runtime.context import Deps
@@ -204,6 +209,8 @@ async def save_profile(
             session, team_id=team_id, program_id=program_id, user_id=user_id
         )
         was_enrolled = before is not None and before.state in TAKING_PART
+        if not was_enrolled:
+            await _joined_again(session, team_id=team_id, user_id=user_id)
         participant = await participants_repo.upsert_profile(
             session, team_id=team_id, program_id=program_id, user_id=user_id, answers=profile.answers()
         )
@@ -319,31 +326,78 @@ async def leave(deps: Deps, *, team_id: str, user_id: str, program_id: int | Non
     return await _set_states(deps.db, enrolments, ParticipantState.LEFT)
 
 
+def own_words(participant: Participant, program: Program | None) -> set[str]:
+    """The topics a person typed in their own words (not keys of the program's catalogue or the default one)."""
+    catalogue = {t.key.casefold() for t in program_topics(program.topics if program else {})}
+    catalogue |= {key.casefold() for key in TOPICS_BY_KEY}
+    return {t for t in (*(participant.shares or []), *(participant.learns or [])) if t.casefold() not in catalogue}
+
+
+async def holds_data(deps: Deps, *, team_id: str, user_id: str) -> bool:
+    """Whether anything is stored under the person's ID that ``delete-my-data`` would erase: a row in a program,
+    their "don't pair me with" list, or a promotion to admin."""
+    async with deps.db.read() as session:
+        return bool(
+            await participants_repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+            or await avoid_repo.avoided_by(session, team_id=team_id, user_ids=[user_id])
+            or await admins_repo.is_promoted_admin(session, team_id=team_id, user_id=user_id)
+        )
+
+
 async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
-    """Erase the person's answers in every program of the workspace, and their "don't pair me with" list; False
-    if there was nothing to erase."""
+    """Erase every trace of the person in the workspace, in one transaction; False if there was nothing to erase.
+
+    Their answers, feedback, fit answers, survey answers, rematch requests, consent, "don't pair me with" list and
+    promotion to admin go; what must stay for others (their anonymous row in each program, the pairs and check-in
+    answers their partners had, rounds, the audit log, messages kept so they are never sent twice) stays under an
+    anonymous id or as ERASED_PERSON. Where someone else's data names them (a "don't pair me with" list, a manager
+    answer), a keyed-hash marker stands in for them, and the erasure itself is recorded the same way
+    (``storage.erasures``), so an HR import or an admin never enrols them again; joining again themselves undoes
+    both (:func:`save_profile`). The README's "What erasing keeps" lists what stays, and why.
+    """
     async with db.session() as session:
         rows = await participants_repo.participants_of_user(session, team_id=team_id, user_id=user_id)
+        replacements: dict[int, str] = {}
+        words: dict[int, set[str]] = {}
         for participant in rows:
-            old_id = participant.user_id
-            await feedback_repo.forget_author(
-                session, team_id=team_id, program_id=participant.program_id, user_id=old_id
-            )
-            await surveys_repo.forget_user(session, team_id=team_id, program_id=participant.program_id, user_id=old_id)
-            await rounds_repo.end_pairs(
-                session, team_id=team_id, program_id=participant.program_id, reason="left", user_id=old_id
-            )
+            program_id = participant.program_id
+            program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
+            words[program_id] = own_words(participant, program)
+            await feedback_repo.forget_author(session, team_id=team_id, program_id=program_id, user_id=user_id)
+            await surveys_repo.forget_user(session, team_id=team_id, program_id=program_id, user_id=user_id)
+            await rounds_repo.end_pairs(session, team_id=team_id, program_id=program_id, reason="left", user_id=user_id)
             await participants_repo.erase_personal_data(session, participant=participant)
-            await rounds_repo.forget_user(
-                session,
-                team_id=team_id,
-                program_id=participant.program_id,
-                user_id=old_id,
-                replacement=participant.user_id,
-            )
-        await recognition_repo.forget_consent(session, team_id=team_id, user_id=user_id)
-        avoided = await avoid_repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
-        return bool(rows) or bool(avoided)
+            replacements[program_id] = participant.user_id
+        await rounds_repo.forget_user(
+            session, team_id=team_id, user_id=user_id, replacements=replacements, own_words=words
+        )
+        await checkins_repo.forget_user(session, team_id=team_id, user_id=user_id, replacements=replacements)
+        changed = len(rows)
+        changed += await outbox_repo.forget_user(session, team_id=team_id, user_id=user_id)
+        changed += await audit_repo.forget_user(session, team_id=team_id, user_id=user_id)
+        changed += await admins_repo.forget_user(session, team_id=team_id, user_id=user_id)
+        changed += await recognition_repo.forget_consent(session, team_id=team_id, user_id=user_id)
+        changed += await avoid_repo.clear_avoid_list(session, team_id=team_id, user_id=user_id)
+        erasure = await erasures_repo.find(session, team_id=team_id, user_id=user_id)
+        erasure = erasure or erasures_repo.new_erasure(team_id=team_id, user_id=user_id)
+        marker = erasures_repo.marker(erasure)
+        changed += await avoid_repo.rename_avoided(session, team_id=team_id, old=user_id, new=marker)
+        changed += await participants_repo.rename_manager(session, team_id=team_id, old=user_id, new=marker)
+        if changed:
+            await erasures_repo.keep(session, erasure=erasure)
+        return changed > 0
+
+
+async def _joined_again(session: AsyncSession, *, team_id: str, user_id: str) -> None:
+    """Someone who erased their data joins again themselves: the erasure's record goes, and other people's "don't
+    pair me with" lists and manager answers that named them name them again."""
+    erasure = await erasures_repo.find(session, team_id=team_id, user_id=user_id)
+    if erasure is None:
+        return
+    marker = erasures_repo.marker(erasure)
+    await avoid_repo.rename_avoided(session, team_id=team_id, old=marker, new=user_id)
+    await participants_repo.rename_manager(session, team_id=team_id, old=marker, new=user_id)
+    await erasures_repo.forget(session, erasure=erasure)
 
 
 @dataclass(frozen=True)
@@ -354,15 +408,15 @@ class Resumed:
     program_name: str
 
 
-async def resume_due(db: Database, *, now: datetime) -> list[Resumed]:
-    """Bring back everyone whose ``pause until`` date has come in their own time zone (claimed once each)."""
+async def resume_due(db: Database, *, now: datetime, team_ids: set[str]) -> list[Resumed]:
+    """Bring back everyone of these workspaces whose ``pause until`` date has come in their own time zone (claimed
+    once each)."""
     resumed: list[Resumed] = []
     async with db.read() as session:
-        active = await workspaces_repo.active_workspace_ids(session)
         candidates = await participants_repo.paused_with_end_date(session)
     for p, program_name in candidates:
         assert p.id is not None and p.paused_until is not None
-        if p.team_id not in active or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
+        if p.team_id not in team_ids or local_date(now, p.timezone, p.tz_offset) < p.paused_until:
             continue
         async with db.session() as session:
             if await participants_repo.claim_resume(
@@ -383,12 +437,13 @@ async def update_avoid_list(
     async with db.session() as session:
         current = (await avoid_repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
         if len(current | set(add)) > MAX_AVOIDED:
-            return sorted(current), False
+            return sorted(other for other in current if not other.startswith(ERASED_MARKER)), False
         for other in add:
             await avoid_repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
         for other in remove:
             await avoid_repo.remove_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)
-        return sorted((current | set(add)) - set(remove)), True
+        kept = (current | set(add)) - set(remove)
+        return sorted(other for other in kept if not other.startswith(ERASED_MARKER)), True
 
 
 async def join(
@@ -412,8 +467,8 @@ async def join(
         enrolment, joined = await save_profile(
             deps.db, team_id=team_id, user_id=user_id, program_id=program_id, profile=profile
         )
-    except (DatabaseError, OSError, ProgramClosedError):
-        logger.exception("Could not save the opt-in answers of %s in %s", user_id, team_id)
+    except (DatabaseError, OSError, ProgramClosedError) as exc:
+        logger.error("Could not save the opt-in answers of %s in %s: %s", user_id, team_id, describe(exc))
         carried = {**profile.answers(), "program_id": program_id}
         dm = profile_not_saved_dm(
             answers=profile.answers(),

@@ -13,17 +13,20 @@ What an admin can take away, uploaded to their DM:
 
 - ``pairs-and-meetings.csv``: one row per pair and check-in answer (pairs with none get one row): the pair's two
   people, state and dates, the check-in number, the answer and when. No feedback text, no ratings.
-- ``feedback-text.csv``: what people wrote (what they learned or taught, notes for partners, what survey answers
-  would change), anonymous: one text per row, no name, pair, side or rating, each kind sorted by the text so no
-  row or order ties texts together.
+- ``feedback-text.csv``: only the texts the forms tell people admins see: what they learned or taught (from a side
+  where at least ``MIN_GROUP`` people wrote some) and what survey answers would change (from a survey stage where
+  at least ``MIN_GROUP`` people wrote some), anonymous: one text per row, no name, pair, side or rating, each kind
+  sorted by the text so no row or order ties texts together. Notes for partners are never exported.
 - ``chart.png``: meetings and the meeting rate at each check-in over the program, and confidence per topic before
   and then once surveyed (matplotlib, rendered without a display).
+
+Every CSV goes through ``prompts.results.csv_text``: a cell that a spreadsheet would run as a formula (beginning
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -37,7 +40,7 @@ from bot.checkins import checkin_dates, stalled_by_program
 from bot.runtime.context import Deps
 from bot.slack.client import try_call
 from bot.topics import topic_label
-from prompts.results import export_comment, summary_text
+from prompts.results import csv_text, export_comment, summary_text
 from storage import programs as programs_repo
 from storage import results as results_repo
 from storage.models import PairState, ParticipantState, Program, ProgramState
@@ -236,9 +239,8 @@ async def report(
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode("utf-8")
+    """An export file: ``prompts.results.csv_text`` (no cell a spreadsheet would run as a formula), in UTF-8."""
+    return csv_text(rows).encode("utf-8")
 
 
 async def pairs_and_meetings_csv(session: AsyncSession, *, team_id: str, program: Program) -> bytes:
@@ -264,12 +266,14 @@ async def pairs_and_meetings_csv(session: AsyncSession, *, team_id: str, program
 
 
 async def feedback_text_csv(session: AsyncSession, *, team_id: str, program: Program) -> bytes:
-    """One text per row (what someone learned or taught, a note for a partner, what a survey answer would change),
-    each kind sorted on its own: no row ties two texts of one person together."""
+    """One text per row, only what the forms tell people admins see: what someone learned or taught (from a side
+    where at least ``MIN_GROUP`` people wrote some: the question differs by side, so a text gives its side away)
+    and what a survey answer would change (from a survey stage where at least ``MIN_GROUP`` people wrote some);
+    never a note for a partner. Each kind sorted on its own: no row ties two texts of one person together."""
     assert program.id is not None
-    found = await results_repo.feedback_texts(session, team_id=team_id, program_id=program.id)
+    found = await results_repo.feedback_texts(session, team_id=team_id, program_id=program.id, min_people=MIN_GROUP)
     rows: list[list[object]] = [["kind", "text"]]
-    kinds = (("learned_or_taught", found.learned), ("note_for_partner", found.notes), ("what_to_change", found.changes))
+    kinds = (("learned_or_taught", found.learned), ("what_to_change", found.changes))
     for kind, texts in kinds:
         rows += [[kind, text] for text in sorted(texts)]
     return _csv(rows)

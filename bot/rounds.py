@@ -26,6 +26,7 @@ from typing import Any, TypeAlias
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.admins import hidden_from
 from bot.matching import Barrier, Person, Proposal, Rules, barriers, match, reasons_for, score_matrix
 from bot.outbox.deliver import deliver
 from bot.outbox.kinds import IntroPayload, Kind, PairEndedPayload, UnmatchedPayload
@@ -174,10 +175,12 @@ class RoundView:
     round: MatchRound
     program: Program
     pairs: Sequence[Pair]
-    rematches: int  # pairs the round ends on someone's request
+    rematches: int  # pairs the round ends on someone's request (that the admin it is shown to may know of)
 
 
-async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | None:
+async def load_round(deps: Deps, *, team_id: str, round_id: int, viewer_id: str | None = None) -> RoundView | None:
+    """A stored round; ``viewer_id``: the admin it is shown to, who is not told of a rematch request about a pair
+    they are in (unless they asked): requests are private, even from a partner who is an admin (as on Home)."""
     async with deps.db.read() as session:
         found = await rounds_repo.get_round(session, team_id=team_id, round_id=round_id)
         if found is None:
@@ -186,7 +189,17 @@ async def load_round(deps: Deps, *, team_id: str, round_id: int) -> RoundView | 
         if program is None:
             return None
         pairs = await rounds_repo.round_pairs(session, team_id=team_id, round_id=round_id)
-    return RoundView(found, program, pairs, len(found.ends))
+        rematches = len(found.ends)
+        if viewer_id is not None and found.ends:
+            requests = await rounds_repo.open_rematch_requests(session, team_id=team_id, program_id=program.id)
+            mine = await rounds_repo.pair_ids_of_user(session, team_id=team_id, user_id=viewer_id)
+            shown = {
+                r.pair_id
+                for r in requests
+                if not hidden_from(viewer_id, said_by=r.user_id, pair_id=r.pair_id, viewer_pairs=mine)
+            }
+            rematches = sum(1 for pair_id in found.ends if pair_id in shown)
+    return RoundView(found, program, pairs, rematches)
 
 
 async def previewable(deps: Deps, *, team_id: str, program_id: int) -> Program | None:
@@ -200,7 +213,7 @@ async def preview_round(deps: Deps, *, team_id: str, program: Program, actor_id:
     """Compute and store the program's next round (see :func:`preview`), as the preview modal shows it."""
     stored = await preview(deps, team_id=team_id, program=program, actor_id=actor_id)
     assert stored.id is not None
-    return await load_round(deps, team_id=team_id, round_id=stored.id)
+    return await load_round(deps, team_id=team_id, round_id=stored.id, viewer_id=actor_id)
 
 
 class Adjustment(StrEnum):
@@ -294,8 +307,11 @@ class Adjusted:
     round: RoundView | None
 
 
-async def adjust(deps: Deps, *, team_id: str, round_id: int, what: str, pair_ids: Sequence[int]) -> Adjusted:
-    """An admin's choice in a pair's *Adjust* menu: ``drop`` one pair, or ``swap`` the mentees of two."""
+async def adjust(
+    deps: Deps, *, team_id: str, round_id: int, what: str, pair_ids: Sequence[int], actor_id: str
+) -> Adjusted:
+    """An admin's choice in a pair's *Adjust* menu: ``drop`` one pair, or ``swap`` the mentees of two; the round
+    afterwards as ``actor_id`` may see it (see :func:`load_round`)."""
     before = await load_round(deps, team_id=team_id, round_id=round_id)
     outcome: Adjustment | Barrier
     if what == "drop" and len(pair_ids) == 1:
@@ -306,7 +322,7 @@ async def adjust(deps: Deps, *, team_id: str, round_id: int, what: str, pair_ids
         )
     else:
         outcome = Adjustment.STALE
-    after = await load_round(deps, team_id=team_id, round_id=round_id)
+    after = await load_round(deps, team_id=team_id, round_id=round_id, viewer_id=actor_id)
     return Adjusted(outcome, total_score(before), total_score(after), after)
 
 

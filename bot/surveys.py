@@ -5,6 +5,7 @@ through the outbox."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,15 +13,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.batch import Batch
 from bot.outbox.kinds import Kind, SurveyPayload
-from bot.outbox.outcomes import Outcome, Skip
+from bot.outbox.outcomes import Outcome, Skip, answerable
 from bot.runtime.context import Deps
+from bot.runtime.errors import describe
+from bot.slack.client import try_call
 from bot.topics import topic_label
 from prompts import surveys as prompts
 from storage import outbox
 from storage import participants as participants_repo
 from storage import programs as programs_repo
 from storage import surveys as surveys_repo
-from storage.models import Outbox, OutboxState, Participant, ParticipantState, Program, ProgramState
+from storage.db import DatabaseError
+from storage.models import Outbox, Participant, ParticipantState, Program, ProgramState
+
+logger = logging.getLogger(__name__)
 
 
 def survey_key(program_id: int | None, stage: str, user_id: str) -> str:
@@ -72,10 +78,10 @@ async def survey_target(
             session, team_id=team_id, program_id=program_id, user_id=user_id
         )
         # only a survey this person was sent (a forged stage or program gets nothing)
-        sent = await outbox.states(session, team_id=team_id, keys=[survey_key(program_id, stage, user_id)])
+        sent = await outbox.by_key(session, team_id=team_id, key=survey_key(program_id, stage, user_id))
     if program is None or person is None or person.state == ParticipantState.DELETED:
         return None
-    if sent.get(survey_key(program_id, stage, user_id)) not in (OutboxState.SENT, OutboxState.SENDING):
+    if not answerable(sent):  # sent, being sent, or Slack may have posted it (the click shows it was)
         return None
     return program, person
 
@@ -164,20 +170,49 @@ async def survey_form(deps: Deps, *, team_id: str, user_id: str, program_id: int
     return SurveyForm(program.id, skill_choices(person, program), saved)
 
 
-async def submit_survey(
+@dataclass(frozen=True)
+class SurveyAnswers:
+    """A survey form's answers that passed every check, from someone the survey was sent to: to save. ``labels``:
+    the topics' names, to give the answers back if saving fails."""
+
+    person: Participant
+    stage: str
+    answers: dict[str, Any]
+    labels: dict[str, str]
+
+
+async def check_survey(
     deps: Deps, *, team_id: str, user_id: str, program_id: int, stage: str, values: dict[str, Any]
-) -> tuple[bool, dict[str, str]]:
-    """The survey form's answers, saved (replacing an earlier answer for that stage): whether they were the first;
-    or inline errors keyed by block id."""
+) -> tuple[SurveyAnswers | None, dict[str, str]]:
+    """Before the form's ack: the answers, or inline errors keyed by block id. Only reads, which never wait for a
+    writer, so the ack stays within Slack's 3 s however busy the database is; :func:`record_survey` saves after."""
     found = await survey_target(deps, team_id=team_id, user_id=user_id, program_id=program_id, stage=stage)
     if found is None:
-        return False, {prompts.RECOMMEND: prompts.ERRORS["closed"]}
+        return None, {prompts.RECOMMEND: prompts.ERRORS["closed"]}
     program, person = found
-    skills = [key for key, _ in skill_choices(person, program)]  # from the database, not the form
-    answers, errors = parse_survey(values, skills)
+    choices = skill_choices(person, program)  # from the database, not the form
+    answers, errors = parse_survey(values, [key for key, _ in choices])
     if answers is None:
-        return False, errors
-    return await save(deps, person=person, stage=stage, answers=answers), {}
+        return None, errors
+    return SurveyAnswers(person, stage, answers, dict(choices)), {}
+
+
+async def record_survey(deps: Deps, client: AsyncWebClient, checked: SurveyAnswers) -> bool | None:
+    """Save checked answers (after the form's ack), replacing an earlier answer for that stage: whether they were
+    the first. When saving fails (logged), the person gets their answers back by DM with a button that opens the
+    survey again, and None is returned."""
+    person = checked.person
+    try:
+        return await save(deps, person=person, stage=checked.stage, answers=checked.answers)
+    except (DatabaseError, OSError) as exc:
+        logger.error(
+            "Could not save the %s survey of %s in %s: %s", checked.stage, person.user_id, person.team_id, describe(exc)
+        )
+        dm = prompts.not_saved_dm(
+            program_id=person.program_id, stage=checked.stage, answers=checked.answers, labels=checked.labels
+        )
+        await try_call(client.chat_postMessage(channel=person.user_id, **dm.as_kwargs()), what="chat.postMessage")
+        return None
 
 
 async def send_survey(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -> Outcome:

@@ -53,7 +53,7 @@ def checkin_message(
     if topic is not None:
         blocks.append(section("*A topic for your next conversation*\n" + topic_lines(topic)))
     blocks.append(context("Either of you can answer; the latest answer counts.", block_id=STATUS_BLOCK))
-    return Reply(f"Check-in {period} of {program_name}: did you meet{when}?", blocks)
+    return Reply(f"Check-in {period} of {escape(program_name)}: did you meet{when}?", blocks)
 
 
 def answered(blocks: list[Block], *, answer: str, user_id: str) -> list[Block]:

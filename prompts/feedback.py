@@ -31,8 +31,10 @@ ERRORS = {
     "closed": "This check-in isn't recorded as a meeting (*We met*), so there's no feedback to give for it.",
 }
 PRIVACY = (
-    "Private: your rating and what you learned are seen by program admins only in totals or without your name. "
-    "Your partner sees your note only if you tick *Share with my partner*, and never your rating."
+    "What program admins see, never with your name: your rating, only in averages over 3 people or more; what you "
+    "talked about, once at least 3 people named the same topic; what you learned or taught, word for word, once at "
+    "least 3 people in your role have written some. Your note is never shown to admins: your partner sees it only if "
+    "you tick *Share my note with my partner*, and never your rating."
 )
 
 
@@ -131,6 +133,54 @@ def thanks_view(*, partner_id: str, note: str, edited: bool) -> Block:
         "close": plain("Done"),
         "blocks": [section(f":white_check_mark: {said}{shared_line}"), context(PRIVACY)],
     }
+
+
+def saving_view() -> Block:
+    """What the form turns into the moment it is sent (the answers are saved right after, then
+    :func:`thanks_view` or :func:`not_saved_view` replaces it)."""
+    return {
+        "type": "modal",
+        "title": plain("Meeting feedback"),
+        "close": plain("Done"),
+        "blocks": [section(":hourglass_flowing_sand: Saving your feedback…"), context(PRIVACY)],
+    }
+
+
+NOT_SAVED = "Sorry, we couldn't save your feedback just now. Here it is, so nothing is lost:"
+
+
+def not_saved_view() -> Block:
+    return {
+        "type": "modal",
+        "title": plain("Meeting feedback"),
+        "close": plain("Done"),
+        "blocks": [
+            section(
+                ":warning: Sorry, we couldn't save your feedback just now. We've sent your answers to you by DM, so "
+                "nothing is lost: *Give feedback again* there when you're ready."
+            )
+        ],
+    }
+
+
+def not_saved_dm(*, pair_id: int, period: int, answers: dict[str, Any]) -> Reply:
+    """After the form closed, saving failed: the person's answers (rating, topic, learned, note, share) back, and
+    the button that opens the form again."""
+    shown = [
+        ("How useful", RATINGS.get(str(answers.get("rating")), "—")),
+        ("Talked about", answers.get("topic") or "—"),
+        ("Learned", answers.get("learned") or "—"),
+        ("Note", answers.get("note") or "—"),
+        ("Share the note", "yes" if answers.get("share_note") else "no"),
+    ]
+    return Reply(
+        NOT_SAVED,
+        [
+            section(f":warning: {NOT_SAVED}"),
+            *(section(f"*{label}:* {esc(str(value))}") for label, value in shown),
+            actions(button("Give feedback again", ACTION_OPEN, value=f"{pair_id}:{period}", style="primary")),
+        ],
+    )
 
 
 def shared_note_message(*, author_id: str, note: str, author_role: str) -> Reply:

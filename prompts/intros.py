@@ -64,7 +64,7 @@ def intro_message(
             "private: your partner is never told, only program admins see it."
         ),
     ]
-    text = f"Meet your reverse mentoring partner: <@{mentor_id}> and <@{mentee_id}> in {program['name']}."
+    text = f"Meet your reverse mentoring partner: <@{mentor_id}> and <@{mentee_id}> in {escape(program['name'])}."
     return Reply(text, blocks)
 
 

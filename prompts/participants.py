@@ -105,7 +105,7 @@ def profile_saved_dm(
 ) -> Reply:
     """The DM after a successful opt-in or edit, with an *Edit profile* button."""
     if joined:
-        title = f"Welcome to {program_name}! :tada:"
+        title = f"Welcome to {program_name}! :tada:"  # a header: plain text, where markup is never live
         next_steps = (
             "We'll match you with a partner when the next round starts and introduce you both here in Slack. "
             "Until then you can change your answers at any time."
@@ -122,7 +122,7 @@ def profile_saved_dm(
         ),
         context("`/mentor pause` to take a break · `/mentor leave` to stop · `/mentor help` for everything else"),
     ]
-    return Reply(f"{title} Your profile is saved.", blocks)
+    return Reply(f"{esc(title)} Your profile is saved.", blocks)
 
 
 def _program_status(item: dict[str, Any]) -> str:
@@ -267,8 +267,9 @@ def left_reply(names: list[str] | None = None) -> Reply:
 def delete_confirm_reply() -> Reply:
     text = (
         "Erase your data? We delete your answers (department, experience, skills, topics, goals, manager, "
-        "time zone) and any feedback text you wrote, and unlink you from the program. Only anonymous counts "
-        "stay (for example, that one mentor took part). This cannot be undone."
+        "time zone), any feedback and survey text you wrote, and every trace of your Slack ID, and unlink you "
+        "from the program. Only anonymous counts stay (for example, that one mentor took part). No import or "
+        "admin will enrol you again; `/mentor join` brings you back whenever you like. This cannot be undone."
     )
     return _confirmation(text, "Erase my data", ACTION_CONFIRM_DELETE, "Keep my data")
 

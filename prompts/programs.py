@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -476,8 +477,16 @@ def audit_blocks(entries: list[dict[str, Any]]) -> list[Block]:
     for entry in entries[:AUDIT_SHOWN]:
         changed = ", ".join(sorted(entry.get("after") or {})) or "—"
         when = entry["at"].strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(f"{when} · <@{entry['actor_id']}> · {esc(entry['action'])} · {esc(changed)}")
+        lines.append(f"{when} · {_who(entry['actor_id'])} · {esc(entry['action'])} · {esc(changed)}")
     return [context("*Recent admin changes*\n" + "\n".join(lines))]
+
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+def _who(actor_id: str) -> str:
+    """Who made a change: a mention, or as stored when it is no Slack user ID ("cli", "erased person")."""
+    return f"<@{actor_id}>" if USER_ID.match(actor_id) else esc(actor_id)
 
 
 def _audit_line(entry: dict[str, Any]) -> str:
@@ -485,7 +494,7 @@ def _audit_line(entry: dict[str, Any]) -> str:
         f"{k}: {_short(entry.get('before', {}).get(k))} → {_short(v)}" for k, v in (entry.get("after") or {}).items()
     )
     when = entry["at"].strftime("%Y-%m-%d %H:%M UTC")
-    who = f"<@{entry['actor_id']}>"
+    who = _who(entry["actor_id"])
     return f"*{when}* · {who} · {esc(entry['action'])} · {esc(entry.get('target') or '')}\n{esc(changed) or '—'}"
 
 
@@ -518,9 +527,9 @@ def announcement(program: dict[str, Any]) -> Reply:
         lines.append(f"*Objectives:* {esc(program['objectives'])}")
     if frame or cadence:
         lines.append(f"*When:* {frame}{', ' if frame and cadence else ''}{'pairs meet ' + cadence if cadence else ''}")
-    text = f"Join {name}: reverse mentoring is open for sign-ups."
+    text = f"Join {esc(name)}: reverse mentoring is open for sign-ups."
     blocks = [
-        header(f"Join {name}"),
+        header(f"Join {name}"),  # plain text, where markup is never live
         section("\n".join(lines)),
         actions(button("Join", ACTION_JOIN, value=str(program["id"]) if program.get("id") else None, style="primary")),
         context("Takes two minutes. Or type `/mentor` anywhere."),

@@ -1,15 +1,48 @@
-"""A program's results as text, CSV rows and Home tab blocks (pure: figures in, text out)."""
+"""A program's results as text, CSV rows and Home tab blocks (pure: figures in, text out), and the one CSV writer
+every CSV the app writes goes through (:func:`csv_text`)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from prompts.blocks import Block, Reply, actions, button, context, section
 from prompts.blocks import escape as esc
 
 SUPPRESSED = "–"  # no figure: nothing yet, or a group too small to show
+# What makes a spreadsheet (Excel, Sheets, LibreOffice) read a cell as a formula: OWASP's CSV-injection list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-\d[\d,]*(\.\d+)?%?")  # "-25", "-0.5", "-1,234", "-12%": read as a number, never a formula
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs (OWASP's advice against CSV injection): text beginning with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so it is shown as the text it is.
+
+    Numbers stay numbers: an ``int`` or ``float`` is written as is, and so is text that is only a number (a
+    negative figure the app formatted, such as a net promoter score of ``-25``), which a spreadsheet reads as that
+    number and nothing else. ``-2+3`` is not only a number, so it is neutralised."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """Rows as CSV text, every cell through :func:`safe_cell`: every CSV the app writes (the exports, ``report
+    --format csv``) is written here. Lines end with ``\n``; the csv module quotes a cell holding a comma, a quote or
+    a line feed, but not one holding a lone carriage return (not part of that line end), which would then split the
+    row in a spreadsheet: a row with one is written with every cell quoted."""
+    out = io.StringIO()
+    minimal = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [safe_cell(cell) for cell in row]
+        writer = quoted if any(isinstance(cell, str) and "\r" in cell for cell in cells) else minimal
+        writer.writerow(cells)
+    return out.getvalue()
 
 
 def _value(figures: dict[str, Any] | None, path: str) -> Any:
@@ -86,9 +119,7 @@ def report_rows(report: dict[str, Any]) -> list[list[str]]:
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(report_rows(report))
-    return out.getvalue()
+    return csv_text(report_rows(report))
 
 
 def report_text(report: dict[str, Any]) -> str:
@@ -123,8 +154,9 @@ ACTION_CHART = "results_chart"
 
 def export_comment(program: str) -> str:
     return (
-        f"*{esc(program)}*: pairs and their check-in answers, and what people wrote after meetings (anonymous: no "
-        "name, pair, side or rating). Keep them inside your people team."
+        f"*{esc(program)}*: pairs and their check-in answers, and what people learned or taught and would change "
+        "(anonymous: no name, pair, side or rating; only from groups of 3 people or more; notes for partners are "
+        "never included). Keep them inside your people team."
     )
 
 

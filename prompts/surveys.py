@@ -23,7 +23,10 @@ ERRORS = {
     "change": f"Please keep this under {CHANGE_MAX} characters.",
     "closed": "This survey isn't for you, or its program is gone.",
 }
-PRIVATE = "Private: admins see only totals and averages for groups of 3 people or more, never your name."
+PRIVATE = (
+    "What program admins see, never with your name: your levels and your 0–10 answer, only in averages over 3 "
+    "people or more; what you would change, word for word, once at least 3 people have written some for this survey."
+)
 
 
 def _levels(action_id: str, initial: str | None = None) -> Block:
@@ -114,3 +117,50 @@ def thanks_view(*, again: bool) -> Block:
         "close": plain("Done"),
         "blocks": [section(f":white_check_mark: {said}"), context(PRIVATE)],
     }
+
+
+def saving_view() -> Block:
+    """What the form turns into the moment it is sent (the answers are saved right after, then
+    :func:`thanks_view` or :func:`not_saved_view` replaces it)."""
+    return {
+        "type": "modal",
+        "title": plain("Program survey"),
+        "close": plain("Done"),
+        "blocks": [section(":hourglass_flowing_sand: Saving your answers…"), context(PRIVATE)],
+    }
+
+
+NOT_SAVED = "Sorry, we couldn't save your survey answers just now. Here they are, so nothing is lost:"
+
+
+def not_saved_view() -> Block:
+    return {
+        "type": "modal",
+        "title": plain("Program survey"),
+        "close": plain("Done"),
+        "blocks": [
+            section(
+                ":warning: Sorry, we couldn't save your answers just now. We've sent them to you by DM, so nothing "
+                "is lost: *Answer the survey* there when you're ready."
+            )
+        ],
+    }
+
+
+def not_saved_dm(*, program_id: int, stage: str, answers: dict[str, Any], labels: dict[str, str]) -> Reply:
+    """After the form closed, saving failed: the person's answers (``answers``: levels by topic key, recommend,
+    change; ``labels``: the topics' names) back, and the button that opens the survey again."""
+    lines = [
+        f"*Confidence with {esc(labels.get(key, key))}:* {LEVELS.get(str(value), value)}"
+        for key, value in (answers.get("levels") or {}).items()
+    ]
+    lines.append(f"*Would recommend:* {answers.get('recommend', '—')} / 10")
+    return Reply(
+        NOT_SAVED,
+        [
+            section(f":warning: {NOT_SAVED}"),
+            section("\n".join(lines)),
+            section(f"*What you would change:* {esc(str(answers.get('change') or '—'))}"),
+            actions(button("Answer the survey", ACTION_OPEN, value=f"{program_id}:{stage}", style="primary")),
+        ],
+    )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Admin, utcnow
+from storage.models import ERASED_PERSON, Admin, utcnow
 from storage.sql import insert_ignoring_conflict
 
 
@@ -42,3 +42,15 @@ async def promote_admin(session: AsyncSession, *, team_id: str, user_id: str, ad
 async def demote_admin(session: AsyncSession, *, team_id: str, user_id: str) -> bool:
     result = await session.exec(delete(Admin).where(col(Admin.team_id) == team_id, col(Admin.user_id) == user_id))
     return bool(result.rowcount)
+
+
+async def forget_user(session: AsyncSession, *, team_id: str, user_id: str) -> int:
+    """Delete-my-data: the person is no longer a promoted admin, and the admins they promoted were promoted by
+    "an erased person"; how many rows changed."""
+    removed = await session.exec(delete(Admin).where(col(Admin.team_id) == team_id, col(Admin.user_id) == user_id))
+    renamed = await session.exec(
+        update(Admin)
+        .where(col(Admin.team_id) == team_id, col(Admin.added_by) == user_id)
+        .values(added_by=ERASED_PERSON)
+    )
+    return int(removed.rowcount or 0) + int(renamed.rowcount or 0)

@@ -42,3 +42,15 @@ async def clear_avoid_list(session: AsyncSession, *, team_id: str, user_id: str)
     """Erase a person's own list (their data); lists others keep that name them are theirs, and stay."""
     result = await session.exec(delete(Avoid).where(col(Avoid.team_id) == team_id, col(Avoid.user_id) == user_id))
     return int(result.rowcount or 0)
+
+
+async def rename_avoided(session: AsyncSession, *, team_id: str, old: str, new: str) -> int:
+    """Other people's lists that name ``old`` name ``new`` instead (delete-my-data puts the erased person's marker
+    there, joining again puts their ID back); how many entries changed."""
+    rows = (await session.exec(select(Avoid).where(Avoid.team_id == team_id, Avoid.avoided_id == old))).all()
+    for row in rows:
+        values = {"team_id": team_id, "user_id": row.user_id, "avoided_id": new, "added_at": row.added_at}
+        await insert_ignoring_conflict(session, Avoid, values, ["team_id", "user_id", "avoided_id"])
+    if rows:
+        await session.exec(delete(Avoid).where(col(Avoid.team_id) == team_id, col(Avoid.avoided_id) == old))
+    return len(rows)

@@ -5,13 +5,13 @@ Like every storage module: keyword-only functions, an explicit session first, ev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import MeetingLog, Outbox, OutboxState
+from storage.models import ERASED_PERSON, MeetingLog, Outbox, OutboxState, Pair
 from storage.sql import dialect_insert
 
 
@@ -60,3 +60,24 @@ async def record_answer(
         set_={"answer": statement.excluded.answer, "by_user": statement.excluded.by_user, "at": statement.excluded.at},
     )
     await session.exec(statement)
+
+
+async def forget_user(session: AsyncSession, *, team_id: str, user_id: str, replacements: Mapping[int, str]) -> None:
+    """Delete-my-data: the pair's answers stay (they are the pair's), given by the anonymous id of the person's
+    erased row in that program (``replacements``: program id → that id), or by ERASED_PERSON."""
+    for program_id, replacement in replacements.items():
+        pairs = select(Pair.id).where(Pair.team_id == team_id, Pair.program_id == program_id)
+        await session.exec(
+            update(MeetingLog)
+            .where(
+                col(MeetingLog.team_id) == team_id,
+                col(MeetingLog.by_user) == user_id,
+                col(MeetingLog.pair_id).in_(pairs),
+            )
+            .values(by_user=replacement)
+        )
+    await session.exec(
+        update(MeetingLog)
+        .where(col(MeetingLog.team_id) == team_id, col(MeetingLog.by_user) == user_id)
+        .values(by_user=ERASED_PERSON)
+    )

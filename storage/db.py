@@ -58,9 +58,11 @@ def job_store_url(database_url: str) -> str:
 
 def make_engine(url: str) -> AsyncEngine:
     """An engine for an already normalized async URL (see ``bot.runtime.settings.normalize_database_url``)."""
+    # hide_parameters: a failed statement's error (and so the log) never carries the values it was given, which
+    # are often people's answers (goals, department, notes).
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+        return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, hide_parameters=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -150,8 +150,17 @@ class Participant(SQLModel, table=True):
             "learns": list(self.learns or []),
             "goals": self.goals,
             "meeting_format": self.meeting_format,
-            "manager_id": self.manager_id,
+            # a manager who erased their data is not shown (their marker still keeps the reporting line)
+            "manager_id": None if (self.manager_id or "").startswith(ERASED_MARKER) else self.manager_id,
         }
+
+
+# What replaces an erased person's Slack ID where the row is kept for someone else (the audit log, who promoted an
+# admin, who previewed a round, a message kept for its recipient): shown as such, never mentioned.
+ERASED_PERSON = "erased person"
+# What stands in for an erased person where someone else's data named them (a "don't pair me with" list, a manager
+# answer): this prefix and their keyed hash (storage/erasures.py). Never a Slack ID, so it matches nobody.
+ERASED_MARKER = "erased:"
 
 
 class Admin(SQLModel, table=True):
@@ -321,8 +330,8 @@ class MeetingLog(SQLModel, table=True):
 class Feedback(SQLModel, table=True):
     """One person's feedback on one meeting (a pair's check-in ``period`` answered *We met*); editing replaces it.
 
-    Confidential: the rating, what they learned and the note are for admins in aggregate or as anonymous text; the
-    partner sees the note only when ``share_note`` is ticked, never the rating."""
+    Confidential: admins see the rating in averages and what they learned as anonymous text (groups of 3 or more),
+    never the note; the partner sees the note only when ``share_note`` is ticked, never the rating."""
 
     __tablename__ = "feedback"
     __table_args__ = (UniqueConstraint("pair_id", "period", "author_id", name="uq_feedback_pair_period_author"),)
@@ -391,6 +400,9 @@ class SurveyAnswer(SQLModel, table=True):
     stage: str = Field(max_length=8)  # mid, end
     recommend: int
     change: str = Field(default="", max_length=1000)
+    # Whether the form said admins would read ``change`` word for word when it was answered: answers given before the
+    # form said so (migration 0011) stay out of the free-text export.
+    change_for_admins: bool = Field(default=False)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -405,3 +417,14 @@ class Consent(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     celebrate: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Erasure(SQLModel, table=True):
+    """Someone who erased their data (``/mentor delete-my-data``), as a keyed hash of their Slack ID, never the ID:
+    an HR import or an admin does not enrol them again; joining again themselves removes the row. Each row has its
+    own random key (``salt``), so a hash says nothing without it (see ``storage.erasures``)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_hash: str = Field(primary_key=True, max_length=64)  # HMAC-SHA256(salt, team_id:user_id), hex
+    salt: str = Field(max_length=64)  # random, hex
+    erased_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

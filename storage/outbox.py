@@ -3,7 +3,9 @@
 A message is *enqueued* (the key's unique constraint makes a second enqueue a no-op), *claimed* by one process
 (pending → sending, committed before the Slack call; PostgreSQL claims with ``FOR UPDATE SKIP LOCKED`` so parallel
 replicas never take the same row), then marked *sent* or *failed*. A process that dies between claim and mark
-leaves the row in ``sending``: it is never sent again blindly (that could duplicate it); admins can see it.
+leaves the row in ``sending``: it is never sent again blindly (that could duplicate it); admins can see it. A
+message Slack may have posted anyway is *failed* with an error starting ``uncertain``, until it is looked up
+(:func:`uncertain_rows`, :func:`settle`).
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import String, bindparam, cast, or_
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Outbox, OutboxState, utcnow
+from storage.models import ERASED_PERSON, Outbox, OutboxState, utcnow
 from storage.sql import dialect_insert
 
 CHUNK = 500  # rows per multi-row INSERT (well under SQLite's 32,766 bound parameters)
+UNCERTAIN = "uncertain"  # the prefix of the error of a message Slack may have posted anyway
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,54 @@ async def release(session: AsyncSession, *, team_id: str, outbox_ids: Sequence[i
         )
 
 
-async def states(session: AsyncSession, *, team_id: str, keys: Sequence[str]) -> dict[str, str]:
-    query = select(Outbox.key, Outbox.state).where(Outbox.team_id == team_id, col(Outbox.key).in_(list(keys)))
-    return {key: state for key, state in (await session.exec(query)).all()}
+async def uncertain_rows(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    kinds: Sequence[str],
+    claimed: tuple[datetime, datetime],
+    below_attempts: int,
+    limit: int,
+) -> list[Outbox]:
+    """Messages of ``kinds`` that Slack may or may not have posted, claimed within ``claimed`` (earliest, latest)
+    and tried fewer than ``below_attempts`` times, oldest first."""
+    query = select(Outbox).where(
+        Outbox.team_id == team_id,
+        Outbox.state == OutboxState.FAILED,
+        col(Outbox.error).startswith(UNCERTAIN),
+        col(Outbox.kind).in_(list(kinds)),
+        col(Outbox.claimed_at) >= claimed[0],
+        col(Outbox.claimed_at) < claimed[1],
+        Outbox.attempts < below_attempts,
+    )
+    return list((await session.exec(query.order_by(col(Outbox.id)).limit(limit))).all())
+
+
+async def by_key(session: AsyncSession, *, team_id: str, key: str) -> Outbox | None:
+    return (await session.exec(select(Outbox).where(Outbox.team_id == team_id, Outbox.key == key))).first()
+
+
+async def settle(
+    session: AsyncSession,
+    *,
+    seen: Outbox,
+    state: OutboxState,
+    channel_id: str | None = None,
+    ts: str | None = None,
+) -> bool:
+    """A message whose fate was unknown, found posted (``sent``, where and when Slack holds it) or not (``pending``
+    again, to be sent), compared-and-set on the state and claim it had when it was read (``seen``): False when it
+    changed meanwhile (another process settled or claimed it)."""
+    claimed = col(Outbox.claimed_at).is_(None) if seen.claimed_at is None else col(Outbox.claimed_at) == seen.claimed_at
+    values: dict[str, Any] = {"state": state, "error": None}
+    if state == OutboxState.SENT:
+        values |= {"sent_at": utcnow(), "channel_id": channel_id, "ts": ts}
+    changed = await session.exec(
+        update(Outbox)
+        .where(col(Outbox.team_id) == seen.team_id, col(Outbox.id) == seen.id, col(Outbox.state) == seen.state, claimed)
+        .values(**values)
+    )
+    return bool(changed.rowcount)
 
 
 async def refusals(session: AsyncSession, *, team_id: str, errors: Sequence[str], limit: int = 5) -> list[Outbox]:
@@ -160,9 +208,42 @@ async def trouble(session: AsyncSession, *, team_id: str, stuck_before: datetime
     stuck = select(func.count()).where(
         Outbox.team_id == team_id, Outbox.state == OutboxState.SENDING, col(Outbox.claimed_at) < stuck_before
     )
-    uncertain = sum(1 for e in errors if (e or "").startswith("uncertain"))
+    uncertain = sum(1 for e in errors if (e or "").startswith(UNCERTAIN))
     return {
         "failed": len(errors) - uncertain,
         "uncertain": uncertain,
         "stuck": int((await session.exec(stuck)).one()),
     }
+
+
+async def forget_user(session: AsyncSession, *, team_id: str, user_id: str) -> int:
+    """Delete-my-data. A message whose key names the person (to them, or about them: the admins' "this pairing
+    isn't working" alert, a note they shared) goes, whatever its state: only the person could owe that key again.
+    Any other message that names them (a note their partner shared with them, "your pairing ended" naming them as
+    the partner) keeps its row, so its key still stops a second send, with their ID replaced by ERASED_PERSON;
+    one that was for them also loses its conversation and timestamp; one not sent yet is skipped. How many rows
+    changed."""
+    query = select(Outbox).where(
+        Outbox.team_id == team_id,
+        or_(
+            col(Outbox.key).contains(user_id, autoescape=True),
+            cast(col(Outbox.payload), String).contains(user_id, autoescape=True),
+        ),
+    )
+    changed = 0
+    for row in (await session.exec(query)).all():
+        named = any(value == user_id for value in row.payload.values())
+        if user_id in row.key.split(":"):
+            await session.delete(row)
+        elif named:
+            if row.payload.get("user_id") == user_id:
+                row.channel_id = row.ts = None
+            row.payload = {k: ERASED_PERSON if v == user_id else v for k, v in row.payload.items()}
+            if row.state == OutboxState.PENDING:
+                row.state = OutboxState.SKIPPED
+            session.add(row)
+        else:
+            continue  # the ID only appears inside a longer one
+        changed += 1
+    await session.flush()
+    return changed

@@ -173,6 +173,17 @@ async def erase_personal_data(session: AsyncSession, *, participant: Participant
     await session.flush()
 
 
+async def rename_manager(session: AsyncSession, *, team_id: str, old: str, new: str) -> int:
+    """Profiles that give ``old`` as the manager give ``new`` instead (delete-my-data puts the erased person's
+    marker there, so the reporting line still holds if they come back; joining again puts their ID back)."""
+    result = await session.exec(
+        update(Participant)
+        .where(col(Participant.team_id) == team_id, col(Participant.manager_id) == old)
+        .values(manager_id=new)
+    )
+    return int(result.rowcount or 0)
+
+
 async def paused_with_end_date(session: AsyncSession) -> Sequence[tuple[Participant, str]]:
     """Paused people who gave a resume date, in programs that have not ended, in every workspace (for the
     scheduler), each with the name of their program."""

@@ -33,6 +33,7 @@ async def record_consent(session: AsyncSession, *, team_id: str, user_id: str, c
     await session.exec(statement)
 
 
-async def forget_consent(session: AsyncSession, *, team_id: str, user_id: str) -> None:
-    """Delete-my-data: their answer to the celebration question goes too."""
-    await session.exec(delete(Consent).where(col(Consent.team_id) == team_id, col(Consent.user_id) == user_id))
+async def forget_consent(session: AsyncSession, *, team_id: str, user_id: str) -> int:
+    """Delete-my-data: their answer to the celebration question goes too; how many rows went."""
+    result = await session.exec(delete(Consent).where(col(Consent.team_id) == team_id, col(Consent.user_id) == user_id))
+    return int(result.rowcount or 0)

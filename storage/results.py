@@ -69,10 +69,10 @@ class Recommendations:
 
 @dataclass(frozen=True)
 class FeedbackTexts:
-    """What people wrote in the program, each kind on its own (unsorted; no author, pair or rating)."""
+    """What people wrote in the program that admins may read, each kind on its own (unsorted; no author, pair or
+    rating). Notes for partners are never among them."""
 
     learned: list[str]  # what they learned or taught
-    notes: list[str]  # notes for their partner
     changes: list[str]  # what a survey answer would change
 
 
@@ -273,15 +273,30 @@ async def pairs_and_meetings(
     return [(pair, log) for pair, log in (await session.exec(query)).all()]
 
 
-async def feedback_texts(session: AsyncSession, *, team_id: str, program_id: int) -> FeedbackTexts:
-    in_program = (Feedback.team_id == team_id, Feedback.program_id == program_id)
-    learned = (await session.exec(select(Feedback.learned).where(*in_program, Feedback.learned != ""))).all()
-    notes = (await session.exec(select(Feedback.note).where(*in_program, Feedback.note != ""))).all()
-    changes = (
-        await session.exec(
-            select(SurveyAnswer.change).where(
-                SurveyAnswer.team_id == team_id, SurveyAnswer.program_id == program_id, SurveyAnswer.change != ""
-            )
-        )
-    ).all()
-    return FeedbackTexts(list(learned), list(notes), list(changes))
+async def feedback_texts(session: AsyncSession, *, team_id: str, program_id: int, min_people: int) -> FeedbackTexts:
+    """What people learned or taught, from each side (``author_role``) where at least ``min_people`` people wrote
+    some, and what survey answers would change, from each survey stage where at least ``min_people`` people wrote
+    some, counting only answers given when the form said admins read them. Notes are not read: they are for the
+    partner, when shared, and never for admins."""
+    learned_by = (Feedback.team_id == team_id, Feedback.program_id == program_id, Feedback.learned != "")
+    sides = (
+        select(Feedback.author_role)
+        .where(*learned_by)
+        .group_by(Feedback.author_role)
+        .having(func.count(func.distinct(Feedback.author_id)) >= min_people)
+    )
+    learned = await session.exec(select(Feedback.learned).where(*learned_by, col(Feedback.author_role).in_(sides)))
+    changed_by = (
+        SurveyAnswer.team_id == team_id,
+        SurveyAnswer.program_id == program_id,
+        SurveyAnswer.change != "",
+        col(SurveyAnswer.change_for_admins).is_(True),  # given after the form said admins read it
+    )
+    stages = (
+        select(SurveyAnswer.stage)
+        .where(*changed_by)
+        .group_by(col(SurveyAnswer.stage))
+        .having(func.count(func.distinct(SurveyAnswer.user_id)) >= min_people)
+    )
+    changes = await session.exec(select(SurveyAnswer.change).where(*changed_by, col(SurveyAnswer.stage).in_(stages)))
+    return FeedbackTexts(list(learned.all()), list(changes.all()))

@@ -5,7 +5,7 @@ Like every storage module: keyword-only functions, an explicit session first, ev
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import bindparam
 from sqlmodel import col, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import MatchRound, Pair, PairState, RematchRequest, RoundState, utcnow
+from storage.models import ERASED_PERSON, MatchRound, Pair, PairState, RematchRequest, RoundState, utcnow
 
 
 async def active_pairs(session: AsyncSession, *, team_id: str, program_id: int) -> Sequence[Pair]:
@@ -299,22 +299,60 @@ async def pair_counts(session: AsyncSession, *, team_id: str) -> dict[int, int]:
     return {program_id: count for program_id, count in (await session.exec(query)).all()}
 
 
-async def forget_user(session: AsyncSession, *, team_id: str, program_id: int, user_id: str, replacement: str) -> None:
-    """Delete-my-data: the person's pairs keep only the anonymous id of their erased row; their rematch
-    requests (with their reasons) go."""
-    for column in ("mentor_id", "mentee_id"):
-        await session.exec(
-            update(Pair)
-            .where(col(Pair.team_id) == team_id, col(Pair.program_id) == program_id, getattr(Pair, column) == user_id)
-            .values({column: replacement})
-        )
+async def forget_user(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    user_id: str,
+    replacements: Mapping[int, str],
+    own_words: Mapping[int, Collection[str]],
+) -> None:
+    """Delete-my-data, in every program the person had a row in (``replacements``: program id → the anonymous id
+    of their erased row there): their pairs keep only that id, and lose the topics in the person's own words
+    (``own_words``, per program) from what was suggested to them and why they were matched; the rounds that left
+    them out name that id instead; their rematch requests (with their reasons) go; rounds they previewed as an
+    admin were previewed by ERASED_PERSON."""
+    for program_id, replacement in replacements.items():
+        for column in ("mentor_id", "mentee_id"):
+            await session.exec(
+                update(Pair)
+                .where(
+                    col(Pair.team_id) == team_id, col(Pair.program_id) == program_id, getattr(Pair, column) == user_id
+                )
+                .values({column: replacement})
+            )
+        words = {word.casefold() for word in own_words.get(program_id, ())}
+        if words:
+            query = select(Pair).where(
+                Pair.team_id == team_id,
+                Pair.program_id == program_id,
+                or_(Pair.mentor_id == replacement, Pair.mentee_id == replacement),
+            )
+            for pair in (await session.exec(query)).all():
+                pair.topics = [key for key in pair.topics or [] if key.casefold() not in words]
+                shared = (pair.reasons or {}).get("shared_topics") or []
+                pair.reasons = {
+                    **(pair.reasons or {}),
+                    "shared_topics": [key for key in shared if str(key).casefold() not in words],
+                }
+                session.add(pair)
+        rounds = select(MatchRound).where(MatchRound.team_id == team_id, MatchRound.program_id == program_id)
+        for round_ in (await session.exec(rounds)).all():
+            if any(entry.get("user_id") == user_id for entry in round_.unmatched):
+                round_.unmatched = [
+                    {**entry, "user_id": replacement} if entry.get("user_id") == user_id else entry
+                    for entry in round_.unmatched
+                ]
+                session.add(round_)
     await session.exec(
-        delete(RematchRequest).where(
-            col(RematchRequest.team_id) == team_id,
-            col(RematchRequest.program_id) == program_id,
-            col(RematchRequest.user_id) == user_id,
-        )
+        update(MatchRound)
+        .where(col(MatchRound.team_id) == team_id, col(MatchRound.created_by) == user_id)
+        .values(created_by=ERASED_PERSON)
     )
+    await session.exec(
+        delete(RematchRequest).where(col(RematchRequest.team_id) == team_id, col(RematchRequest.user_id) == user_id)
+    )
+    await session.flush()
 
 
 async def active_pairs_of_workspace(session: AsyncSession, *, team_id: str) -> Sequence[Pair]:

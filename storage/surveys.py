@@ -45,10 +45,12 @@ async def save_survey(
         stage=stage,
         recommend=recommend,
         change=change,
+        change_for_admins=True,  # the form says admins read it, once 3 people wrote some (prompts.surveys.PRIVATE)
         at=utcnow(),
     )
     statement = statement.on_conflict_do_update(
-        index_elements=["program_id", "user_id", "stage"], set_={"recommend": recommend, "change": change}
+        index_elements=["program_id", "user_id", "stage"],
+        set_={"recommend": recommend, "change": change, "change_for_admins": True},
     )
     await session.exec(statement)
     return earlier is None

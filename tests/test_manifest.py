@@ -53,6 +53,7 @@ def test_scopes_are_exactly_the_ones_the_code_uses(manifest: dict) -> None:
         "users_info": "users:read",
         "files_upload_v2": "files:write",  # exports and charts, to the admin who asked
         "conversations_open": "mpim:write",  # a pair's group DM (two users and the app)
+        "conversations_history": "mpim:history",  # that group DM, to find a post Slack may have made
         "views_open": None,
         "views_publish": None,
         "views_update": None,

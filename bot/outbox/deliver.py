@@ -17,19 +17,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import checkins, feedback, intros, recognition, surveys
 from bot.intros import FIRST_TOPICS
 from bot.outbox.batch import Batch, prepare_batch, settle_batch
-from bot.outbox.kinds import Kind, kind_of, pair_id_of, user_id_of
+from bot.outbox.kinds import Kind, kind_of, pair_id_of, recipient_of
 from bot.outbox.outcomes import (
     GONE,
     MAX_ATTEMPTS,
-    PERSON_GONE,
     TOKEN_GONE,
     WAIT_LONGER,
     Outcome,
+    Retire,
     SafeToRetry,
     SlackCode,
     classify,
+    retires,
     uncertain,
 )
+from bot.outbox.reconcile import tagged
 from bot.runtime.context import Deps
 from bot.slack.client import SLACK_FAILURES
 from bot.slack.pacing import PacedOut, paced
@@ -135,7 +137,7 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -
     if sender is None:
         return Outcome.skipped(f"unknown kind {row.kind}")
     try:
-        return await sender(deps, client, row, batch)
+        return await sender(deps, tagged(client, row.key, deps), row, batch)  # its key in the post's metadata
     except PacedOut:
         return Outcome.pending(SlackCode.PACED_OUT)
     except SafeToRetry as exc:
@@ -148,21 +150,31 @@ async def _send(deps: Deps, client: AsyncWebClient, row: Outbox, batch: Batch) -
 
 
 async def _retire(deps: Deps, row: Outbox, error: str) -> None:
-    """After a "gone" answer: end the message's pair, or take the person it was for out of every program."""
+    """After a "gone" answer, act on whom the message was for and nothing else (:func:`retires`): take the person
+    of a DM out of every program, or end the pair whose conversation (or one of whose people) is gone. An admin's DM
+    or the program's channel retires nothing: the failure is recorded on its row, logged, and counted on Home."""
+    recipient = recipient_of(row)
+    what = retires(recipient, error)
+    if what == Retire.NOTHING:
+        audience = recipient.audience if recipient else "unknown"
+        user = recipient.user_id if recipient else None
+        logger.warning("Outbox %s: Slack said %s for %s %s; recorded, nothing retired", row.key, error, audience, user)
+        return
     reason = f"slack_{error}"[:32]
-    user, pair_id = user_id_of(row), pair_id_of(row)
+    pair_id = pair_id_of(row)
     async with deps.db.session() as session:
-        if user and error in PERSON_GONE:
+        if what == Retire.PERSON and recipient is not None and recipient.user_id:
+            user = recipient.user_id
             for participant in await participants_repo.participants_of_user(session, team_id=row.team_id, user_id=user):
                 if participant.state in (ParticipantState.ACTIVE, ParticipantState.PAUSED):
                     await participants_repo.set_state(session, participant=participant, state=ParticipantState.LEFT)
                 await rounds_repo.end_pairs(
                     session, team_id=row.team_id, program_id=participant.program_id, reason=reason, user_id=user
                 )
-        elif pair_id is not None:
+        elif what == Retire.PAIR and pair_id is not None:
             pair = await rounds_repo.get_pair(session, team_id=row.team_id, pair_id=pair_id)
             if pair is not None and pair.id is not None:  # ends it if it is still active
                 await rounds_repo.end_pairs(
                     session, team_id=row.team_id, program_id=pair.program_id, reason=reason, pair_ids=[pair.id]
                 )
-    logger.warning("Outbox %s: Slack said %s; retired what it was for", row.key, error)
+    logger.warning("Outbox %s: Slack said %s; retired whom it was for (%s)", row.key, error, what)

@@ -1,6 +1,9 @@
 """Every kind of outbox message, in one registry: its name (the ``outbox.kind`` column) and its payload, a small
 frozen dataclass with its JSON form (the ``outbox.payload`` column).
 
+Each payload also says whom its message goes to (:meth:`Payload.recipient`): what Slack's "gone" answers about
+a message may act on (:func:`bot.outbox.deliver._retire`) is that recipient, never the person the message is about.
+
 A message is enqueued as ``SomePayload(...).message(key)`` and its sender (:data:`bot.outbox.deliver.SENDERS`, keyed
 by :class:`Kind`) reads it back with ``SomePayload.of(row)``. The stored strings are the ones the outbox always had,
 so rows enqueued before the registry existed still decode: keys a payload doesn't know are ignored, optional fields
@@ -38,11 +41,39 @@ class Kind(StrEnum):
     CELEBRATE = "celebrate"  # a pair's milestone, in the program's announcement channel
 
 
+class Audience(StrEnum):
+    """Where a kind of message goes."""
+
+    PAIR = "pair"  # the pair's group DM (the two people and the app)
+    PERSON = "person"  # a DM to one person taking part (the payload's ``user_id``)
+    ADMIN = "admin"  # a DM to a program admin (the payload's ``user_id``), about someone else
+    CHANNEL = "channel"  # the program's announcement channel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom one message goes to: its audience, and the person for a DM."""
+
+    audience: Audience
+    user_id: str | None = None
+
+
+DIRECT = frozenset({Audience.PERSON, Audience.ADMIN})  # audiences reached by a DM to the payload's ``user_id``
+
+
 @dataclass(frozen=True)
 class Payload:
-    """What a message's sender needs (each kind's subclass names its fields)."""
+    """What a message's sender needs (each kind's subclass names its fields, and whom it goes to: ``audience``; a
+    DM's payload has the person's ``user_id``)."""
 
     kind: ClassVar[Kind]
+    audience: ClassVar[Audience]
+
+    def recipient(self) -> Recipient:
+        """Whom this message goes to."""
+        if self.audience in DIRECT:
+            return Recipient(self.audience, str(self.to_json()["user_id"]))  # every DM's payload names its person
+        return Recipient(self.audience)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -84,12 +115,14 @@ def _scalar_fields(cls: type[Payload]) -> dict[str, Callable[[Any], object]]:
 @dataclass(frozen=True)
 class IntroPayload(Payload):
     kind: ClassVar[Kind] = Kind.INTRO
+    audience: ClassVar[Audience] = Audience.PAIR
     pair_id: int
 
 
 @dataclass(frozen=True)
 class UnmatchedPayload(Payload):
     kind: ClassVar[Kind] = Kind.UNMATCHED
+    audience: ClassVar[Audience] = Audience.PERSON
     user_id: str
     side: str  # mentor or mentee
     reason: str  # why they were left out (bot.matching, bot.rounds)
@@ -100,6 +133,7 @@ class UnmatchedPayload(Payload):
 @dataclass(frozen=True)
 class PairEndedPayload(Payload):
     kind: ClassVar[Kind] = Kind.PAIR_ENDED
+    audience: ClassVar[Audience] = Audience.PERSON
     user_id: str
     partner: str
     program: str
@@ -108,6 +142,7 @@ class PairEndedPayload(Payload):
 @dataclass(frozen=True)
 class CheckinPayload(Payload):
     kind: ClassVar[Kind] = Kind.CHECKIN
+    audience: ClassVar[Audience] = Audience.PAIR
     pair_id: int
     period: int
 
@@ -115,6 +150,7 @@ class CheckinPayload(Payload):
 @dataclass(frozen=True)
 class NudgePayload(Payload):
     kind: ClassVar[Kind] = Kind.NUDGE
+    audience: ClassVar[Audience] = Audience.PAIR
     pair_id: int
     period: int
 
@@ -122,6 +158,7 @@ class NudgePayload(Payload):
 @dataclass(frozen=True)
 class StalledPayload(Payload):
     kind: ClassVar[Kind] = Kind.STALLED
+    audience: ClassVar[Audience] = Audience.PERSON
     pair_id: int
     period: int
     user_id: str
@@ -130,6 +167,7 @@ class StalledPayload(Payload):
 @dataclass(frozen=True)
 class MilestonePayload(Payload):
     kind: ClassVar[Kind] = Kind.MILESTONE
+    audience: ClassVar[Audience] = Audience.PAIR
     pair_id: int
     which: str  # mid or end
 
@@ -137,6 +175,7 @@ class MilestonePayload(Payload):
 @dataclass(frozen=True)
 class SurveyPayload(Payload):
     kind: ClassVar[Kind] = Kind.SURVEY
+    audience: ClassVar[Audience] = Audience.PERSON
     program_id: int
     stage: str  # mid or end
     user_id: str
@@ -145,6 +184,7 @@ class SurveyPayload(Payload):
 @dataclass(frozen=True)
 class FeedbackAskPayload(Payload):
     kind: ClassVar[Kind] = Kind.FEEDBACK_ASK
+    audience: ClassVar[Audience] = Audience.PERSON
     pair_id: int
     period: int
     user_id: str
@@ -153,6 +193,7 @@ class FeedbackAskPayload(Payload):
 @dataclass(frozen=True)
 class FitAskPayload(Payload):
     kind: ClassVar[Kind] = Kind.FIT_ASK
+    audience: ClassVar[Audience] = Audience.PERSON
     pair_id: int
     user_id: str
 
@@ -160,6 +201,7 @@ class FitAskPayload(Payload):
 @dataclass(frozen=True)
 class SharedNotePayload(Payload):
     kind: ClassVar[Kind] = Kind.SHARED_NOTE
+    audience: ClassVar[Audience] = Audience.PERSON
     pair_id: int
     period: int
     author_id: str
@@ -169,6 +211,7 @@ class SharedNotePayload(Payload):
 @dataclass(frozen=True)
 class FitAlertPayload(Payload):
     kind: ClassVar[Kind] = Kind.FIT_ALERT
+    audience: ClassVar[Audience] = Audience.ADMIN
     pair_id: int
     user_id: str  # the admin it goes to
     about: str  # whose pairing isn't working
@@ -178,6 +221,7 @@ class FitAlertPayload(Payload):
 @dataclass(frozen=True)
 class ConsentAskPayload(Payload):
     kind: ClassVar[Kind] = Kind.CONSENT_ASK
+    audience: ClassVar[Audience] = Audience.PERSON
     pair_id: int
     user_id: str
 
@@ -185,6 +229,7 @@ class ConsentAskPayload(Payload):
 @dataclass(frozen=True)
 class CelebratePayload(Payload):
     kind: ClassVar[Kind] = Kind.CELEBRATE
+    audience: ClassVar[Audience] = Audience.CHANNEL
     pair_id: int
     milestone: str  # first, fifth or completed (bot.recognition)
 
@@ -224,7 +269,12 @@ def pair_id_of(row: Outbox) -> int | None:
     return int(pair_id) if pair_id is not None else None
 
 
-def user_id_of(row: Outbox) -> str | None:
-    """The person a message goes to by DM, whatever its kind (None: it goes to a conversation)."""
-    user_id = row.payload.get("user_id")
-    return str(user_id) if user_id else None
+def recipient_of(row: Outbox) -> Recipient | None:
+    """Whom a stored message goes to (None: a kind this version doesn't know, or a payload it can't read)."""
+    kind = kind_of(row)
+    if kind is None:
+        return None
+    try:
+        return PAYLOADS[kind].of(row).recipient()
+    except (KeyError, ValueError, TypeError):
+        return None

@@ -9,15 +9,25 @@ from enum import StrEnum
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.outbox.kinds import Audience, Recipient
 from bot.slack.client import slack_error
-from storage.models import OutboxState
-
-UNCERTAIN = "uncertain"  # the prefix of a failure after which Slack may have posted the message anyway
+from storage.models import Outbox, OutboxState
+from storage.outbox import UNCERTAIN  # the prefix of a failure after which Slack may have posted the message anyway
 
 
 def uncertain(error: str | None) -> bool:
     """Whether a recorded error says Slack may have posted the message anyway."""
     return (error or "").startswith(UNCERTAIN)
+
+
+def answerable(row: Outbox | None) -> bool:
+    """Whether a message's buttons are answered: it was sent, is being sent, or Slack may have posted it (then a
+    click on one of them shows it was)."""
+    if row is None:
+        return False
+    return row.state in (OutboxState.SENT, OutboxState.SENDING) or (
+        row.state == OutboxState.FAILED and uncertain(row.error)
+    )
 
 
 @dataclass(frozen=True)
@@ -109,8 +119,8 @@ RETRY = frozenset(
 # Slack's error codes after which it may have posted the message anyway (its docs say so): recorded as
 # "uncertain" and not sent again, since sending twice is worse than missing one (admins see the count on Home).
 MAYBE_POSTED = frozenset({SlackCode.INTERNAL_ERROR, SlackCode.FATAL_ERROR, SlackCode.REQUEST_TIMEOUT})
-# Slack answers meaning the person or the conversation is gone: the pair ends (the person, if it is a DM to them,
-# leaves every program), so nothing is tried again for them; admins see whom it was about on Home.
+# Slack answers meaning the person or the conversation a message was for is gone: see :func:`retires`; admins see
+# whom it was for on Home.
 PERSON_GONE = frozenset({SlackCode.USER_NOT_FOUND, SlackCode.USER_DISABLED})
 GONE = PERSON_GONE | {SlackCode.CHANNEL_NOT_FOUND, SlackCode.IS_ARCHIVED}
 # Slack answers about the bot's own token (uninstalled, revoked, deactivated): nothing is wrong with the message;
@@ -120,6 +130,23 @@ TOKEN_GONE = frozenset(
 )
 # Slack still says "too many" after the client's own waits: the batch goes back to pending (attempts not counted).
 WAIT_LONGER = frozenset({SlackCode.PACED_OUT, SlackCode.RATELIMITED, SlackCode.HTTP_429})
+
+
+class Retire(StrEnum):
+    """What a "gone" answer retires: only whom the message was for, never the person it is about."""
+
+    PERSON = "left"  # a DM's person is gone from Slack: they leave every program (their pairs end)
+    PAIR = "pair_ended"  # the pair's conversation is gone, or one of its people can't be reached: that pair ends
+    NOTHING = "not_retried"  # an admin's DM, the program's channel: recorded (and shown on Home), nothing else
+
+
+def retires(recipient: Recipient | None, error: str) -> Retire:
+    """What Slack's ``error`` (one of ``GONE``) about a message for ``recipient`` retires."""
+    if recipient is None or recipient.audience not in (Audience.PAIR, Audience.PERSON):
+        return Retire.NOTHING
+    if recipient.audience == Audience.PERSON and error in PERSON_GONE:
+        return Retire.PERSON
+    return Retire.PAIR
 
 
 def classify(exc: BaseException) -> Outcome:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -15,6 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.runtime.context import Deps
+from bot.runtime.errors import describe
 from bot.runtime.interactions import handle_once
 from bot.slack.auth import RequestWorkspace, TokenAuthorization
 from bot.slack.client import SLACK_FAILURES, make_client, slack_error, try_call
@@ -120,12 +122,36 @@ def build_app(
             return BoltResponse(status=200, body="")
         return await next()
 
+    app.use(drop_unstorable_characters)
     commands.register(app)
     views.register(app)
     actions.register(app)
     events.register(app)
     app.error(on_error)
     return app
+
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL, which PostgreSQL refuses in text, and lone surrogates, which no database can encode: either in an answer
+would make its every save fail (and *Try again* with it)."""
+
+
+def _storable(node: Any) -> Any:
+    if isinstance(node, str):
+        return UNSTORABLE.sub("", node)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            node[key] = _storable(value)
+    elif isinstance(node, list):
+        node[:] = [_storable(value) for value in node]
+    return node
+
+
+async def drop_unstorable_characters(body: dict[str, Any], next: Any) -> Any:
+    """Every string a request carries (form answers, a command's text, button values) without the characters no
+    database can store, in place, before any listener reads them: the one place every form gets it."""
+    _storable(body)
+    return await next()
 
 
 def _first_input_block(body: dict[str, Any]) -> str | None:
@@ -139,13 +165,16 @@ def _first_input_block(body: dict[str, Any]) -> str | None:
 async def on_error(
     error: Exception, body: dict[str, Any], response: BoltResponse | None, context: AsyncBoltContext
 ) -> BoltResponse | None:
-    """Log the traceback; tell the person, briefly, in the place they were looking.
+    """Log the error's class and where it happened (never its message: see ``describe``); tell the person,
+    briefly, in the place they were looking.
 
     Only once the request is authorized (verified, from the installed workspace, a token given): an error before
     that answers nothing, to no address the request names (its ``response_url``), and Slack gets a 500.
     """
     kind = body.get("type") or body.get("command")
-    logger.error("Unhandled error in a Slack listener (%s)", kind if isinstance(kind, str) else None, exc_info=error)
+    logger.error(
+        "Unhandled error in a Slack listener (%s): %s", kind if isinstance(kind, str) else None, describe(error)
+    )
     if context.authorize_result is None:
         return None
     apology = apology_reply()

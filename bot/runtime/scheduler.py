@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
@@ -25,7 +26,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outbox.due import run_due
 from bot.runtime.context import Deps
+from bot.runtime.errors import describe
 from storage.db import job_store_url
+
+logger = logging.getLogger(__name__)
 
 RUN_DUE_JOB_ID = "run-due"
 RUN_DUE_EVERY_MINUTES = 5
@@ -41,7 +45,12 @@ async def run_due_job() -> None:
 
 
 async def run_due_now(deps: Deps, client: AsyncWebClient, team_id: str | None) -> None:
-    await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
+    """One run of the job; a failure is logged by its class and where it happened (never its message, which may
+    quote what was being written), and the next run tries again."""
+    try:
+        await run_due(deps, client, now=datetime.now(UTC), team_id=team_id)
+    except Exception as exc:
+        logger.error("run-due failed: %s", describe(exc))
 
 
 class InProcessExecutor(AsyncIOExecutor):  # type: ignore[misc]  # APScheduler 3 ships no types

@@ -40,6 +40,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 TIERS = {  # calls a minute: the documented floor of the method's tier
     "conversations.open": 50,
+    "conversations.history": 50,
     "chat.update": 50,
     "users.info": 100,
     "views.publish": 100,

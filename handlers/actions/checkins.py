@@ -49,14 +49,21 @@ async def handle_checkin_answer(
     _, user_id = team_and_user(body)
     _, period = pair_and_period(action.get("value"))
     answer = ANSWER_ACTIONS[action["action_id"]]
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id")
     recorded = await checkins.answer_checkin(
-        deps(context), client, pair=member_pair(context).pair, period=period, answer=answer, user_id=user_id
+        deps(context),
+        client,
+        pair=member_pair(context).pair,
+        period=period,
+        answer=answer,
+        user_id=user_id,
+        channel_id=channel,
+        message_ts=message.get("ts"),
     )
     if not recorded:
         await tell(client, respond, body, checkin_closed_reply())
         return
-    message = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id")
     if message.get("ts") and channel:
         blocks = answered(list(message.get("blocks") or []), answer=answer, user_id=user_id)
         await try_call(

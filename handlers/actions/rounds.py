@@ -58,7 +58,7 @@ async def handle_adjust(
 ) -> None:
     """``drop:<pair>`` or ``swap:<pair>:<other pair>``, chosen in a pair's menu; the modal redraws with the result."""
     await ack()
-    team_id, _ = team_and_user(body)
+    team_id, user_id = team_and_user(body)
     view = body.get("view") or {}
     what, *ids = str((action.get("selected_option") or {}).get("value") or "").split(":")
     adjusted = await rounds.adjust(
@@ -67,6 +67,7 @@ async def handle_adjust(
         round_id=parse_id(view.get("private_metadata")) or 0,
         what=what,
         pair_ids=[parse_id(i) or 0 for i in ids],
+        actor_id=user_id,
     )
     if adjusted.outcome == rounds.Adjustment.ADJUSTED:
         notice = adjusted_notice(what, adjusted.before, adjusted.after)

@@ -90,8 +90,7 @@ async def _leave(req: Request) -> Reply:
 
 
 async def _delete(req: Request) -> Reply:
-    enrolments = await _programs(req)
-    has_data = any(e.participant is not None for e in enrolments)
+    has_data = await participants.holds_data(req.deps, team_id=req.team_id, user_id=req.user_id)
     return participant_prompts.delete_confirm_reply() if has_data else participant_prompts.nothing_to_delete_reply()
 
 

@@ -30,7 +30,7 @@ async def test_schema_matches_models(db: Database) -> None:
 async def test_upgrade_is_idempotent_and_at_head(db: Database) -> None:
     await upgrade(db.engine)
     await upgrade(db.engine)
-    assert await current_revision(db.engine) == "0009"
+    assert await current_revision(db.engine) == "0011"
 
 
 async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:

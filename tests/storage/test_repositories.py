@@ -112,30 +112,17 @@ async def test_resume_due_uses_local_date_and_claims_once(db: Database, deps: De
         await workspaces_repo.ensure_workspace(session, team_id=team_id)
 
     # 2027-02-28 12:00 UTC is already March 1st in Auckland, still February elsewhere.
-    early = await participants.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC))
+    early = await participants.resume_due(db, now=datetime(2027, 2, 28, 12, tzinfo=UTC), team_ids={team_id})
     assert [(r.user_id, r.until) for r in early if r.team_id == team_id] == [("UA", date(2027, 3, 1))]
     # Two runners at the same instant: each person is resumed by exactly one of them.
     both = await asyncio.gather(
-        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
-        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC)),
+        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC), team_ids={team_id}),
+        participants.resume_due(db, now=datetime(2027, 3, 1, 12, tzinfo=UTC), team_ids={team_id}),
     )
     resumed = sorted(r.user_id for run in both for r in run if r.team_id == team_id)
     assert resumed == ["UB", "UC"]  # 04:00 on March 1st in Los Angeles, noon in UTC
     states = {u: (await enrolment_of(deps, team_id, u)).participant for u in ("UA", "UB")}
     assert all(p is not None and p.state == "active" and p.paused_until is None for p in states.values())
-
-
-async def test_resume_due_skips_inactive_workspaces(db: Database, deps: Deps, team_id: str) -> None:
-    await participants.save_profile(
-        db, team_id=team_id, user_id="U1", program_id=await first_program_id(deps, team_id), profile=PROFILE
-    )
-    await participants.pause(
-        deps, team_id=team_id, user_id="U1", until=date(2027, 3, 1), now=datetime(2027, 1, 1, tzinfo=UTC)
-    )
-    async with db.session() as session:
-        await workspaces_repo.deactivate_workspace(session, team_id=team_id)
-    resumed = await participants.resume_due(db, now=datetime(2027, 6, 1, tzinfo=UTC))
-    assert [r for r in resumed if r.team_id == team_id] == []
 
 
 async def test_event_ids_are_recorded_once(db: Database, team_id: str) -> None:

@@ -18,6 +18,10 @@ How ``slack_sdk`` (3.47, ``AsyncWebClient``) sends requests, which this server a
 * ``users.info`` / ``users.list`` are GETs with a query string; booleans arrive as ``"1"`` / ``"0"``;
 * methods built with ``data=`` POST a form body; file uploads POST ``multipart/form-data``;
 * the token always travels as ``Authorization: Bearer ...`` (a ``token`` kwarg is moved there too).
+
+Posted messages are kept per channel (``messages``, with their ``metadata``) and ``conversations.history`` answers
+from them, newest first. The fake's ``ts`` values are a counter, not a time, so ``oldest`` and ``latest`` are
+compared with the wall-clock time the fake received each post (what Slack's ``ts`` is).
 """
 
 from __future__ import annotations
@@ -97,6 +101,11 @@ class _Failure:
     error: str
     status: int
     retry_after: int | None
+    channel: str | None = None  # only a call with this ``channel`` argument
+    acted: bool = False  # the call takes effect (a message is posted), then fails all the same
+
+    def matches(self, params: dict[str, Any]) -> bool:
+        return self.channel is None or params.get("channel") == self.channel
 
 
 @dataclass
@@ -296,9 +305,11 @@ class _Handler(BaseHTTPRequestHandler):
             method = path[len("/api/") :]
             params, valid = self._parse(split.query)
             token = self._token(params)
-            failure = fake._take_failure(method)
+            failure = fake._take_failure(method, params)
             try:  # answered before it is recorded: once a test sees the call, what it changed here is in place
                 if failure is not None:
+                    if failure.acted:
+                        fake._answer(method, params)
                     answer = _failure_answer(failure)
                 elif not valid:
                     answer = _json_answer({"ok": False, "error": "invalid_json"})
@@ -314,7 +325,7 @@ class _Handler(BaseHTTPRequestHandler):
             name = path[len("/webhook/") :] or "hook"
             params, valid = self._parse("")
             params["_hook"] = name
-            failure = fake._take_failure(RESPONSE_URL)
+            failure = fake._take_failure(RESPONSE_URL, params)
             fake._record(Call(RESPONSE_URL, params, path, None, failed=failure is not None))
             fake._pause()
             if failure is not None:
@@ -357,6 +368,7 @@ class FakeSlack:
         self.errors: list[BaseException] = []
         self.uploads: dict[str, dict[str, Any]] = {}  # file id → filename, title, content (bytes), channel_id
         """Unexpected exceptions raised while handling a request (answered with HTTP 500)."""
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → messages posted there, oldest first
         self._lock = threading.Lock()
         self._failures: dict[str, deque[_Failure]] = {}
         self._limits: dict[str, float] = {}  # method → calls per second allowed
@@ -456,12 +468,16 @@ class FakeSlack:
         status: int | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        channel: str | None = None,
+        acted: bool = False,
     ) -> None:
         """Make the next ``times`` calls to ``method`` answer ``{"ok": false, "error": error}``.
 
         ``status`` defaults to 429 (with ``Retry-After``, default 1) for ``ratelimited`` and to 200 otherwise,
         as Slack answers API errors with HTTP 200. A status >= 500 is answered with a plain-text body.
         For ``"response_url"`` the answer is plain text (``error``) with status 404 when it would be 200.
+        ``channel``: only calls with that ``channel`` argument fail (others go through). ``acted``: the call does
+        what it does (a message is posted) before failing, as Slack may when it answers 500 or times out.
         """
         if status is None:
             status = 429 if error == "ratelimited" else 200
@@ -470,7 +486,7 @@ class FakeSlack:
         with self._lock:
             queue = self._failures.setdefault(method, deque())
             for _ in range(times):
-                queue.append(_Failure(error=error, status=status, retry_after=retry_after))
+                queue.append(_Failure(error, status, retry_after, channel, acted))
 
     def rate_limit(self, method: str, per_second: float) -> None:
         """Answer ``method`` with 429 + ``Retry-After: 1`` beyond ``per_second`` calls in any one second."""
@@ -532,11 +548,13 @@ class FakeSlack:
         with self._lock:
             self.calls.append(call)
 
-    def _take_failure(self, method: str) -> _Failure | None:
+    def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
         with self._lock:
-            queue = self._failures.get(method)
-            if queue:
-                return queue.popleft()
+            queue = self._failures.get(method) or deque()
+            for failure in queue:
+                if failure.matches(params):
+                    queue.remove(failure)
+                    return failure
             per_second = self._limits.get(method)
             if per_second is None:
                 return None
@@ -615,6 +633,10 @@ class FakeSlack:
             }
             if "thread_ts" in params:
                 message["thread_ts"] = params["thread_ts"]
+            if isinstance(params.get("metadata"), dict):
+                message["metadata"] = params["metadata"]
+            with self._lock:
+                self.messages.setdefault(str(channel), []).append({**message, "_at": time.time()})
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
@@ -649,6 +671,8 @@ class FakeSlack:
                     )
                     done.append({"id": entry.get("id"), "title": entry.get("title"), "name": stored["filename"]})
             return {"ok": True, "files": done}
+        if method == "conversations.history":
+            return self._history(params)
         if method == "conversations.open":
             if isinstance(params.get("channel"), str) and params["channel"]:
                 return {"ok": True, "channel": {"id": params["channel"]}}
@@ -659,6 +683,29 @@ class FakeSlack:
                 return {"ok": False, "error": "users_list_not_supplied"}
             return {"ok": True, "channel": {"id": self.dm_channel_id(str(users))}}
         return {"ok": True}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.history``: the channel's messages in (``oldest``, ``latest``), newest first, ``limit``
+        (default 100) a page, the page after ``cursor``; metadata only with ``include_all_metadata``."""
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or time.time() + 1)
+        with self._lock:
+            stored = list(self.messages.get(str(params["channel"]), []))
+        found = [m for m in reversed(stored) if oldest < m["_at"] <= latest]
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        page = [
+            {k: v for k, v in m.items() if k != "_at" and (with_metadata or k != "metadata")}
+            for m in found[start : start + limit]
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _channel(self, channel: Any) -> Any:
         if isinstance(channel, str) and channel[:1] in ("U", "W") and len(channel) > 1:

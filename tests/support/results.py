@@ -190,6 +190,7 @@ async def seed_surveys(db: Database, team_id: str) -> None:
                 stage="mid",
                 recommend=r,
                 change="private change",
+                change_for_admins=True,  # answered on the form that says admins read it
             )
             for u, r in (("UE1", 9), ("UE2", 10), ("UE3", 6), ("UE4", 8))
         )

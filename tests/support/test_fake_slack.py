@@ -381,3 +381,40 @@ async def test_what_a_call_changes_is_there_once_the_call_is_seen() -> None:
         [stored] = slow.uploads.values()
         assert stored.get("channel_id") == "D123"
         await upload
+
+
+async def test_a_failure_for_one_channel_and_a_post_that_fails_after_it_was_made(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    fake.fail("chat.postMessage", error="channel_not_found", channel="C2")
+    fake.fail("chat.postMessage", error="http_500", status=500, channel="C3", acted=True)
+    assert (await client.chat_postMessage(channel="C1", text="one"))["ok"], "another channel goes through"
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        await client.chat_postMessage(channel="C2", text="two")
+    with pytest.raises(SlackApiError) as info:
+        await client.chat_postMessage(channel="C3", text="three")
+    assert info.value.response.status_code == 500
+    assert [c.failed for c in fake.calls] == [False, True, True]
+    assert {channel: [m["text"] for m in found] for channel, found in fake.messages.items()} == {
+        "C1": ["one"],
+        "C3": ["three"],
+    }, "a refused post is not kept; one that failed after it was made is"
+
+
+async def test_history_answers_a_channels_messages_newest_first_with_their_metadata(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    before = time.time() - 1
+    meta = {"event_type": "mentor_outbox", "event_payload": {"key": "k1"}}
+    await client.chat_postMessage(channel="C1", text="first", metadata=meta)
+    for text in ("second", "third"):
+        await client.chat_postMessage(channel="C1", text=text)
+    await client.chat_postMessage(channel="C2", text="elsewhere")
+    page = await client.conversations_history(channel="C1", oldest=f"{before:.6f}", limit=2)
+    assert [m["text"] for m in page["messages"]] == ["third", "second"] and page["has_more"] is True
+    cursor = page["response_metadata"]["next_cursor"]
+    rest = await client.conversations_history(channel="C1", limit=2, cursor=cursor, include_all_metadata=True)
+    assert [(m["text"], m.get("metadata")) for m in rest["messages"]] == [("first", meta)]
+    assert rest["has_more"] is False
+    plain = await client.conversations_history(channel="C1")
+    assert all("metadata" not in m for m in plain["messages"]), "metadata only when asked for"
+    later = await client.conversations_history(channel="C1", oldest=f"{time.time() + 1:.6f}")
+    assert later["messages"] == []

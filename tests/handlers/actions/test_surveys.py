@@ -4,8 +4,16 @@ person picked, validates inline, and a second answer replaces the first."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import sqlite3
+import time
+import uuid
+from typing import Any
 
+import pytest
+from sqlalchemy import make_url
 from sqlmodel import select
 
 from bot.outbox.deliver import deliver
@@ -19,6 +27,7 @@ from storage.db import Database
 from storage.models import SkillRating, SurveyAnswer
 from tests.support.optin import optin_values
 from tests.support.programs import first_program_id
+from tests.support.refusals import logged_text, refused_text
 from tests.support.signed import SlackSender, click_in_message
 
 
@@ -43,16 +52,10 @@ async def ratings(db: Database, team_id: str) -> list[tuple[str, str, int]]:
     return sorted((r.skill, r.stage, r.value) for r in rows)
 
 
-async def test_the_baseline_then_the_half_way_survey(
+async def open_survey(
     slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
-) -> None:
-    await sign_up(slack, "2")
-    await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
-    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
-    await sign_up(slack, "5")  # editing the profile later doesn't move the baseline
-    await slack.fake.wait_for("chat.postMessage", 2, where=lambda c: c["channel"] == "U100")
-    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
-
+) -> tuple[int, dict[str, Any]]:
+    """U100 (signed up) is sent the half-way survey of the running program and opens it: the program id, the form."""
     program_id = await first_program_id(deps, team_id)
     async with db.session() as session:  # the half-way milestone queued U100's survey; the program is running
         program = await programs_repo.get_program(session, team_id=team_id, program_id=program_id)
@@ -69,6 +72,45 @@ async def test_the_baseline_then_the_half_way_survey(
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": dm["text"]}, "U100")
     [opened] = await slack.fake.wait_for("views.open", where=lambda c: c["view"].get("callback_id") == sv.CALLBACK_ID)
     form = opened["view"]
+    return program_id, form
+
+
+def is_survey_form(call: dict[str, Any]) -> bool:
+    return bool(call["view"]["title"]["text"] == "Program survey")
+
+
+async def submit(slack: SlackSender, form: dict[str, Any], answers: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Send the form: the ack's answer, and (once accepted: "saving…" at once) what the form says once saved."""
+    before = len([c for c in slack.fake.calls_to("views.update") if is_survey_form(c)])
+    status, body = await slack.submit_view(form, answers, user_id="U100")
+    assert status == 200
+    ack = json.loads(body) if body else {}
+    if ack.get("response_action") != "update":
+        return ack, ""
+    assert "Saving your answers" in json.dumps(ack["view"])
+    updated = await slack.fake.wait_for("views.update", before + 1, where=is_survey_form)
+    return ack, json.dumps(updated[-1]["view"])
+
+
+ANSWERS = {
+    f"{sv.SKILL_PREFIX}0": {f"{sv.SKILL_PREFIX}0": level("4")},
+    f"{sv.SKILL_PREFIX}1": {f"{sv.SKILL_PREFIX}1": level("3")},
+    sv.RECOMMEND: {sv.RECOMMEND: level("9")},
+    sv.CHANGE: {sv.CHANGE: {"type": "plain_text_input", "value": "More time"}},
+}
+
+
+async def test_the_baseline_then_the_half_way_survey(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    await sign_up(slack, "2")
+    await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
+    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
+    await sign_up(slack, "5")  # editing the profile later doesn't move the baseline
+    await slack.fake.wait_for("chat.postMessage", 2, where=lambda c: c["channel"] == "U100")
+    assert await ratings(db, team_id) == [("ai_tools", "before", 2), ("social_media", "before", 2)]
+
+    program_id, form = await open_survey(slack, db, deps, settings, team_id)
     labels = [b["label"]["text"] for b in form["blocks"] if b.get("type") == "input"]
     assert labels[:2] == ["Confidence with AI tools at work", "Confidence with Social media & personal branding"]
 
@@ -79,17 +121,12 @@ async def test_the_baseline_then_the_half_way_survey(
         f"{sv.SKILL_PREFIX}1": sv.ERRORS["level"],
         sv.RECOMMEND: sv.ERRORS["recommend"],
     }
-    answers = {
-        f"{sv.SKILL_PREFIX}0": {f"{sv.SKILL_PREFIX}0": level("4")},
-        f"{sv.SKILL_PREFIX}1": {f"{sv.SKILL_PREFIX}1": level("3")},
-        sv.RECOMMEND: {sv.RECOMMEND: level("9")},
-        sv.CHANGE: {sv.CHANGE: {"type": "plain_text_input", "value": "More time"}},
-    }
-    _, body = await slack.submit_view(form, answers, user_id="U100")
-    assert "your answers are saved" in body
+    answers = dict(ANSWERS)
+    _, shown = await submit(slack, form, answers)
+    assert "your answers are saved" in shown
     answers[sv.RECOMMEND] = {sv.RECOMMEND: level("10")}
-    _, body = await slack.submit_view(form, answers, user_id="U100")
-    assert "Your answers are updated" in body
+    _, shown = await submit(slack, form, answers)
+    assert "Your answers are updated" in shown
     assert await ratings(db, team_id) == [
         ("ai_tools", "before", 2),
         ("ai_tools", "mid", 4),
@@ -99,6 +136,7 @@ async def test_the_baseline_then_the_half_way_survey(
     async with db.read() as session:
         [survey] = (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all()
     assert (survey.stage, survey.recommend, survey.change) == ("mid", 10, "More time")
+    assert survey.change_for_admins, "answered on the form that says admins read it word for word"
 
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:end", {"text": "x"}, "U100")  # never sent
     await slack.fake.wait_for("response_url", where=lambda c: "isn't for you" in json.dumps(c))
@@ -107,3 +145,53 @@ async def test_the_baseline_then_the_half_way_survey(
     assert json.loads(body)["errors"] == {sv.RECOMMEND: sv.ERRORS["closed"]}
     await click_in_message(slack, sv.ACTION_OPEN, f"{program_id}:mid", {"text": "x"}, "USTRANGER")
     await slack.fake.wait_for("response_url", 2, where=lambda c: "isn't for you" in json.dumps(c))
+
+
+@pytest.mark.slow  # holds SQLite's write lock for 3.5 s of real time
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_survey_is_answered_in_time_while_another_process_holds_the_write_lock(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    await sign_up(slack, "2")
+    await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
+    _, form = await open_survey(slack, db, deps, settings, team_id)
+    await asyncio.sleep(0.2)  # what followed the click is done: the lock is the other process's
+    holder = sqlite3.connect(str(make_url(db.url).database), isolation_level=None, timeout=10)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing: nobody else can write for 3.5 s
+        locked_at = time.monotonic()
+        asyncio.get_running_loop().call_later(3.5, holder.rollback)
+        status, body = await slack.submit_view(form, ANSWERS, user_id="U100")
+        answered = time.monotonic() - locked_at
+        assert status == 200 and answered < 2.5, f"Slack waits 3 s; answered after {answered:.1f} s"
+        assert json.loads(body)["response_action"] == "update"
+        [shown] = await slack.fake.wait_for("views.update", where=is_survey_form, timeout=10)
+        assert time.monotonic() - locked_at >= 3.4, "saved once the lock was released"
+    finally:
+        holder.close()
+    assert "your answers are saved" in json.dumps(shown["view"])
+    async with db.read() as session:
+        [survey] = (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all()
+    assert (survey.stage, survey.recommend, survey.change) == ("mid", 9, "More time")
+
+
+async def test_survey_answers_that_cannot_be_saved_come_back_by_dm_and_stay_out_of_the_log(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # as `python -m bot` logs
+    await sign_up(slack, None)
+    await slack.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U100")
+    program_id, form = await open_survey(slack, db, deps, settings, team_id)
+    marker = f"SECRET{uuid.uuid4().hex[:8]}"
+    answers = {**ANSWERS, sv.CHANGE: {sv.CHANGE: {"type": "plain_text_input", "value": f"Less {marker}"}}}
+    async with refused_text(db, table="survey_answer", column="change", marker=marker):
+        _, shown = await submit(slack, form, answers)
+    assert "couldn't save your answers" in shown
+    [dm] = await slack.fake.wait_for("chat.postMessage", where=lambda c: "couldn't save your survey" in c["text"])
+    blocks = json.dumps(dm["blocks"], ensure_ascii=False)
+    assert dm["channel"] == "U100" and marker in blocks and "4 · Quite" in blocks and "9 / 10" in blocks
+    assert f"{program_id}:mid" in blocks, "a button opens the survey again"
+    async with db.read() as session:
+        assert (await session.exec(select(SurveyAnswer).where(SurveyAnswer.team_id == team_id))).all() == []
+    logged = logged_text(caplog)
+    assert "Could not save the mid survey of U100" in logged and marker not in logged

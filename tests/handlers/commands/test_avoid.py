@@ -53,4 +53,6 @@ async def test_erasing_my_data_erases_my_list(slack: SlackSender, db: Database, 
     await slack.fake.wait_for("response_url", count=3)
     await slack.click("confirm_delete_data", hook="confirm")
     await slack.fake.wait_for("response_url", count=4)
-    assert await listed(db, team_id) == {("U200", "U100")}, "U200's own list is theirs and stays"
+    [(owner, marker)] = await listed(db, team_id)
+    assert owner == "U200" and marker.startswith("erased:"), "U200's own list stays, without U100's ID"
+    assert "U100" not in marker and "is empty" in (await reply_to(slack, "avoid", "U200"))["text"], "and unseen"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 
+import pytest
 from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Participant, Program
 from tests.support.optin import optin_values
+from tests.support.refusals import logged_text, refused_text
 from tests.support.signed import SlackSender
 
 
@@ -176,3 +180,35 @@ async def test_forged_try_again_value_opens_a_blank_form(slack: SlackSender) -> 
     await slack.click("retry_optin_form", value=json.dumps({"shares": "not a list", "role": 5}))
     view = (await slack.fake.wait_for("views.open"))[0]["view"]
     assert view["title"]["text"] == "Join reverse mentoring"
+
+
+async def test_a_nul_character_in_an_answer_is_dropped_and_the_answers_are_saved(
+    slack: SlackSender, db: Database, team_id: str
+) -> None:
+    """PostgreSQL refuses a NUL in text: kept, it would make every save fail (and *Try again* too)."""
+    view = await open_join_modal(slack)
+    status, body = await slack.submit_view(
+        view, optin_values(department="Mar\x00keting", goals="Learn\x00 AI \ud800tools", shares_other="Fig\x00ma")
+    )
+    assert status == 200 and body == ""
+    [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert "Welcome" in dm["text"], dm["text"]
+    [person] = await participants(db, team_id)
+    assert (person.department, person.goals) == ("Marketing", "Learn AI tools")
+    assert "Figma" in person.shares
+
+
+async def test_a_failed_save_logs_ids_and_error_classes_never_the_answers(
+    slack: SlackSender, db: Database, team_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # as `python -m bot` logs
+    marker = f"SECRET{uuid.uuid4().hex[:8]}"
+    view = await open_join_modal(slack)
+    async with refused_text(db, table="participant", column="goals", marker=marker):
+        await slack.submit_view(view, optin_values(department=f"Dept {marker}", goals=f"My goal {marker}"))
+        [dm] = await slack.fake.wait_for("chat.postMessage")
+    assert "couldn't save your answers" in dm["text"] and marker in json.dumps(dm["blocks"]), "given back by DM"
+    logged = logged_text(caplog)
+    assert "Could not save the opt-in answers of U100" in logged
+    assert "IntegrityError" in logged, "the error's class is logged"
+    assert marker not in logged
