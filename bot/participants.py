@@ -351,7 +351,7 @@ async def erase(db: Database, *, team_id: str, user_id: str) -> bool:
     promotion to admin go; what must stay for others (their anonymous row in each program, the pairs and check-in
     answers their partners had, rounds, the audit log, messages kept so they are never sent twice) stays under an
     anonymous id or as ERASED_PERSON. Where someone else's data names them (a "don't pair me with" list, a manager
-    answer), a keyed-hash marker stands in for them, and the erasure itself is recorded the same way
+    answer), now or later, a keyed-hash marker stands in for them, and the erasure itself is recorded the same way
     (``storage.erasures``), so an HR import or an admin never enrols them again; joining again themselves undoes
     both (:func:`save_profile`). The README's "What erasing keeps" lists what stays, and why.
     """
@@ -433,10 +433,13 @@ async def update_avoid_list(
     db: Database, *, team_id: str, user_id: str, add: Sequence[str] = (), remove: Sequence[str] = ()
 ) -> tuple[list[str], bool]:
     """Change a person's private "don't pair me with" list; returns it as it now is, and False (nothing changed)
-    when adding would take it over :data:`MAX_AVOIDED` people."""
+    when adding would take it over :data:`MAX_AVOIDED` people. Someone who erased their data is stored under their
+    marker (``storage.avoid``): this answer names them as the person typed them; later lists leave them out (as
+    they do everyone who erased their data) until they join again."""
     async with db.session() as session:
         current = (await avoid_repo.avoided_by(session, team_id=team_id, user_ids=[user_id])).get(user_id, set())
-        if len(current | set(add)) > MAX_AVOIDED:
+        stored = await erasures_repo.stand_ins(session, team_id=team_id, user_ids=add)  # as the list will hold them
+        if len(current | set(stored.values())) > MAX_AVOIDED:
             return sorted(other for other in current if not other.startswith(ERASED_MARKER)), False
         for other in add:
             await avoid_repo.add_avoid(session, team_id=team_id, user_id=user_id, avoided_id=other)

@@ -1,5 +1,8 @@
 """Avoid lists: the people someone asked not to be paired with.
 
+The person avoided is stored as someone who erased their data's marker when they did (``storage.erasures``): their
+ID never comes back through someone else's list.
+
 Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
 """
 
@@ -10,17 +13,20 @@ from collections.abc import Sequence
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import erasures
 from storage.models import Avoid, utcnow
 from storage.sql import insert_ignoring_conflict
 
 
 async def add_avoid(session: AsyncSession, *, team_id: str, user_id: str, avoided_id: str) -> bool:
     """False when the person was already on the list."""
+    avoided_id = await erasures.stand_in(session, team_id=team_id, user_id=avoided_id)
     values = {"team_id": team_id, "user_id": user_id, "avoided_id": avoided_id, "added_at": utcnow()}
     return await insert_ignoring_conflict(session, Avoid, values, ["team_id", "user_id", "avoided_id"])
 
 
 async def remove_avoid(session: AsyncSession, *, team_id: str, user_id: str, avoided_id: str) -> bool:
+    avoided_id = await erasures.stand_in(session, team_id=team_id, user_id=avoided_id)
     result = await session.exec(
         delete(Avoid).where(
             col(Avoid.team_id) == team_id, col(Avoid.user_id) == user_id, col(Avoid.avoided_id) == avoided_id

@@ -5,8 +5,10 @@ table names nobody: telling whether someone is in it takes their ID and the row'
 one HMAC per erasure of the workspace, which stays cheap for the few erasures a workspace sees.
 
 The row is what stops an HR import or an admin from enrolling the person again; it goes when they join again
-themselves. Its :func:`marker` stands in for them where someone else's data named them (another person's "don't pair
-me with" list, their manager answer), so those still hold if they come back.
+themselves. Its :func:`marker` stands in for them where someone else's data names them (another person's "don't pair
+me with" list, their manager answer), so those still hold if they come back: put there at erasure, and by every later
+write of such data (:func:`stand_in`, called by the storage functions that write it), so no write after the erasure
+stores their ID again.
 
 Like every storage module: keyword-only functions, an explicit session first, every query scoped by ``team_id``.
 """
@@ -56,6 +58,18 @@ async def erased_among(session: AsyncSession, *, team_id: str, user_ids: Iterabl
     """Which of these people erased their data (and have not joined again since)."""
     rows = await _rows(session, team_id=team_id)
     return {user for user in set(user_ids) if any(_matches(row, user) for row in rows)} if rows else set()
+
+
+async def stand_ins(session: AsyncSession, *, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
+    """``{user id: what to store for them in someone else's data}``: the :func:`marker` of a person who erased their
+    data (and has not joined again since), else the ID itself."""
+    rows = await _rows(session, team_id=team_id)
+    return {user: next((marker(row) for row in rows if _matches(row, user)), user) for user in set(user_ids)}
+
+
+async def stand_in(session: AsyncSession, *, team_id: str, user_id: str) -> str:
+    """What to store for one person in someone else's data (see :func:`stand_ins`)."""
+    return (await stand_ins(session, team_id=team_id, user_ids=[user_id]))[user_id]
 
 
 async def keep(session: AsyncSession, *, erasure: Erasure) -> None:

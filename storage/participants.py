@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, case, literal, or_
 from sqlmodel import col, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import erasures
 from storage.models import JOINABLE_STATES, Participant, ParticipantState, Program, utcnow
 from storage.sql import dialect_insert
 
@@ -100,7 +101,13 @@ async def upsert_profile(
     row takes (default: all of them; an import leaves what people typed themselves, like their goals).
 
     Someone who had left becomes active again (same row, original ``joined_at``); a paused person stays paused.
+    A manager who erased their data is stored as their marker (``storage.erasures``), never by their ID.
     """
+    if answers.get("manager_id"):
+        answers = {
+            **answers,
+            "manager_id": await erasures.stand_in(session, team_id=team_id, user_id=answers["manager_id"]),
+        }
     now = utcnow()
     left = col(Participant.state) == ParticipantState.LEFT
     statement = dialect_insert(session, Participant).values(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, MetaData
 from sqlmodel import select, update
 
@@ -338,3 +340,84 @@ async def test_an_import_or_an_admin_never_enrols_an_erased_person_again_until_t
     assert f"<@{me}>" in (await reply_to(slack, "avoid", user_id=other))["text"]
     report = await import_people(deps, client, team_id=team_id, text=sheet, say=lambda _: None)
     assert (report.updated, report.errors) == (1, []), "an import updates them again"
+
+
+class Later(StrEnum):
+    """What someone else writes about a person after the person erased their data."""
+
+    AVOID = "avoid"  # /mentor avoid @them
+    IMPORT = "import"  # an HR sheet names them as a manager
+    SIGN_UP = "sign-up"  # a sign-up form names them as the manager
+
+
+async def erased_then_named(
+    slack: SlackSender, deps: Deps, settings: Settings, team_id: str, *, later: Later, other: str
+) -> str:
+    """Someone joins and erases their data, then ``other`` writes about them (``later``); their ID."""
+    me = "UX" + uuid.uuid4().hex[:9].upper()  # found in no other test's rows
+    for user in (me, other):
+        slack.fake.add_user(user, tz="Europe/Paris", tz_offset=3600)
+    await join(slack, me, role="mentor", department="IT", years="2", shares=["ai_tools"], learns=[])
+    await erase(slack, me)
+    if later is Later.AVOID:
+        reply = (await reply_to(slack, f"avoid <@{me}|me>", user_id=other))["text"]
+        assert f"You won't be paired with <@{me}>." in reply, "the avoid is confirmed as usual"
+    elif later is Later.IMPORT:
+        sheet = HEADER + f"{other},mentee,Sales,20,,ai_tools,{me}\n"
+        client = make_client(settings, deps.state.pacers)
+        report = await import_people(deps, client, team_id=team_id, text=sheet, say=lambda _: None)
+        assert (report.created, report.errors) == (1, [])
+    else:
+        await join(
+            slack, other, role="mentee", department="Sales", years="25", shares=[], learns=["ai_tools"], manager=me
+        )
+    return me
+
+
+@pytest.mark.parametrize("later", list(Later))
+async def test_what_others_write_about_an_erased_person_stores_no_id_and_names_them_again_when_they_join(
+    slack: SlackSender, db: Database, deps: Deps, settings: Settings, team_id: str, later: Later
+) -> None:
+    """After the erasure, what someone else writes about the person (an avoid, a manager in an HR import or a
+    sign-up) is stored under their marker, never their ID; when they join again themselves, it names them again."""
+    other = "UOTHER"
+    me = await erased_then_named(slack, deps, settings, team_id, later=later, other=other)
+    assert [(t, c) for t, c, _, text in await scan(db) if me in text] == [], "their ID is stored nowhere"
+
+    await join(slack, me, role="mentor", department="IT", years="2", shares=["ai_tools"], learns=[])
+    if later is Later.AVOID:  # the avoid applies to them again
+        listed = (await reply_to(slack, "avoid", user_id=other))["text"]
+        assert f"You'd rather not be paired with <@{me}>." in listed
+    else:
+        row = await row_of(db, team_id, other)
+        assert row is not None and row.manager_id == me
+    assert not [text for _, _, row, text in await scan(db) if row.get("team_id") == team_id and ERASED_MARKER in text]
+
+
+async def test_an_erased_person_added_to_an_avoid_list_can_be_taken_off_it(
+    slack: SlackSender, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    """``/mentor avoid remove @them`` undoes the avoid the list holds under their marker: when they join again, the
+    list is empty."""
+    other = "UOTHER"
+    me = await erased_then_named(slack, deps, settings, team_id, later=Later.AVOID, other=other)
+    assert (
+        f"<@{me}> can be paired with you again."
+        in (await reply_to(slack, f"avoid remove <@{me}>", user_id=other))["text"]
+    )
+    await join(slack, me, role="mentor", department="IT", years="2", shares=["ai_tools"], learns=[])
+    assert (
+        "Your list of people you'd rather not be paired with is empty."
+        in (await reply_to(slack, "avoid", user_id=other))["text"]
+    )
+
+
+async def test_an_erased_person_already_on_a_full_avoid_list_can_be_named_again(
+    slack: SlackSender, deps: Deps, settings: Settings, team_id: str
+) -> None:
+    """The list counts them once (under their marker), so naming them again on a full list is no addition."""
+    other = "UOTHER"
+    me = await erased_then_named(slack, deps, settings, team_id, later=Later.AVOID, other=other)
+    others = " ".join(f"<@UFULL{n:03}>" for n in range(participants.MAX_AVOIDED - 1))
+    assert "You won't be paired with" in (await reply_to(slack, f"avoid {others}", user_id=other))["text"]
+    assert f"You won't be paired with <@{me}>." in (await reply_to(slack, f"avoid <@{me}>", user_id=other))["text"]
