@@ -20,8 +20,9 @@ What an admin can take away, uploaded to their DM:
 - ``chart.png``: meetings and the meeting rate at each check-in over the program, and confidence per topic before
   and then once surveyed (matplotlib, rendered without a display).
 
-Every CSV goes through ``prompts.results.csv_text``: a cell that a spreadsheet would run as a formula (beginning
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
+Every CSV goes through ``prompts.results.csv_text``: text that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, a tab, a carriage return… at the start of a cell or right after a separator a spreadsheet may split on)
+is written with a ``'`` before it.
 """
 
 from __future__ import annotations

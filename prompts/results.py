@@ -13,21 +13,37 @@ from prompts.blocks import Block, Reply, actions, button, context, section
 from prompts.blocks import escape as esc
 
 SUPPRESSED = "–"  # no figure: nothing yet, or a group too small to show
-# What makes a spreadsheet (Excel, Sheets, LibreOffice) read a cell as a formula: OWASP's CSV-injection list.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet (Excel, Sheets, LibreOffice) read a cell as a formula: OWASP's CSV-injection list, the
+# DDE pipe and % that defusedcsv adds, and the fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) in case a spreadsheet
+# folds them as it does when they are typed in a CJK locale.
+FORMULA_STARTS = frozenset("=+-@\t\r|%＝＋－＠")
+# Where a spreadsheet may start a new cell: the separator of the file's locale (Excel opens a .csv on ";" in de, fr,
+# nl…, on "," elsewhere, and quotes only protect where both agree), a tab, and a line end.
+SEPARATORS = frozenset(",;\t\n\r")
 PLAIN_NUMBER = re.compile(r"-\d[\d,]*(\.\d+)?%?")  # "-25", "-0.5", "-1,234", "-12%": read as a number, never a formula
 
 
 def safe_cell(value: object) -> object:
-    """A CSV cell that no spreadsheet runs (OWASP's advice against CSV injection): text beginning with ``=``,
-    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so it is shown as the text it is.
+    """A CSV cell that no spreadsheet runs, in any locale (OWASP's advice against CSV injection): a formula
+    character (``=``, ``+``, ``-``, ``@``, a tab, a carriage return, ``|``, ``%`` or a fullwidth ``＝＋－＠``) gets
+    a ``'`` before it wherever it begins a cell some spreadsheet may make: at the start of the text and right after a
+    separator (``,``, ``;``, a tab, a line end), blanks and ``"`` trimmed (as a spreadsheet may). ``x;=1+1`` is
+    written ``x;'=1+1``, so each cell a locale splitting on ``;`` makes of it shows as the text it is.
 
     Numbers stay numbers: an ``int`` or ``float`` is written as is, and so is text that is only a number (a
     negative figure the app formatted, such as a net promoter score of ``-25``), which a spreadsheet reads as that
-    number and nothing else. ``-2+3`` is not only a number, so it is neutralised."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    number and nothing else, however it splits it. ``-2+3`` is not only a number, so it is neutralised; so is a
+    number inside text (``3,'-5``): split out of a quoted cell, it would keep the closing ``"``."""
+    if not isinstance(value, str) or PLAIN_NUMBER.fullmatch(value):
+        return value
+    out: list[str] = []
+    begins = True  # whether a spreadsheet may begin a cell here
+    for char in value:
+        if begins and char in FORMULA_STARTS:
+            out.append("'")
+        out.append(char)
+        begins = char in SEPARATORS or (begins and (char.isspace() or char == '"'))
+    return "".join(out)
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:

@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from tests.support.programs import programs
 from tests.support.results import TODAY, seed, seed_surveys
 from tests.support.signed import SlackSender
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")  # a cell beginning so is a formula (OWASP)
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "|", "%", "＝", "＋", "－", "＠")  # a formula (OWASP, defusedcsv)
 
 
 async def results_home(slack: SlackSender) -> str:
@@ -105,10 +106,19 @@ def feedback_values(*, topic: str, learned: str, note: str = "", share: bool = F
 
 
 async def give_feedback(
-    slack: SlackSender, db: Database, team_id: str, author: str, *, topic: str, learned: str, **note: Any
+    slack: SlackSender,
+    db: Database,
+    team_id: str,
+    author: str,
+    *,
+    topic: str,
+    learned: str,
+    period: int = 1,
+    **note: Any,
 ) -> None:
     """``author`` (UM<i> or UE<i> of the seeded program) submits the feedback form on their pair's meeting at
-    check-in 1, through a signed request; waits until it is saved."""
+    check-in ``period`` (pairs 1–3 met at check-in 1, pairs 1 and 2 at check-in 2 too), through a signed request;
+    waits until it is saved."""
     async with db.read() as session:
         [pair] = (
             await session.exec(
@@ -121,7 +131,7 @@ async def give_feedback(
         ).all()
     partner = pair.mentee_id if author == pair.mentor_id else pair.mentor_id
     role = "mentor" if author == pair.mentor_id else "mentee"
-    form = fb.feedback_modal(pair_id=pair.id or 0, period=1, partner_id=partner, role=role, topic="")
+    form = fb.feedback_modal(pair_id=pair.id or 0, period=period, partner_id=partner, role=role, topic="")
     status, _ = await slack.submit_view(form, feedback_values(topic=topic, learned=learned, **note), user_id=author)
     assert status == 200
     for _ in range(100):
@@ -129,7 +139,7 @@ async def give_feedback(
             saved = (
                 await session.exec(
                     select(Feedback.learned).where(
-                        Feedback.team_id == team_id, Feedback.author_id == author, Feedback.period == 1
+                        Feedback.team_id == team_id, Feedback.author_id == author, Feedback.period == period
                     )
                 )
             ).first()
@@ -157,6 +167,15 @@ PAYLOADS = {  # typed in the feedback form as what they learned or taught
     "UM2": "\t=1",
     "UM3": "\r=1",
 }
+AFTER_A_SEPARATOR = {"UE2": "x;=1+1", "UM1": "y,@SUM(1+1)"}  # at check-in 2: 2 cells where Excel splits on ; or ,
+
+
+def runs_in_some_locale(text: str) -> list[str]:
+    """Every cell a mismatched locale could make of a CSV file (each line split on ``;``, ``,`` or a tab, quotes
+    and blanks trimmed) that a spreadsheet would run."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    parts = [part.lstrip(' "') for sep in (";", ",", "\t") for line in lines for part in line.split(sep)]
+    return [part for part in parts if part.startswith(DANGEROUS) and not re.fullmatch(r"-\d[\d,]*(\.\d+)?%?", part)]
 
 
 async def test_no_exported_cell_runs_in_a_spreadsheet(slack: SlackSender, db: Database, team_id: str) -> None:
@@ -164,12 +183,18 @@ async def test_no_exported_cell_runs_in_a_spreadsheet(slack: SlackSender, db: Da
     current = (await programs(db, team_id))["Digital skills 2027"]
     for author, payload in PAYLOADS.items():
         await give_feedback(slack, db, team_id, author, topic="@SUM(1+1)", learned=payload)
+    for author, payload in AFTER_A_SEPARATOR.items():
+        await give_feedback(slack, db, team_id, author, topic="", learned=payload, period=2)
 
     files = await export(slack, current.id or 0)
     cells = [cell for rows in files.values() for row in rows for cell in row]
     assert not [cell for cell in cells if cell.startswith(DANGEROUS)], "no cell a spreadsheet would run"
     texts = {row[1] for row in files["feedback-text.csv"][1:]} - {"private words"}  # seeded, at check-in 2
-    assert texts == {"'" + payload.strip() for payload in PAYLOADS.values()}, "each text as typed, after a '"
+    assert texts == {"'" + payload.strip() for payload in PAYLOADS.values()} | {"x;'=1+1", "y,'@SUM(1+1)"}, (
+        "each text as typed, a ' before each formula"
+    )
+    for upload in list(slack.fake.uploads.values())[-2:]:
+        assert not runs_in_some_locale(upload["content"].decode()), "nor in a locale splitting on ; (de, fr, nl)"
 
 
 async def test_no_cell_of_report_format_csv_runs_in_a_spreadsheet(
