@@ -333,6 +333,17 @@ def apology_reply() -> Reply:
     return Reply("Sorry, something went wrong on our side and it has been logged. Please try again in a moment.")
 
 
+def no_longer_works_reply() -> Reply:
+    """For a button, shortcut or command this version of the app does not have (an old message after an upgrade)."""
+    return Reply(
+        "That no longer works: it comes from an older version of this app. Type `/mentor` to see where you are, "
+        "or open the app's Home tab."
+    )
+
+
+OUTDATED_FORM = "This form is out of date: close it and open it again from `/mentor` or the app's Home tab."
+
+
 AVOID_HOW = "`/mentor avoid @someone` adds a person, `/mentor avoid remove @someone` takes them off."
 
 

@@ -1,6 +1,7 @@
 """Builds the Bolt ``AsyncApp``: only installed workspaces, the app's :class:`~bot.runtime.context.Deps`
 (settings, database, the :class:`~bot.runtime.state.AppState`) in every request's context, Slack's retries dropped,
-handlers registered, one global error handler."""
+handlers registered, one global error handler, which also answers requests no listener handles
+(:mod:`bot.runtime.unhandled`)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.runtime.context import Deps
 from bot.runtime.errors import describe
 from bot.runtime.interactions import handle_once
+from bot.runtime.unhandled import answer_unhandled, first_input_block
 from bot.slack.auth import RequestWorkspace, TokenAuthorization
 from bot.slack.client import SLACK_FAILURES, make_client, slack_error, try_call
 from handlers import actions, commands, events, views
@@ -95,6 +98,7 @@ def build_app(
         authorize=authorization,  # type: ignore[arg-type]
         signing_secret=settings.signing_secret or None,
         request_verification_enabled=False,
+        raise_error_for_unhandled_request=True,  # to on_error, not Bolt's 404 and its warning (which logs values)
     )
 
     @app.use
@@ -154,14 +158,6 @@ async def drop_unstorable_characters(body: dict[str, Any], next: Any) -> Any:
     return await next()
 
 
-def _first_input_block(body: dict[str, Any]) -> str | None:
-    view = body.get("view")
-    for block in view.get("blocks") or [] if isinstance(view, dict) else []:
-        if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str):
-            return str(block["block_id"])
-    return None
-
-
 async def on_error(
     error: Exception, body: dict[str, Any], response: BoltResponse | None, context: AsyncBoltContext
 ) -> BoltResponse | None:
@@ -170,7 +166,11 @@ async def on_error(
 
     Only once the request is authorized (verified, from the installed workspace, a token given): an error before
     that answers nothing, to no address the request names (its ``response_url``), and Slack gets a 500.
+
+    A request no listener handled is no error: :func:`~bot.runtime.unhandled.answer_unhandled` logs and answers it.
     """
+    if isinstance(error, BoltUnhandledRequestError):
+        return answer_unhandled(body, context.team_id)
     kind = body.get("type") or body.get("command")
     logger.error(
         "Unhandled error in a Slack listener (%s): %s", kind if isinstance(kind, str) else None, describe(error)
@@ -179,7 +179,7 @@ async def on_error(
         return None
     apology = apology_reply()
     if response is not None:  # not acknowledged yet: answer in the HTTP response itself
-        if body.get("type") == "view_submission" and (block_id := _first_input_block(body)):
+        if body.get("type") == "view_submission" and (block_id := first_input_block(body)):
             errors = {block_id: apology.text}
             return BoltResponse(
                 status=200,

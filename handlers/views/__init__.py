@@ -1,9 +1,14 @@
-"""Form submissions (``view_submission``), each registered with who may submit it (:mod:`handlers.access`)."""
+"""Form submissions (``view_submission``), each registered with who may submit it (:mod:`handlers.access`); last,
+any other form (:mod:`handlers.unknown`)."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.access import admin_only_submission
+from handlers.access import Middleware, admin_only_submission
 from handlers.actions.roster import handle_roster_submission
+from handlers.unknown import handle_unknown_form, other_than
 from handlers.views.feedback import handle_feedback_submission
 from handlers.views.intros import handle_rematch_submission
 from handlers.views.optin import handle_optin_submission
@@ -27,11 +32,18 @@ def register(app: AsyncApp) -> None:
     admin_settings = admin_only_submission(response_action="errors", errors={NAME: NOT_ADMIN})
     admin_search = admin_only_submission(response_action="errors", errors={SEARCH_BLOCK: NOT_ADMIN})
     admin_publish = admin_only_submission(response_action="update", view=message_modal("Preview matches", NOT_ADMIN))
-    app.view(CALLBACK_ID)(handle_optin_submission)
-    app.view(SETTINGS_CALLBACK_ID, middleware=[admin_settings])(handle_settings_submission)
-    app.view(ROSTER_CALLBACK_ID, middleware=[admin_search])(handle_roster_submission)
-    app.view(PAUSE_CALLBACK_ID)(handle_pause_submission)
-    app.view(PREVIEW_CALLBACK_ID, middleware=[admin_publish])(handle_publish)
-    app.view(REMATCH_CALLBACK_ID)(handle_rematch_submission)
-    app.view(FEEDBACK_CALLBACK_ID)(handle_feedback_submission)
-    app.view(SURVEY_CALLBACK_ID)(handle_survey_submission)
+    known: set[str] = set()
+
+    def on(callback_id: str, handler: Callable[..., Awaitable[Any]], *middleware: Middleware) -> None:
+        known.add(callback_id)
+        app.view(callback_id, middleware=list(middleware))(handler)
+
+    on(CALLBACK_ID, handle_optin_submission)
+    on(SETTINGS_CALLBACK_ID, handle_settings_submission, admin_settings)
+    on(ROSTER_CALLBACK_ID, handle_roster_submission, admin_search)
+    on(PAUSE_CALLBACK_ID, handle_pause_submission)
+    on(PREVIEW_CALLBACK_ID, handle_publish, admin_publish)
+    on(REMATCH_CALLBACK_ID, handle_rematch_submission)
+    on(FEEDBACK_CALLBACK_ID, handle_feedback_submission)
+    on(SURVEY_CALLBACK_ID, handle_survey_submission)
+    app.view(other_than(known))(handle_unknown_form)  # last, for forms none above has

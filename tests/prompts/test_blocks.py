@@ -281,6 +281,7 @@ def _all_replies() -> dict[str, Reply]:
         "cancelled": participants.cancelled_reply(),
         "form failed": participants.form_failed_reply(),
         "apology": participants.apology_reply(),
+        "no longer works": participants.no_longer_works_reply(),
         "not admin": participants.not_admin_reply(),
         **{f"admin {v}": participants.admin_changed_you_dm(v, "<!channel>" * 20) for v in participants.ADMIN_CHANGES},
     }
@@ -351,6 +352,7 @@ def test_every_reply_builder_is_covered() -> None:
         "cancelled_reply",
         "form_failed_reply",
         "apology_reply",
+        "no_longer_works_reply",
         "profile_saved_dm",
         "status_reply",
     }
