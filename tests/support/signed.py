@@ -108,7 +108,7 @@ class SlackSender:
             }
         )
 
-    async def click(
+    def click_payload(
         self,
         action_id: str,
         *,
@@ -116,8 +116,9 @@ class SlackSender:
         value: str | None = None,
         hook: str = "action",
         container: str = "message",
-    ) -> tuple[int, str]:
-        """Click a button, in an (ephemeral) message with a response_url or on the Home tab (container="view")."""
+    ) -> dict[str, Any]:
+        """A button's ``block_actions`` payload, in an (ephemeral) message with a response_url or on the Home tab
+        (container="view"), as Slack sends it."""
         action = {
             "action_id": action_id,
             "block_id": "b1",
@@ -151,7 +152,21 @@ class SlackSender:
             }
             payload["channel"] = {"id": "D100", "name": "directmessage"}
             payload["response_url"] = self.fake.webhook_url(hook)
-        return await self.interactive(payload)
+        return payload
+
+    async def click(
+        self,
+        action_id: str,
+        *,
+        user_id: str = "U100",
+        value: str | None = None,
+        hook: str = "action",
+        container: str = "message",
+    ) -> tuple[int, str]:
+        """Click a button (see :meth:`click_payload`)."""
+        return await self.interactive(
+            self.click_payload(action_id, user_id=user_id, value=value, hook=hook, container=container)
+        )
 
     async def open_modal(self, action_id: str, *, value: str | None = None, user_id: str = "UADMIN") -> dict[str, Any]:
         """Click a Home-tab button that opens a modal, and return the modal the app opened for this click."""

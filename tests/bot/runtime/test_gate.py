@@ -53,25 +53,9 @@ async def post_raw(slack: SlackSender, data: bytes, headers: dict[str, str]) -> 
 
 def button_payload(slack: SlackSender, **changes: Any) -> dict[str, Any]:
     """*Leave* confirmed in an ephemeral message, whose answer would go to the fake's response_url."""
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": "U100", "username": "u100", "name": "u100", "team_id": slack.team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
-        "team": {"id": slack.team_id, "domain": "example"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "D100"},
-        "channel": {"id": "D100", "name": "directmessage"},
-        "response_url": slack.fake.webhook_url("attack"),
-        "actions": [
-            {"action_id": "confirm_leave", "block_id": "b1", "type": "button", "value": SECRET, "action_ts": "1.2"}
-        ],
-        "state": {"values": {}},
-    }
-    payload.update(changes)
-    return payload
+    payload = slack.click_payload("confirm_leave", value=SECRET, hook="attack")
+    payload["container"] = {"type": "message", "message_ts": "1700000000.000100", "channel_id": "D100"}
+    return {**payload, **changes}
 
 
 def submission_payload(slack: SlackSender, **view_changes: Any) -> dict[str, Any]:

@@ -56,22 +56,7 @@ def command_with(slack: SlackSender, text: str, **changes: str) -> str:
 
 def click_payload(slack: SlackSender, action_id: str = "join_program", **changes: Any) -> dict[str, Any]:
     """A Home-tab button, as :meth:`SlackSender.click` sends it."""
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": "U100", "username": "u100", "name": "u100", "team_id": slack.team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
-        "team": {"id": slack.team_id, "domain": "example"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "container": {"type": "view", "view_id": "VHOME"},
-        "view": {"id": "VHOME", "type": "home", "team_id": slack.team_id, "blocks": []},
-        "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": "1.2"}],
-        "state": {"values": {}},
-    }
-    payload.update(changes)
-    return payload
+    return {**slack.click_payload(action_id, container="view"), **changes}
 
 
 async def settle(slack: SlackSender, before: int) -> list[str]:

@@ -32,21 +32,7 @@ RETRY = {"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}
 
 def home_click(slack: SlackSender, action_id: str = "join_program") -> str:
     """A click on the Home tab's *Join* (it opens the sign-up form: one ``views.open`` per handling)."""
-    payload: dict[str, object] = {
-        "type": "block_actions",
-        "user": {"id": "U100", "username": "u100", "name": "u100", "team_id": slack.team_id},
-        "api_app_id": "A0001",
-        "token": "verification-token",
-        "trigger_id": f"1337.{uuid.uuid4().hex[:8]}",
-        "team": {"id": slack.team_id, "domain": "example"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "container": {"type": "view", "view_id": "VHOME"},
-        "view": {"id": "VHOME", "type": "home", "team_id": slack.team_id, "blocks": []},
-        "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": "1.2"}],
-        "state": {"values": {}},
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    return urlencode({"payload": json.dumps(slack.click_payload(action_id, container="view"))})
 
 
 def trigger_of(body: str) -> str:
