@@ -48,6 +48,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
@@ -277,6 +278,15 @@ class Cell:
         return done / self.wall_s if self.wall_s > 0 else float("nan")
 
 
+TRIGGER_ID = re.compile(rb"1337\.[0-9a-f]{8}")
+
+
+def fresh(body: bytes) -> bytes:
+    """The body with a new ``trigger_id``: Slack gives every interaction its own, and the app handles a
+    ``trigger_id`` once (:mod:`bot.runtime.interactions`), so a body built once is sent as a new one each time."""
+    return TRIGGER_ID.sub(f"1337.{uuid.uuid4().hex[:8]}".encode(), body, count=1)
+
+
 def signed_headers(body: bytes) -> dict[str, str]:
     return {"content-type": "application/x-www-form-urlencoded", **sign(body)}
 
@@ -293,6 +303,7 @@ async def post(
 
 async def send(session: aiohttp.ClientSession, base_url: str, body: bytes) -> tuple[float, int, str]:
     """Sign with a fresh timestamp, post, read the whole response: (ms, status, body)."""
+    body = fresh(body)
     started, answered, status, text = await post(session, base_url, body, signed_headers(body))
     return (answered - started) * 1000, status, text
 
@@ -393,7 +404,7 @@ async def burst_round(
     Returns the milliseconds from the round's last ack to the last follow-up call (NaN for the floor, which
     makes none, or when no request succeeded).
     """
-    signed = [(body, signed_headers(body)) for body in bodies_]  # signed first, so the sends leave together
+    signed = [(body, signed_headers(body)) for body in map(fresh, bodies_)]  # signed first: the sends leave together
 
     async def one(body: bytes, headers: dict[str, str]) -> tuple[float, float, int, str] | BaseException:
         try:
