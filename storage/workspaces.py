@@ -7,13 +7,14 @@ Like every storage module: keyword-only functions, an explicit session first, ev
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import SlackEvent, Workspace, utcnow
-from storage.sql import insert_ignoring_conflict
+from storage.sql import dialect_insert, insert_ignoring_conflict
 
 
 async def ensure_workspace(session: AsyncSession, *, team_id: str) -> None:
@@ -57,6 +58,20 @@ async def record_interaction_once(session: AsyncSession, *, team_id: str, trigge
     """True the first time an interaction is recorded, False for Slack's retries of it (one insert)."""
     key = interaction_key(team_id=team_id, trigger_id=trigger_id)
     return await record_event_once(session, team_id=team_id, event_id=key)
+
+
+async def record_interactions(session: AsyncSession, *, interactions: Sequence[tuple[str, str]]) -> None:
+    """Record many first deliveries at once (``(team_id, trigger_id)`` each; one statement, conflicts ignored)."""
+    if not interactions:
+        return
+    now = utcnow()
+    rows = [
+        {"event_id": interaction_key(team_id=team, trigger_id=trigger), "team_id": team, "received_at": now}
+        for team, trigger in interactions
+    ]
+    await session.exec(
+        dialect_insert(session, SlackEvent).values(rows).on_conflict_do_nothing(index_elements=["event_id"])
+    )
 
 
 async def prune_events(session: AsyncSession, *, before: datetime) -> int:

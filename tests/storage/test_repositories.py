@@ -173,3 +173,16 @@ async def test_a_discarded_draft_frees_its_name_but_never_its_id(db: Database, t
         assert again.id is not None and again.id > draft.id
         assert await programs_repo.get_program(session, team_id=team_id, program_id=draft.id) is None
         assert [p.name for p in await programs_repo.list_programs(session, team_id=team_id)] == ["Maybe"]
+
+
+async def test_interactions_recorded_together_are_each_known_once(db: Database, team_id: str) -> None:
+    async with db.session() as session:
+        assert await workspaces_repo.record_interaction_once(session, team_id=team_id, trigger_id="1.a") is True
+    async with db.session() as session:  # one already there, one new, one twice in the batch: no conflict error
+        batch = [(team_id, "1.a"), (team_id, "1.b"), (team_id, "1.c")]
+        await workspaces_repo.record_interactions(session, interactions=batch)
+    for trigger in ("1.a", "1.b", "1.c"):
+        async with db.session() as session:
+            assert await workspaces_repo.record_interaction_once(session, team_id=team_id, trigger_id=trigger) is False
+    async with db.session() as session:
+        assert await workspaces_repo.record_interaction_once(session, team_id=team_id, trigger_id="1.d") is True
