@@ -54,17 +54,17 @@ async def find(session: AsyncSession, *, team_id: str, user_id: str) -> Erasure 
     return next((row for row in await _rows(session, team_id=team_id) if _matches(row, user_id)), None)
 
 
-async def erased_among(session: AsyncSession, *, team_id: str, user_ids: Iterable[str]) -> set[str]:
-    """Which of these people erased their data (and have not joined again since)."""
-    rows = await _rows(session, team_id=team_id)
-    return {user for user in set(user_ids) if any(_matches(row, user) for row in rows)} if rows else set()
-
-
 async def stand_ins(session: AsyncSession, *, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
     """``{user id: what to store for them in someone else's data}``: the :func:`marker` of a person who erased their
     data (and has not joined again since), else the ID itself."""
     rows = await _rows(session, team_id=team_id)
     return {user: next((marker(row) for row in rows if _matches(row, user)), user) for user in set(user_ids)}
+
+
+async def erased_among(session: AsyncSession, *, team_id: str, user_ids: Iterable[str]) -> set[str]:
+    """Which of these people erased their data (and have not joined again since): those a marker stands in for."""
+    stored = await stand_ins(session, team_id=team_id, user_ids=user_ids)
+    return {user for user, kept in stored.items() if kept != user}
 
 
 async def stand_in(session: AsyncSession, *, team_id: str, user_id: str) -> str:
